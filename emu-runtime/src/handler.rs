@@ -1,0 +1,147 @@
+//! The `Handler` trait: every shape of Rust function the emulator can bind to a template function.
+//! Each shape is erased into a [`Function`] that takes the event as JSON and returns the result as JSON.
+
+use std::fmt::Debug;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use lambda_runtime::{Context, Diagnostic, LambdaEvent};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tower::{Service, ServiceExt};
+
+/// A boxed, sendable future.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// What a bound function returns: the response as JSON, or Lambda's error shape.
+pub type FunctionResult = Result<serde_json::Value, Diagnostic>;
+
+/// A handler with its type erased: event JSON and context in, result JSON out.
+pub trait ErasedHandler: Send + Sync + 'static {
+    /// Calls the handler. `event` crosses a JSON boundary exactly as on Lambda.
+    fn call(&self, event: serde_json::Value, context: Context) -> BoxFuture<FunctionResult>;
+}
+
+/// A bound, type-erased handler.
+pub type Function = Arc<dyn ErasedHandler>;
+
+/// Anything that can handle a Lambda invocation: see the accepted shapes in the note below.
+///
+/// `M` is a marker that keeps the implementations for the different shapes apart; callers never name it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Lambda handler the emulator can call",
+    label = "this is bound as a Lambda handler",
+    note = "accepted handler shapes:\n  async fn(LambdaEvent<T>) -> Result<R, E>        (T: Deserialize, R: Serialize, E: Into<Diagnostic> + Debug)\n  a tower::Service<LambdaEvent<T>> + Clone         (e.g. lambda_runtime::service_fn(f))\n  async fn(lambda_http::Request) -> Result<impl IntoResponse, E>   (feature `lambda-http`)\n  a tower::Service<lambda_http::Request> + Clone   (e.g. an axum Router; feature `lambda-http`)"
+)]
+pub trait Handler<M>: Send + Sync + 'static {
+    /// Erases the handler's type.
+    fn into_function(self) -> Function;
+}
+
+/// Marker for `async fn(LambdaEvent<T>) -> Result<R, E>` handlers.
+#[doc(hidden)]
+pub struct ViaEventFn<T, R, E>(std::marker::PhantomData<fn() -> (T, R, E)>);
+/// Marker for `tower::Service<LambdaEvent<T>>` handlers.
+#[doc(hidden)]
+pub struct ViaEventService<T>(std::marker::PhantomData<fn() -> T>);
+
+/// Turns a failed deserialization of the event into the error `lambda_runtime` reports for it.
+pub(crate) fn deserialize_event<T: DeserializeOwned>(event: serde_json::Value) -> Result<T, Diagnostic> {
+    serde_json::from_value(event).map_err(|e| Diagnostic {
+        error_type: "Runtime.DeserializeError".into(),
+        error_message: format!(
+            "failed to deserialize the incoming data into the function's payload type: {e}"
+        ),
+    })
+}
+
+/// Serializes a handler's output, as `lambda_runtime` does before sending it to Lambda.
+pub(crate) fn serialize_output<R: Serialize>(output: R) -> FunctionResult {
+    serde_json::to_value(output).map_err(|e| Diagnostic {
+        error_type: "Runtime.SerializationError".into(),
+        error_message: format!("failed to serialize the function's response: {e}"),
+    })
+}
+
+struct EventFn<F, T, R, E> {
+    f: F,
+    _marker: std::marker::PhantomData<fn() -> (T, R, E)>,
+}
+
+impl<F, Fut, T, R, E> ErasedHandler for EventFn<F, T, R, E>
+where
+    F: Fn(LambdaEvent<T>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<R, E>> + Send + 'static,
+    T: DeserializeOwned + Send + 'static,
+    R: Serialize + Send + 'static,
+    E: Into<Diagnostic> + Debug + Send + 'static,
+{
+    fn call(&self, event: serde_json::Value, context: Context) -> BoxFuture<FunctionResult> {
+        let payload = match deserialize_event::<T>(event) {
+            Ok(p) => p,
+            Err(d) => return Box::pin(async move { Err(d) }),
+        };
+        let fut = (self.f)(LambdaEvent::new(payload, context));
+        Box::pin(async move {
+            match fut.await {
+                Ok(r) => serialize_output(r),
+                Err(e) => Err(e.into()),
+            }
+        })
+    }
+}
+
+impl<F, Fut, T, R, E> Handler<ViaEventFn<T, R, E>> for F
+where
+    F: Fn(LambdaEvent<T>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<R, E>> + Send + 'static,
+    T: DeserializeOwned + Send + 'static,
+    R: Serialize + Send + 'static,
+    E: Into<Diagnostic> + Debug + Send + 'static,
+{
+    fn into_function(self) -> Function {
+        Arc::new(EventFn { f: self, _marker: std::marker::PhantomData })
+    }
+}
+
+struct EventService<S, T> {
+    service: S,
+    _marker: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<S, T> ErasedHandler for EventService<S, T>
+where
+    S: Service<LambdaEvent<T>> + Clone + Send + Sync + 'static,
+    S::Future: Send + 'static,
+    S::Response: Serialize + Send + 'static,
+    S::Error: Into<Diagnostic> + Debug + Send + 'static,
+    T: DeserializeOwned + Send + 'static,
+{
+    fn call(&self, event: serde_json::Value, context: Context) -> BoxFuture<FunctionResult> {
+        let payload = match deserialize_event::<T>(event) {
+            Ok(p) => p,
+            Err(d) => return Box::pin(async move { Err(d) }),
+        };
+        let service = self.service.clone();
+        Box::pin(async move {
+            match service.oneshot(LambdaEvent::new(payload, context)).await {
+                Ok(r) => serialize_output(r),
+                Err(e) => Err(e.into()),
+            }
+        })
+    }
+}
+
+impl<S, T> Handler<ViaEventService<T>> for S
+where
+    S: Service<LambdaEvent<T>> + Clone + Send + Sync + 'static,
+    S::Future: Send + 'static,
+    S::Response: Serialize + Send + 'static,
+    S::Error: Into<Diagnostic> + Debug + Send + 'static,
+    T: DeserializeOwned + Send + 'static,
+{
+    fn into_function(self) -> Function {
+        Arc::new(EventService { service: self, _marker: std::marker::PhantomData })
+    }
+}

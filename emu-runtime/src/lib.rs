@@ -1,0 +1,31 @@
+//! emu-runtime: serves AWS Lambda handlers behind an emulated API Gateway, in-process, from a SAM or Serverless template.
+//! `lambda_app!("template.yaml")` builds an [`App`]; [`App::router`] serves it; `run` is the dev server for `main`.
+#![warn(missing_docs)]
+
+pub mod app;
+pub mod handler;
+
+pub use app::{App, TemplateSource};
+pub use handler::Handler;
+
+/// Builds an [`App`] from a template at compile time. See the crate README for the binding rules.
+pub use emu_macros::lambda_app;
+
+pub use lambda_runtime::{Context, Diagnostic, Error, LambdaEvent, service_fn};
+
+/// The API Gateway event and response types handlers take and return (`aws_lambda_events::apigw`).
+pub mod events {
+    pub use aws_lambda_events::apigw::*;
+    pub use aws_lambda_events::encodings::Body;
+}
+
+/// Re-exports used by the code `lambda_app!` generates. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::app::{AppBuilder, TemplateSource, assert_handler};
+    pub use emu_template::{
+        Api, ApiKind, Cors, EnvPiece, EnvVar, Event, EventKind, Function, KeyValue, List, Location,
+        Method, Model, PayloadVersion, Route, Str, TemplateFormat, Warning,
+    };
+    pub use std::borrow::Cow;
+}

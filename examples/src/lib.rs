@@ -1,0 +1,1 @@
+//! Shared code for the examples (empty: each example is self-contained).
