@@ -1,0 +1,361 @@
+//! Writes the expansion: the model as a `static` table of struct literals, then one `.bind` / `.ignore` per function.
+//! Data and bindings only: every behaviour lives in `emu-runtime`; this module makes no decisions (see `resolve`).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use emu_template::{
+    Api, ApiKind, Cors, EnvPiece, EnvVar, Event, EventKind, Function, KeyValue, Location, Method, Model,
+    PayloadVersion, Route, TemplateFormat, Warning,
+};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::resolve::{HandlerSource, PathRoot, Plan, RustPath, TemplatePath};
+
+/// Everything the expansion is made of.
+pub struct Expansion<'a> {
+    /// The template path, as written and absolute.
+    pub template: &'a TemplatePath,
+    /// Other files the reader opened (tracked for rebuilds like the template).
+    pub referenced_files: &'a [PathBuf],
+    /// The model to emit as a static table.
+    pub model: &'a Model,
+    /// Which handler serves each function.
+    pub plan: Plan,
+    /// The span of the path literal: implicit handlers point there.
+    pub literal_span: Span,
+}
+
+/// The whole expansion: a block expression of type `::emu_runtime::App`.
+pub fn expansion(e: Expansion<'_>) -> TokenStream {
+    let absolute = e.template.absolute.to_string_lossy().into_owned();
+    let tracked = std::iter::once(absolute.clone())
+        .chain(e.referenced_files.iter().map(|p| p.to_string_lossy().into_owned()))
+        .map(|path| {
+            quote!(
+                const _: &[u8] = ::core::include_bytes!(#path);
+            )
+        });
+    let model = model(e.model);
+    let stem = file_stem_ident_text(&e.template.written);
+
+    // One module per template line, one glob module per implicitly bound function (see `lookup_modules`).
+    let mut lookups: BTreeMap<u32, Vec<Ident>> = BTreeMap::new();
+    let mut calls = Vec::with_capacity(e.plan.decisions.len());
+    for decision in &e.plan.decisions {
+        let id = decision.id.as_str();
+        let line_module = line_module_ident(&stem, decision.line, e.literal_span);
+        let call = match &decision.source {
+            HandlerSource::Ignored => quote!(.ignore(#id)),
+            HandlerSource::Explicit(expr) => {
+                let checked = quote_spanned!(expr.span()=> ::emu_runtime::__private::assert_handler(#expr));
+                quote!(.bind(#id, #checked))
+            }
+            HandlerSource::HandlerProperty(path) | HandlerSource::LogicalId(path) => {
+                let path_tokens = match path.root() {
+                    PathRoot::Anchored => rust_path(path, e.literal_span),
+                    PathRoot::Relative => {
+                        let id_module = id_module_ident(id, e.literal_span);
+                        let entry = lookups.entry(decision.line).or_default();
+                        if !entry.contains(&id_module) {
+                            entry.push(id_module.clone());
+                        }
+                        let rest = rust_path(path, e.literal_span);
+                        quote!(#line_module::#id_module::#rest)
+                    }
+                };
+                let checked = quote_spanned!(e.literal_span=> ::emu_runtime::__private::assert_handler(#path_tokens));
+                quote!(.bind(#id, #checked))
+            }
+        };
+        calls.push(call);
+    }
+    let lookup_modules = lookups.into_iter().map(|(line, ids)| {
+        let line_module = line_module_ident(&stem, line, e.literal_span);
+        quote! {
+            #[allow(non_snake_case, unused_imports)]
+            mod #line_module {
+                #(pub(super) mod #ids { pub(in super::super) use super::super::*; })*
+            }
+        }
+    });
+
+    quote! {{
+        #(#tracked)*
+        static MODEL: ::emu_runtime::__private::Model = {
+            use ::emu_runtime::__private::*;
+            use Cow::Borrowed;
+            #model
+        };
+        #(#lookup_modules)*
+        ::emu_runtime::__private::AppBuilder::new(
+            &MODEL,
+            ::emu_runtime::__private::TemplateSource { path: #absolute, text: ::core::include_str!(#absolute) },
+        )
+        #(#calls)*
+        .build()
+    }}
+}
+
+/// `template.yaml` -> `template_yaml`: the file name as an identifier, for the lookup modules.
+fn file_stem_ident_text(written: &str) -> String {
+    let name = std::path::Path::new(written).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut out: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    if out.is_empty() {
+        out.push_str("template");
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// `template_yaml_line_14`: rustc prints this module path in its "cannot find" error, so it carries the location.
+fn line_module_ident(stem: &str, line: u32, span: Span) -> Ident {
+    let name = if line > 0 { format!("{stem}_line_{line}") } else { stem.to_owned() };
+    ident(&name, span)
+}
+
+/// The logical id as a module name (`GetDogFunction`; `get-dog` -> `get_dog`).
+fn id_module_ident(id: &str, span: Span) -> Ident {
+    let mut name: String = id.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_numeric()) || syn::parse_str::<Ident>(&name).is_err() {
+        name.insert(0, '_');
+    }
+    ident(&name, span)
+}
+
+/// An identifier that never panics: keywords become raw identifiers, anything unusable a fixed placeholder.
+fn ident(name: &str, span: Span) -> Ident {
+    if matches!(name, "crate" | "self" | "super") || syn::parse_str::<Ident>(name).is_ok() {
+        Ident::new(name, span)
+    } else if !matches!(name, "Self" | "_") && syn::parse_str::<Ident>(&format!("r#{name}")).is_ok() {
+        Ident::new_raw(name, span)
+    } else {
+        Ident::new("__lambda_app_unusable_name", span)
+    }
+}
+
+fn rust_path(path: &RustPath, span: Span) -> TokenStream {
+    let segments = path.segments.iter().map(|s| ident(s, span));
+    let leading = path.leading_colon.then(|| quote_spanned!(span=> ::));
+    quote_spanned!(span=> #leading #(#segments)::*)
+}
+
+/// The `Model { ... }` literal; `Borrowed` and the model types are in scope where it is used.
+pub fn model(m: &Model) -> TokenStream {
+    let source = str_lit(&m.source);
+    let format = match m.format {
+        TemplateFormat::Sam => quote!(TemplateFormat::Sam),
+        TemplateFormat::CloudFormation => quote!(TemplateFormat::CloudFormation),
+        TemplateFormat::Serverless => quote!(TemplateFormat::Serverless),
+    };
+    let functions = list(m.functions.iter().map(function));
+    let apis = list(m.apis.iter().map(api));
+    let routes = list(m.routes.iter().map(route));
+    let warnings = list(m.warnings.iter().map(warning));
+    quote! {
+        Model {
+            source: #source,
+            format: #format,
+            functions: #functions,
+            apis: #apis,
+            routes: #routes,
+            warnings: #warnings,
+        }
+    }
+}
+
+fn str_lit(s: &str) -> TokenStream {
+    let lit = Literal::string(s);
+    quote!(Borrowed(#lit))
+}
+
+fn opt_str(s: &Option<std::borrow::Cow<'static, str>>) -> TokenStream {
+    match s {
+        Some(s) => {
+            let s = str_lit(s);
+            quote!(Some(#s))
+        }
+        None => quote!(None),
+    }
+}
+
+fn u32_lit(n: u32) -> Literal {
+    Literal::u32_unsuffixed(n)
+}
+
+fn list(items: impl Iterator<Item = TokenStream>) -> TokenStream {
+    let items: Vec<TokenStream> = items.collect();
+    quote!(Borrowed(&[#(#items),*]))
+}
+
+fn location(l: Location) -> TokenStream {
+    let (line, column) = (u32_lit(l.line), u32_lit(l.column));
+    quote!(Location::new(#line, #column))
+}
+
+fn function(f: &Function) -> TokenStream {
+    let (id, name, handler, runtime) = (str_lit(&f.id), str_lit(&f.name), str_lit(&f.handler), str_lit(&f.runtime));
+    let (timeout, memory) = (u32_lit(f.timeout_secs), u32_lit(f.memory_mb));
+    let environment = list(f.environment.iter().map(env_var));
+    let events = list(f.events.iter().map(event));
+    let location = location(f.location);
+    quote! {
+        Function {
+            id: #id,
+            name: #name,
+            handler: #handler,
+            runtime: #runtime,
+            timeout_secs: #timeout,
+            memory_mb: #memory,
+            environment: #environment,
+            events: #events,
+            location: #location,
+        }
+    }
+}
+
+fn env_var(v: &EnvVar) -> TokenStream {
+    let name = str_lit(&v.name);
+    let pieces = list(v.value.iter().map(|p| match p {
+        EnvPiece::Text(t) => {
+            let t = str_lit(t);
+            quote!(EnvPiece::Text(#t))
+        }
+        EnvPiece::ProcessEnv { variable, fallback } => {
+            let (variable, fallback) = (str_lit(variable), opt_str(fallback));
+            quote!(EnvPiece::ProcessEnv { variable: #variable, fallback: #fallback })
+        }
+    }));
+    quote!(EnvVar { name: #name, value: #pieces })
+}
+
+fn event(e: &Event) -> TokenStream {
+    let (name, properties, location) = (str_lit(&e.name), str_lit(&e.properties), location(e.location));
+    let kind = match &e.kind {
+        EventKind::Sqs => quote!(EventKind::Sqs),
+        EventKind::S3 => quote!(EventKind::S3),
+        EventKind::Sns => quote!(EventKind::Sns),
+        EventKind::Schedule => quote!(EventKind::Schedule),
+        EventKind::EventBridge => quote!(EventKind::EventBridge),
+        EventKind::Kinesis => quote!(EventKind::Kinesis),
+        EventKind::DynamoDb => quote!(EventKind::DynamoDb),
+        EventKind::Other(other) => {
+            let other = str_lit(other);
+            quote!(EventKind::Other(#other))
+        }
+    };
+    quote!(Event { name: #name, kind: #kind, properties: #properties, location: #location })
+}
+
+fn api(a: &Api) -> TokenStream {
+    let (id, stage, auth) = (str_lit(&a.id), str_lit(&a.stage), str_lit(&a.auth));
+    let kind = match a.kind {
+        ApiKind::Rest => quote!(ApiKind::Rest),
+        ApiKind::Http => quote!(ApiKind::Http),
+    };
+    let (implicit, stage_in_url) = (a.implicit, a.stage_in_url);
+    let stage_variables = list(a.stage_variables.iter().map(key_value));
+    let cors = match &a.cors {
+        Some(c) => {
+            let c = cors(c);
+            quote!(Some(#c))
+        }
+        None => quote!(None),
+    };
+    let binary = list(a.binary_media_types.iter().map(|s| str_lit(s)));
+    let default_payload = payload(a.default_payload);
+    let location = location(a.location);
+    quote! {
+        Api {
+            id: #id,
+            kind: #kind,
+            implicit: #implicit,
+            stage: #stage,
+            stage_in_url: #stage_in_url,
+            stage_variables: #stage_variables,
+            cors: #cors,
+            binary_media_types: #binary,
+            auth: #auth,
+            default_payload: #default_payload,
+            location: #location,
+        }
+    }
+}
+
+fn key_value(kv: &KeyValue) -> TokenStream {
+    let (key, value) = (str_lit(&kv.key), str_lit(&kv.value));
+    quote!(KeyValue { key: #key, value: #value })
+}
+
+fn cors(c: &Cors) -> TokenStream {
+    let strs = |l: &[std::borrow::Cow<'static, str>]| list(l.iter().map(|s| str_lit(s)));
+    let (origins, methods, headers, expose) =
+        (strs(&c.allow_origins), strs(&c.allow_methods), strs(&c.allow_headers), strs(&c.expose_headers));
+    let credentials = c.allow_credentials;
+    let max_age = match c.max_age {
+        Some(n) => {
+            let n = u32_lit(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        Cors {
+            allow_origins: #origins,
+            allow_methods: #methods,
+            allow_headers: #headers,
+            expose_headers: #expose,
+            allow_credentials: #credentials,
+            max_age: #max_age,
+        }
+    }
+}
+
+fn payload(p: PayloadVersion) -> TokenStream {
+    match p {
+        PayloadVersion::V1 => quote!(PayloadVersion::V1),
+        PayloadVersion::V2 => quote!(PayloadVersion::V2),
+    }
+}
+
+fn method(m: Method) -> TokenStream {
+    match m {
+        Method::Any => quote!(Method::Any),
+        Method::Get => quote!(Method::Get),
+        Method::Head => quote!(Method::Head),
+        Method::Post => quote!(Method::Post),
+        Method::Put => quote!(Method::Put),
+        Method::Patch => quote!(Method::Patch),
+        Method::Delete => quote!(Method::Delete),
+        Method::Options => quote!(Method::Options),
+    }
+}
+
+fn route(r: &Route) -> TokenStream {
+    let (method, path, api, function) = (method(r.method), str_lit(&r.path), str_lit(&r.api), str_lit(&r.function));
+    let (payload, operation_name, authorizer) =
+        (payload(r.payload), opt_str(&r.operation_name), opt_str(&r.authorizer));
+    let location = location(r.location);
+    quote! {
+        Route {
+            method: #method,
+            path: #path,
+            api: #api,
+            function: #function,
+            payload: #payload,
+            operation_name: #operation_name,
+            authorizer: #authorizer,
+            location: #location,
+        }
+    }
+}
+
+fn warning(w: &Warning) -> TokenStream {
+    let (message, location) = (str_lit(&w.message), location(w.location));
+    quote!(Warning { message: #message, location: #location })
+}

@@ -1,0 +1,363 @@
+//! Path resolution and the handler binding rules: explicit binding, then the `Handler` property, then the snake-cased id.
+//! Decides *which* Rust path handles each template function; `codegen` only writes the decision down.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use emu_template::Model;
+use proc_macro2::Span;
+use syn::Expr;
+
+use crate::errors::{Error, ErrorKind};
+use crate::input::{FunctionRef, MacroInput};
+
+/// The template path as written and as resolved.
+#[derive(Debug, Clone)]
+pub struct TemplatePath {
+    /// As written in the macro (used in messages).
+    pub written: String,
+    /// Absolute path (used to read the file and in `include_bytes!`).
+    pub absolute: PathBuf,
+    /// How a relative path was anchored, for the not-found message.
+    pub anchor: String,
+}
+
+/// Resolves `written` against the calling crate's `CARGO_MANIFEST_DIR` (absolute paths are kept).
+pub fn template_path(written: &str, manifest_dir: Option<&Path>) -> TemplatePath {
+    let path = Path::new(written);
+    let (absolute, anchor) = if path.is_absolute() {
+        (path.to_path_buf(), "the path is absolute".to_owned())
+    } else if let Some(dir) = manifest_dir {
+        (dir.join(path), format!("relative paths start at CARGO_MANIFEST_DIR `{}`", dir.display()))
+    } else {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let anchor = format!("CARGO_MANIFEST_DIR is not set; relative to the current directory `{}`", cwd.display());
+        (cwd.join(path), anchor)
+    };
+    TemplatePath { written: written.to_owned(), absolute: normalize(&absolute), anchor }
+}
+
+/// Removes `.` and `..` components lexically (no symlink resolution, so the path stays what the user sees).
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// `GetDogFunction` -> `get_dog_function`, `HTTPHandler` -> `http_handler`, `get-dog` -> `get_dog`.
+pub fn snake_case(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    let mut out = String::with_capacity(id.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            continue;
+        }
+        if c.is_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            let boundary = prev.is_lowercase() || prev.is_numeric() || (prev.is_uppercase() && next_is_lower);
+            if boundary && !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+        }
+        out.extend(c.to_lowercase());
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
+}
+
+/// Where a Rust path starts, which decides how it is looked up from the generated code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathRoot {
+    /// A relative path (`get_dog`, `dogs::get`): looked up in the calling module through a glob module.
+    Relative,
+    /// `crate::`, `self::`, `super::` or `::`: emitted as written.
+    Anchored,
+}
+
+/// A Rust path taken from the template (the `Handler` property or the snake-cased logical id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustPath {
+    /// `true` for a leading `::`.
+    pub leading_colon: bool,
+    /// The segments (`crate`, `self`, `super` kept as segments).
+    pub segments: Vec<String>,
+}
+
+impl RustPath {
+    /// How the path is looked up.
+    pub fn root(&self) -> PathRoot {
+        let first = self.segments.first().map(String::as_str);
+        if self.leading_colon || matches!(first, Some("crate" | "self" | "super")) {
+            PathRoot::Anchored
+        } else {
+            PathRoot::Relative
+        }
+    }
+}
+
+impl std::fmt::Display for RustPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.leading_colon {
+            f.write_str("::")?;
+        }
+        f.write_str(&self.segments.join("::"))
+    }
+}
+
+/// Reads a `Handler` property as a Rust path: `dogs::get`, `get_dog`, `app.lambda_handler` (-> `app::lambda_handler`).
+///
+/// `bootstrap`, an empty value and anything that is not a plain Rust path (generics, `index.js`, Java's `a.B::c`) give `None`.
+pub fn handler_path(handler: &str) -> Option<RustPath> {
+    let handler = handler.trim();
+    if handler.is_empty() || handler == "bootstrap" {
+        return None;
+    }
+    let text = if handler.contains("::") {
+        if handler.contains('.') {
+            return None;
+        }
+        handler.to_owned()
+    } else {
+        handler.replace('.', "::")
+    };
+    let path: syn::Path = syn::parse_str(&text).ok()?;
+    let mut segments = Vec::with_capacity(path.segments.len());
+    for (i, segment) in path.segments.iter().enumerate() {
+        if !segment.arguments.is_none() {
+            return None;
+        }
+        let name = segment.ident.to_string();
+        // `crate`/`self`/`super` only make sense in front; raw identifiers are not template names.
+        if name.starts_with("r#") || (i > 0 && matches!(name.as_str(), "crate" | "self" | "super")) {
+            return None;
+        }
+        if i + 1 == path.segments.len() && matches!(name.as_str(), "crate" | "self" | "super" | "Self") {
+            return None;
+        }
+        segments.push(name);
+    }
+    Some(RustPath { leading_colon: path.leading_colon.is_some(), segments })
+}
+
+/// `true` when `name` can be written as an identifier (raw if needed, as `r#type`).
+pub fn usable_ident(name: &str) -> bool {
+    if matches!(name, "crate" | "self" | "super" | "Self" | "_") || name.is_empty() {
+        return false;
+    }
+    syn::parse_str::<syn::Ident>(name).is_ok() || syn::parse_str::<syn::Ident>(&format!("r#{name}")).is_ok()
+}
+
+/// Which rule bound a function, and to what.
+pub enum HandlerSource {
+    /// Rule 1: `Id => expr` in the macro input.
+    Explicit(Expr),
+    /// Rule 2: the function's `Handler` property read as a Rust path.
+    HandlerProperty(RustPath),
+    /// Rule 3: the logical id in snake case.
+    LogicalId(RustPath),
+    /// Listed in `ignore: [...]`.
+    Ignored,
+}
+
+/// The decision for one template function.
+pub struct Decision {
+    /// Logical id.
+    pub id: String,
+    /// Template line of the function (0 when unknown).
+    pub line: u32,
+    /// How it is served.
+    pub source: HandlerSource,
+}
+
+/// The decisions for every function, in template order.
+pub struct Plan {
+    /// One entry per template function.
+    pub decisions: Vec<Decision>,
+}
+
+/// Applies the binding rules to every function of `model`; collects every error instead of stopping at the first.
+pub fn plan(model: &Model, input: MacroInput, file_label: &str, literal_span: Span) -> Result<Plan, Vec<Error>> {
+    let mut errors = Vec::new();
+    let known: Vec<&str> = model.functions.iter().map(|f| f.id.as_ref()).collect();
+
+    // First mention of each id in the macro input: "bound" or "ignored".
+    let mut seen: HashMap<String, &'static str> = HashMap::new();
+    let mut check = |f: &FunctionRef, what: &'static str, errors: &mut Vec<Error>| -> bool {
+        if !known.contains(&f.id.as_str()) {
+            let context = if what == "ignored" { "ignore" } else { "bind" };
+            errors.push(unknown_function(f, context, &known));
+            return false;
+        }
+        if let Some(first) = seen.get(&f.id) {
+            errors.push(Error::new(f.span, ErrorKind::Duplicate { id: f.id.clone(), first, second: what }));
+            return false;
+        }
+        seen.insert(f.id.clone(), what);
+        true
+    };
+
+    let mut explicit: HashMap<String, Expr> = HashMap::new();
+    for binding in input.bindings {
+        if check(&binding.function, "bound", &mut errors) {
+            explicit.insert(binding.function.id, binding.handler);
+        }
+    }
+    let mut ignored: Vec<String> = Vec::new();
+    for f in &input.ignores {
+        if check(f, "ignored", &mut errors) {
+            ignored.push(f.id.clone());
+        }
+    }
+
+    let mut decisions = Vec::with_capacity(model.functions.len());
+    for function in model.functions.iter() {
+        let id = function.id.to_string();
+        let line = function.location.line;
+        let source = if let Some(expr) = explicit.remove(&id) {
+            HandlerSource::Explicit(expr)
+        } else if ignored.contains(&id) {
+            HandlerSource::Ignored
+        } else if let Some(path) = handler_path(&function.handler) {
+            HandlerSource::HandlerProperty(path)
+        } else {
+            let name = snake_case(&id);
+            if usable_ident(&name) && !name.starts_with(|c: char| c.is_numeric()) {
+                HandlerSource::LogicalId(RustPath { leading_colon: false, segments: vec![name] })
+            } else {
+                let location = if line > 0 { format!("{file_label}:{line}") } else { file_label.to_owned() };
+                errors.push(Error::new(
+                    literal_span,
+                    ErrorKind::NoDefaultHandler { id: id.clone(), location, tried: name },
+                ));
+                continue;
+            }
+        };
+        decisions.push(Decision { id, line, source });
+    }
+    if errors.is_empty() { Ok(Plan { decisions }) } else { Err(errors) }
+}
+
+fn unknown_function(f: &FunctionRef, context: &'static str, known: &[&str]) -> Error {
+    let suggestion = closest(&f.id, known).map(str::to_owned);
+    let mut list: Vec<String> = known.iter().take(12).map(|s| format!("`{s}`")).collect();
+    if known.len() > 12 {
+        list.push(format!("and {} more", known.len() - 12));
+    }
+    Error::new(f.span, ErrorKind::UnknownFunction { id: f.id.clone(), context, suggestion, known: list })
+}
+
+/// The candidate closest to `id` by edit distance (case-insensitive), when it is close enough to be a typo.
+pub fn closest<'a>(id: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lower = id.to_lowercase();
+    if lower.len() >= 3 {
+        // A shortened id (`CreateDog` for `CreateDogFunction`) is a likelier mistake than any typo.
+        if let Some(c) = candidates.iter().find(|c| c.to_lowercase().starts_with(&lower)) {
+            return Some(c);
+        }
+    }
+    let (best, distance) =
+        candidates.iter().map(|c| (*c, edit_distance(&lower, &c.to_lowercase()))).min_by_key(|(_, d)| *d)?;
+    let limit = (id.chars().count().max(best.chars().count()) / 3).max(2);
+    (distance <= limit).then_some(best)
+}
+
+/// Levenshtein distance between two strings, by characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_handles_acronyms_digits_and_separators() {
+        for (id, expected) in [
+            ("GetDogFunction", "get_dog_function"),
+            ("HTTPHandler", "http_handler"),
+            ("MyHTTPHandler", "my_http_handler"),
+            ("API2Handler", "api2_handler"),
+            ("S3Handler", "s3_handler"),
+            ("GetDogV2Function", "get_dog_v2_function"),
+            ("getDog", "get_dog"),
+            ("get-dog", "get_dog"),
+            ("hello_world", "hello_world"),
+            ("hello", "hello"),
+            ("Api", "api"),
+        ] {
+            assert_eq!(snake_case(id), expected, "{id}");
+        }
+    }
+
+    #[test]
+    fn handler_property_rules() {
+        let p = |s: &str| handler_path(s).map(|p| p.to_string());
+        assert_eq!(p("dogs::get").as_deref(), Some("dogs::get"));
+        assert_eq!(p("get_dog").as_deref(), Some("get_dog"));
+        assert_eq!(p("app.lambda_handler").as_deref(), Some("app::lambda_handler"));
+        assert_eq!(p("crate::dogs::get").as_deref(), Some("crate::dogs::get"));
+        assert_eq!(p("::handlers::get").as_deref(), Some("::handlers::get"));
+        assert_eq!(p("bootstrap"), None);
+        assert_eq!(p(""), None);
+        assert_eq!(p("  "), None);
+        assert_eq!(p("index.js"), Some("index::js".to_owned()));
+        assert_eq!(p("com.example.Handler::handleRequest"), None);
+        assert_eq!(p("Vec<u8>"), None);
+        assert_eq!(p("a b"), None);
+        assert_eq!(p("dogs::"), None);
+        assert_eq!(p("dogs::crate"), None);
+        assert_eq!(p("fn"), None);
+        assert_eq!(p("1abc"), None);
+        assert_eq!(handler_path("crate::x").map(|p| p.root()), Some(PathRoot::Anchored));
+        assert_eq!(handler_path("x::y").map(|p| p.root()), Some(PathRoot::Relative));
+    }
+
+    #[test]
+    fn closest_suggests_typos_only() {
+        let ids = ["GetDogFunction", "CreateDogFunction", "HTTPHandler"];
+        assert_eq!(closest("GetDogFunc", &ids), Some("GetDogFunction"));
+        assert_eq!(closest("getdogfunction", &ids), Some("GetDogFunction"));
+        assert_eq!(closest("CreateDog", &ids), Some("CreateDogFunction"));
+        assert_eq!(closest("Completely", &ids), None);
+        assert_eq!(closest("x", &[]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn paths_resolve_against_manifest_dir() {
+        let t = template_path("template.yaml", Some(Path::new("/work/app")));
+        assert_eq!(t.absolute, Path::new("/work/app/template.yaml"));
+        let t = template_path("../shared/./t.yaml", Some(Path::new("/work/app")));
+        assert_eq!(t.absolute, Path::new("/work/shared/t.yaml"));
+        let t = template_path("/abs/t.yaml", Some(Path::new("/work/app")));
+        assert_eq!(t.absolute, Path::new("/abs/t.yaml"));
+    }
+}

@@ -1,0 +1,187 @@
+//! Unit tests of the whole expansion on hand-built models and on the committed small template.
+//! The snapshot `tests/expand/small.expanded.rs` is rewritten when `UPDATE_EXPECT=1` is set (or when missing).
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use emu_template::{Api, ApiKind, Function, Loaded, Location, Method, Model, PayloadVersion, Route, TemplateFormat};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::expand::{expand_in, expand_loaded};
+use crate::input::MacroInput;
+use crate::resolve::template_path;
+
+fn function(id: &'static str, handler: &'static str, line: u32) -> Function {
+    Function {
+        id: Cow::Borrowed(id),
+        name: Cow::Borrowed(id),
+        handler: Cow::Borrowed(handler),
+        runtime: Cow::Borrowed("provided.al2023"),
+        timeout_secs: 3,
+        memory_mb: 128,
+        environment: Cow::Borrowed(&[]),
+        events: Cow::Borrowed(&[]),
+        location: Location::new(line, 3),
+    }
+}
+
+fn model(functions: Vec<Function>) -> Model {
+    let routes: Vec<Route> = functions
+        .iter()
+        .map(|f| Route {
+            method: Method::Get,
+            path: format!("/{}", f.id.to_lowercase()).into(),
+            api: "ServerlessRestApi".into(),
+            function: f.id.clone(),
+            payload: PayloadVersion::V1,
+            operation_name: None,
+            authorizer: None,
+            location: Location::new(f.location.line + 5, 9),
+        })
+        .collect();
+    Model {
+        source: "template.yaml".into(),
+        format: TemplateFormat::Sam,
+        functions: functions.into(),
+        apis: vec![Api {
+            id: "ServerlessRestApi".into(),
+            kind: ApiKind::Rest,
+            implicit: true,
+            stage: "Prod".into(),
+            stage_in_url: false,
+            stage_variables: Cow::Borrowed(&[]),
+            cors: None,
+            binary_media_types: Cow::Borrowed(&[]),
+            auth: "".into(),
+            default_payload: PayloadVersion::V1,
+            location: Location::new(10, 9),
+        }]
+        .into(),
+        routes: routes.into(),
+        warnings: Cow::Borrowed(&[]),
+    }
+}
+
+fn expand_model(input: TokenStream, model: Model) -> String {
+    let input: MacroInput = syn::parse2(input).expect("test input parses");
+    let template = template_path(&input.path.value(), Some(Path::new("/app")));
+    let loaded = Loaded { model, referenced_files: vec![PathBuf::from("/app/openapi.yaml")] };
+    let tokens = expand_loaded(input, &template, &loaded);
+    pretty(tokens)
+}
+
+/// Formats an expansion the way `cargo expand` would show it inside `main`.
+fn pretty(tokens: TokenStream) -> String {
+    let file: syn::File = syn::parse2(quote!(fn main() { let app: ::emu_runtime::App = #tokens; }))
+        .expect("the expansion is a valid expression");
+    prettyplease::unparse(&file)
+}
+
+#[test]
+fn the_three_binding_rules_and_ignore() {
+    let out = expand_model(
+        quote!("template.yaml", { CreateDog => move |e| create(store.clone(), e) }, ignore: [PythonFn]),
+        model(vec![
+            function("GetDogFunction", "bootstrap", 14),
+            function("ListDogs", "dogs::list", 20),
+            function("AppFn", "app.lambda_handler", 26),
+            function("RootFn", "crate::handlers::root", 32),
+            function("CreateDog", "bootstrap", 38),
+            function("PythonFn", "app.handler", 44),
+            function("HTTPHandler", "", 50),
+        ]),
+    );
+    for expected in [
+        "template_yaml_line_14::GetDogFunction::get_dog_function",
+        "template_yaml_line_20::ListDogs::dogs::list",
+        "template_yaml_line_26::AppFn::app::lambda_handler",
+        "assert_handler(crate::handlers::root)",
+        "assert_handler(move |e| create(",
+        ".ignore(\"PythonFn\")",
+        "template_yaml_line_50::HTTPHandler::http_handler",
+        "include_bytes!(\"/app/template.yaml\")",
+        "include_bytes!(\"/app/openapi.yaml\")",
+        "include_str!(\"/app/template.yaml\")",
+        "pub(in super::super) use super::super::*;",
+    ] {
+        assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
+    }
+    assert!(!out.contains("RootFn {"), "anchored paths need no lookup module:\n{out}");
+    assert!(!out.contains("compile_error"), "{out}");
+}
+
+#[test]
+fn unknown_and_duplicate_ids_are_errors_with_placeholder() {
+    let out = expand_model(
+        quote!("template.yaml", { GetDogFunc => a, ListDogs => b, ListDogs => c }, ignore: [GetDogFunction, GetDogFunction]),
+        model(vec![function("GetDogFunction", "bootstrap", 14), function("ListDogs", "", 20)]),
+    );
+    assert!(out.contains("this binds `GetDogFunc`, but the template has no function with that logical id; did you mean `GetDogFunction`?"), "{out}");
+    assert!(out.contains("function `ListDogs` is bound twice; keep one entry"), "{out}");
+    assert!(out.contains("function `GetDogFunction` is ignored twice; keep one entry"), "{out}");
+    assert!(out.contains("AppBuilder::placeholder()"), "{out}");
+    assert!(!out.contains("static MODEL"), "{out}");
+}
+
+#[test]
+fn bound_and_ignored_is_an_error() {
+    let out =
+        expand_model(quote!("template.yaml", { A => a }, ignore: [A]), model(vec![function("A", "bootstrap", 4)]));
+    assert!(out.contains("function `A` is both bound and ignored; keep one of the two"), "{out}");
+}
+
+#[test]
+fn unusable_default_names_are_errors() {
+    let out =
+        expand_model(quote!("template.yaml"), model(vec![function("Self", "bootstrap", 4), function("9Lives", "", 9)]));
+    assert!(out.contains("template.yaml:4: function `Self` has no handler: its logical id gives `self`"), "{out}");
+    assert!(out.contains("template.yaml:9: function `9Lives` has no handler"), "{out}");
+}
+
+#[test]
+fn keyword_ids_become_raw_identifiers() {
+    let out = expand_model(
+        quote!("template.yaml"),
+        model(vec![function("Type", "bootstrap", 4), function("get-dog", "", 9)]),
+    );
+    assert!(out.contains("template_yaml_line_4::Type::r#type"), "{out}");
+    assert!(out.contains("template_yaml_line_9::get_dog::get_dog"), "{out}");
+}
+
+#[test]
+fn missing_template_names_the_absolute_path() {
+    let out = pretty(expand_in(quote!("no/such/template.yaml"), Some(Path::new("/nowhere"))));
+    assert!(
+        out.contains("template not found: `no/such/template.yaml` resolves to `/nowhere/no/such/template.yaml`"),
+        "{out}"
+    );
+    assert!(out.contains("AppBuilder::placeholder()"), "{out}");
+}
+
+#[test]
+fn bad_input_never_panics() {
+    for input in [quote!(), quote!(42), quote!("t.yaml", { A => }), quote!("t.yaml", ignore: [1])] {
+        let out = pretty(expand_in(input, Some(Path::new("/nowhere"))));
+        assert!(out.contains("compile_error!") && out.contains("AppBuilder::placeholder()"), "{out}");
+    }
+}
+
+#[test]
+fn expansion_snapshot_of_small_template() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tokens = expand_in(
+        quote!("tests/data/small.yaml", { CreateDogFunction => dogs::create }, ignore: [LegacyPythonFunction]),
+        Some(dir),
+    );
+    let text = pretty(tokens).replace(&format!("{}/", dir.display()), "$CARGO_MANIFEST_DIR/");
+    let snapshot = dir.join("tests/expand/small.expanded.rs");
+    let bless = std::env::var_os("UPDATE_EXPECT").is_some_and(|v| v == "1");
+    match std::fs::read_to_string(&snapshot) {
+        Ok(expected) if !bless => {
+            assert!(expected == text, "expansion changed; rerun with UPDATE_EXPECT=1 to bless:\n{text}")
+        }
+        _ => std::fs::write(&snapshot, &text).expect("write snapshot"),
+    }
+    assert!(!text.contains("compile_error"), "{text}");
+}
