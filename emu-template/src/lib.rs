@@ -2,7 +2,17 @@
 //! No proc-macro and no server code lives here: `emu-macros` and `emu-runtime` both call [`read_file`] / [`read_str`].
 #![warn(missing_docs)]
 
+mod cfn;
+pub mod error;
+pub mod intrinsics;
 pub mod model;
+mod openapi;
+mod reader;
+mod sam;
+pub mod validate;
+pub mod yaml;
+
+pub use error::ProblemKind;
 
 pub use model::*;
 
@@ -63,12 +73,17 @@ impl std::error::Error for Problems {}
 
 /// Reads the template at `path`.
 pub fn read_file(path: &Path, options: &ReadOptions) -> Result<Loaded, Problems> {
-    let _ = (path, options);
-    todo!("template reader")
+    match std::fs::read_to_string(path) {
+        Ok(source) => read_str(&source, path, options),
+        Err(e) => Err(Problems(vec![Problem {
+            file: path.display().to_string(),
+            location: Location::default(),
+            message: ProblemKind::Unreadable { path: path.display().to_string(), reason: e.to_string() }.to_string(),
+        }])),
+    }
 }
 
 /// Reads a template from `source`; `path` names it in messages and anchors relative `DefinitionUri` files.
 pub fn read_str(source: &str, path: &Path, options: &ReadOptions) -> Result<Loaded, Problems> {
-    let _ = (source, path, options);
-    todo!("template reader")
+    reader::read(source, path, options)
 }

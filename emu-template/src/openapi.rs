@@ -1,0 +1,138 @@
+//! Routes from OpenAPI / Swagger documents: `DefinitionBody`, `DefinitionUri` (local file), `Body`, `AWS::Include`.
+//! A method is a route when its `x-amazon-apigateway-integration` is `aws_proxy` and its URI names a template function.
+
+use serde_json::Value as Json;
+
+use crate::error::ProblemKind;
+use crate::intrinsics::{intrinsic, json_text};
+use crate::model::{ApiKind, Location, Method, PayloadVersion, Route};
+use crate::reader::{Reader, function_name_in_uri};
+use crate::yaml::{Document, Node};
+
+/// Reads routes from an inline definition (`DefinitionBody` / `Body`), following `Fn::Transform AWS::Include`.
+pub(crate) fn read_body<'a>(reader: &mut Reader<'a>, api: &str, kind: ApiKind, body: Node<'a>) {
+    if let Some((name, arg)) = intrinsic(body).filter(|(n, _)| n == "Fn::Transform") {
+        let _ = name;
+        let include = reader.json(Some(arg));
+        let is_include =
+            include.as_ref().and_then(|i| i.get("Name")).and_then(json_text).is_some_and(|n| n == "AWS::Include");
+        let location =
+            include.as_ref().and_then(|i| i.get("Parameters")).and_then(|p| p.get("Location")).and_then(json_text);
+        match (is_include, location) {
+            (true, Some(loc)) => read_file(reader, api, kind, &loc, body.location()),
+            _ => reader.diags.warn(body.location(), format!("DefinitionBody of {api} uses a `Fn::Transform` other than AWS::Include with a local Location; its routes are not read")),
+        }
+        return;
+    }
+    read_document(reader, api, kind, body, body.location());
+}
+
+/// Reads routes from a `DefinitionUri` / `BodyS3Location`: a local path is read, S3 locations are reported.
+pub(crate) fn read_uri<'a>(reader: &mut Reader<'a>, api: &str, kind: ApiKind, uri: Node<'a>) {
+    match reader.json(Some(uri)) {
+        Some(Json::String(path)) if !path.starts_with("s3://") => read_file(reader, api, kind, &path, uri.location()),
+        _ => reader.diags.warn(
+            uri.location(),
+            format!("the definition of API {api} is stored in S3; its routes cannot be read locally (use a local DefinitionUri path)"),
+        ),
+    }
+}
+
+fn read_file(reader: &mut Reader<'_>, api: &str, kind: ApiKind, relative: &str, at: Location) {
+    let Some((path, text)) = reader.read_referenced(relative, at) else { return };
+    let doc = match Document::parse(&text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            reader.diags.problem_in(path.display().to_string(), e.location, ProblemKind::Syntax(e.message));
+            return;
+        }
+    };
+    let template_file = std::mem::replace(&mut reader.diags.file, path.display().to_string());
+    // Routes from another file point at the line of the API that includes it.
+    read_document_in(reader, api, kind, doc.root(), at);
+    reader.diags.file = template_file;
+}
+
+fn read_document<'a>(reader: &mut Reader<'a>, api: &str, kind: ApiKind, doc: Node<'a>, _at: Location) {
+    read_document_in(reader, api, kind, doc, Location::default());
+}
+
+/// `route_at`: the location given to routes (default: each method's own location).
+fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: Node<'b>, route_at: Location) {
+    // The resolver borrows the template; nodes of an included file live shorter, which variance allows.
+    let binary: Vec<String> = match doc.get("x-amazon-apigateway-binary-media-types").map(|b| b.value) {
+        Some(serde_yaml::Value::Sequence(items)) => items.iter().filter_map(crate::yaml::scalar_text).collect(),
+        _ => Vec::new(),
+    };
+    if !binary.is_empty() {
+        if let Some(a) = reader.api_mut(api) {
+            let mut all: Vec<crate::model::Str> = a.binary_media_types.to_vec();
+            for b in binary {
+                let b = b.replace("~1", "/");
+                if !all.iter().any(|x| *x == b) {
+                    all.push(b.into());
+                }
+            }
+            a.binary_media_types = all.into();
+        }
+    }
+    let Some(paths) = doc.get("paths") else {
+        return;
+    };
+    let default_payload = if kind == ApiKind::Rest { PayloadVersion::V1 } else { PayloadVersion::V2 };
+    let root_security = doc.get("security");
+    for (path, item) in paths.entries() {
+        for (method_key, op) in item.entries() {
+            let Some(method) = operation_method(&method_key) else { continue };
+            let at = if route_at == Location::default() { op.location() } else { route_at };
+            let Some(integration) = op.get("x-amazon-apigateway-integration") else { continue };
+            let integration = reader.resolver.resolve(integration, &mut reader.diags).unwrap_or(Json::Null);
+            let ty = integration.get("type").and_then(json_text).unwrap_or_default();
+            if !ty.eq_ignore_ascii_case("aws_proxy") {
+                reader.diags.warn(at, format!(
+                    "{} {path} of API {api} uses a `{ty}` integration; only Lambda proxy (aws_proxy) integrations are served, route skipped",
+                    method.as_str()
+                ));
+                continue;
+            }
+            let uri = integration.get("uri").and_then(json_text).unwrap_or_default();
+            let function = function_name_in_uri(&uri).and_then(|n| reader.function_id(n));
+            let Some(function) = function else {
+                reader.diags.warn(at, format!(
+                    "{} {path} of API {api}: integration uri `{uri}` names no function of this template; route skipped",
+                    method.as_str()
+                ));
+                continue;
+            };
+            let payload = match (kind, integration.get("payloadFormatVersion").and_then(json_text).as_deref()) {
+                (ApiKind::Http, Some("1.0")) => PayloadVersion::V1,
+                _ => default_payload,
+            };
+            let operation_name = op.get("operationId").and_then(|o| o.scalar_text());
+            let security = op.get("security").or(root_security);
+            let authorizer = security
+                .and_then(|s| s.items().first().copied())
+                .and_then(|first| first.entries().into_iter().next().map(|(k, _)| k));
+            reader.routes.push(Route {
+                method,
+                path: path.clone().into(),
+                api: api.to_string().into(),
+                function: function.into(),
+                payload,
+                operation_name: operation_name.map(Into::into),
+                authorizer: authorizer.map(Into::into),
+                location: at,
+            });
+        }
+    }
+}
+
+fn operation_method(key: &str) -> Option<Method> {
+    if key.eq_ignore_ascii_case("x-amazon-apigateway-any-method") {
+        return Some(Method::Any);
+    }
+    match key.to_ascii_lowercase().as_str() {
+        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" => Method::parse(key),
+        _ => None,
+    }
+}

@@ -1,0 +1,477 @@
+//! AWS SAM resources: `AWS::Serverless::Function` (and its `Events`), `Api`, `HttpApi`, and `Globals`.
+//! Implicit `ServerlessRestApi` / `ServerlessHttpApi` are created here when some event uses them.
+
+use serde_json::Value as Json;
+
+use crate::error::ProblemKind;
+use crate::intrinsics::{is_placeholder, json_text};
+use crate::model::{
+    Api, ApiKind, Cors, EnvPiece, EnvVar, Event, EventKind, Function, KeyValue, Location, Method, PayloadVersion, Route,
+};
+use crate::openapi;
+use crate::reader::{Props, Reader, compact, text_map};
+use crate::yaml::Node;
+
+/// Logical id of the implicit REST API.
+pub const IMPLICIT_REST: &str = "ServerlessRestApi";
+/// Logical id of the implicit HTTP API.
+pub const IMPLICIT_HTTP: &str = "ServerlessHttpApi";
+
+const NOT_GLOBAL_FUNCTION: &[&str] = &["Role", "Policies", "FunctionName", "Events"];
+const NOT_GLOBAL_API: &[&str] = &["StageName", "DefinitionBody"];
+const NOT_GLOBAL_HTTP_API: &[&str] = &["StageName", "DefinitionBody", "BinaryMediaTypes"];
+
+/// The `Globals` sections that apply to functions and APIs.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Globals<'a> {
+    pub function: Option<Node<'a>>,
+    pub api: Option<Node<'a>>,
+    pub http_api: Option<Node<'a>>,
+}
+
+impl<'a> Globals<'a> {
+    /// Reads `Globals`, reporting properties SAM refuses there.
+    pub fn read(root: Node<'a>, reader: &mut Reader<'a>) -> Globals<'a> {
+        let Some(g) = root.get("Globals") else { return Globals::default() };
+        let mut out = Globals::default();
+        for (section, node) in g.entries() {
+            let (slot, refused) = match section.as_str() {
+                "Function" => (&mut out.function, NOT_GLOBAL_FUNCTION),
+                "Api" => (&mut out.api, NOT_GLOBAL_API),
+                "HttpApi" => (&mut out.http_api, NOT_GLOBAL_HTTP_API),
+                "SimpleTable" | "StateMachine" | "LayerVersion" | "CapacityProvider" => continue,
+                other => {
+                    reader
+                        .diags
+                        .warn(node.location(), format!("Globals section `{other}` is not known to SAM; ignored"));
+                    continue;
+                }
+            };
+            for (key, value) in node.entries() {
+                if refused.contains(&key.as_str()) {
+                    reader.diags.problem(
+                        value.location(),
+                        ProblemKind::UnsupportedGlobal { section: section.clone(), property: key.clone() },
+                    );
+                }
+            }
+            *slot = Some(node);
+        }
+        out
+    }
+}
+
+fn props<'a>(node: Node<'a>, global: Option<Node<'a>>) -> Props<'a> {
+    let local = node.get("Properties");
+    let ignore = node.get("IgnoreGlobals").or_else(|| local.and_then(|l| l.get("IgnoreGlobals")));
+    let ignore_all = ignore.is_some_and(|i| i.as_str() == Some("*"));
+    Props { local, global, ignore_all }
+}
+
+/// Reads an `AWS::Serverless::Function` (without its events).
+pub(crate) fn read_function<'a>(reader: &mut Reader<'a>, globals: &Globals<'a>, id: &str, node: Node<'a>) {
+    let p = props(node, globals.function);
+    let function = function_from_props(reader, id, node.location(), &p);
+    reader.functions.push(function);
+}
+
+/// Builds a function from (possibly Globals-merged) properties; shared with `AWS::Lambda::Function`.
+pub(crate) fn function_from_props<'a>(
+    reader: &mut Reader<'a>,
+    id: &str,
+    location: Location,
+    p: &Props<'a>,
+) -> Function {
+    let name = p.text(reader, "FunctionName").unwrap_or_else(|| id.to_string());
+    let handler = p.text(reader, "Handler").unwrap_or_default();
+    let runtime = p.text(reader, "Runtime").unwrap_or_default();
+    let timeout_secs = number_prop(reader, p, "Timeout", 3, id, location);
+    let memory_mb = number_prop(reader, p, "MemorySize", 128, id, location);
+    let env = p.json(reader, "Environment");
+    let vars = env.as_ref().and_then(|e| e.get("Variables"));
+    let at = p.location("Environment", location);
+    let environment = text_map(reader, vars, &format!("environment variable of {id}"), at)
+        .into_iter()
+        .map(|(k, v)| EnvVar { name: k.into(), value: vec![EnvPiece::Text(v.into())].into() })
+        .collect::<Vec<_>>();
+    Function {
+        id: id.to_string().into(),
+        name: name.into(),
+        handler: handler.into(),
+        runtime: runtime.into(),
+        timeout_secs,
+        memory_mb,
+        environment: environment.into(),
+        events: Vec::new().into(),
+        location,
+    }
+}
+
+fn number_prop<'a>(reader: &mut Reader<'a>, p: &Props<'a>, key: &str, default: u32, id: &str, at: Location) -> u32 {
+    match p.json(reader, key) {
+        None => default,
+        Some(v) => match json_text(&v).and_then(|t| t.trim().parse::<u32>().ok()) {
+            Some(n) => n,
+            None => {
+                reader.diags.problem(
+                    p.location(key, at),
+                    ProblemKind::InvalidValue { what: format!("{key} of {id}"), expected: "a whole number".into() },
+                );
+                default
+            }
+        },
+    }
+}
+
+/// Reads an explicit `AWS::Serverless::Api` / `HttpApi` (its settings; routes come in pass 2).
+pub(crate) fn read_api<'a>(reader: &mut Reader<'a>, globals: &Globals<'a>, id: &str, node: Node<'a>, kind: ApiKind) {
+    let global = if kind == ApiKind::Rest { globals.api } else { globals.http_api };
+    let p = props(node, global);
+    let stage = match p.local.and_then(|l| l.get("StageName")) {
+        Some(s) => reader.text(Some(s)).unwrap_or_default(),
+        None if kind == ApiKind::Http => "$default".to_string(),
+        None => {
+            reader.diags.problem(
+                node.location(),
+                ProblemKind::MissingProperty { owner: format!("AWS::Serverless::Api {id}"), property: "StageName" },
+            );
+            String::new()
+        }
+    };
+    let api = api_from_props(reader, &p, id, kind, false, stage, node.location());
+    reader.apis.push(api);
+}
+
+fn api_from_props<'a>(
+    reader: &mut Reader<'a>,
+    p: &Props<'a>,
+    id: &str,
+    kind: ApiKind,
+    implicit: bool,
+    stage: String,
+    location: Location,
+) -> Api {
+    let (vars_key, cors_key) = match kind {
+        ApiKind::Rest => ("Variables", "Cors"),
+        ApiKind::Http => ("StageVariables", "CorsConfiguration"),
+    };
+    let vars = p.json(reader, vars_key);
+    let stage_variables =
+        text_map(reader, vars.as_ref(), &format!("stage variable of {id}"), p.location(vars_key, location))
+            .into_iter()
+            .map(|(k, v)| KeyValue { key: k.into(), value: v.into() })
+            .collect::<Vec<_>>();
+    let cors_at = p.location(cors_key, location);
+    let cors = match (kind, p.json(reader, cors_key)) {
+        (_, None) => None,
+        (ApiKind::Rest, Some(v)) => rest_cors(reader, &v, id, cors_at),
+        (ApiKind::Http, Some(v)) => http_cors(reader, &v, id, cors_at),
+    };
+    let binary_media_types = match (kind, p.json(reader, "BinaryMediaTypes")) {
+        (ApiKind::Rest, Some(Json::Array(items))) => {
+            items.iter().filter_map(json_text).map(|t| t.replace("~1", "/").into()).collect()
+        }
+        _ => Vec::new(),
+    };
+    let auth = compact(p.json(reader, "Auth").as_ref());
+    Api {
+        id: id.to_string().into(),
+        kind,
+        implicit,
+        stage: stage.into(),
+        stage_in_url: false,
+        stage_variables: stage_variables.into(),
+        cors,
+        binary_media_types: binary_media_types.into(),
+        auth: auth.into(),
+        default_payload: if kind == ApiKind::Rest { PayloadVersion::V1 } else { PayloadVersion::V2 },
+        location,
+    }
+}
+
+/// Parses a REST API `Cors` value (string `"'*'"` or object of single-quoted strings).
+pub(crate) fn rest_cors(reader: &mut Reader<'_>, v: &Json, id: &str, at: Location) -> Option<Cors> {
+    let mut cors = Cors { allow_methods: vec!["*".into()].into(), ..Cors::default() };
+    let quoted = |reader: &mut Reader<'_>, key: &str, v: &Json| -> Option<String> {
+        let text = json_text(v)?;
+        if is_placeholder(&text) {
+            reader.diags.warn(at, format!("Cors.{key} of {id} cannot be resolved locally; ignored"));
+            return None;
+        }
+        match text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'').or(Some(t))) {
+            Some(inner) => Some(inner.trim_end_matches('\'').to_string()),
+            None => {
+                reader.diags.problem(
+                    at,
+                    ProblemKind::InvalidValue {
+                        what: format!("Cors.{key} of {id}"),
+                        expected: format!("a single-quoted string such as \"'{text}'\""),
+                    },
+                );
+                None
+            }
+        }
+    };
+    match v {
+        Json::String(_) => {
+            let origin = quoted(reader, "AllowOrigin", v)?;
+            cors.allow_origins = vec![origin.into()].into();
+        }
+        Json::Object(map) => {
+            if let Some(o) = map.get("AllowOrigin").and_then(|o| quoted(reader, "AllowOrigin", o)) {
+                cors.allow_origins = vec![o.into()].into();
+            }
+            if let Some(m) = map.get("AllowMethods").and_then(|m| quoted(reader, "AllowMethods", m)) {
+                cors.allow_methods = split_list(&m, true);
+            }
+            if let Some(h) = map.get("AllowHeaders").and_then(|h| quoted(reader, "AllowHeaders", h)) {
+                cors.allow_headers = split_list(&h, false);
+            }
+            cors.allow_credentials = map
+                .get("AllowCredentials")
+                .is_some_and(|c| json_text(c).is_some_and(|t| t.trim_matches('\'') == "true"));
+            cors.max_age = map.get("MaxAge").and_then(json_text).and_then(|t| t.trim_matches('\'').parse().ok());
+        }
+        _ => {
+            reader.diags.problem(
+                at,
+                ProblemKind::InvalidValue {
+                    what: format!("Cors of {id}"),
+                    expected: "a quoted origin string or a mapping".into(),
+                },
+            );
+            return None;
+        }
+    }
+    Some(cors)
+}
+
+fn split_list(text: &str, upper: bool) -> crate::model::List<crate::model::Str> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| if upper { s.to_ascii_uppercase() } else { s.to_string() }.into())
+        .collect::<Vec<_>>()
+        .into()
+}
+
+/// Parses an HTTP API `CorsConfiguration` (`true` or an object of lists).
+pub(crate) fn http_cors(reader: &mut Reader<'_>, v: &Json, id: &str, at: Location) -> Option<Cors> {
+    let list = |v: Option<&Json>, upper: bool| -> crate::model::List<crate::model::Str> {
+        match v {
+            Some(Json::Array(items)) => items
+                .iter()
+                .filter_map(json_text)
+                .map(|s| if upper { s.to_ascii_uppercase() } else { s }.into())
+                .collect::<Vec<_>>()
+                .into(),
+            Some(other) => json_text(other).map(|s| split_list(&s, upper)).unwrap_or_default(),
+            None => Vec::new().into(),
+        }
+    };
+    match v {
+        Json::Bool(true) => Some(Cors {
+            allow_origins: vec!["*".into()].into(),
+            allow_methods: vec!["*".into()].into(),
+            ..Cors::default()
+        }),
+        Json::Bool(false) | Json::Null => None,
+        Json::String(s) if s == "true" => Some(Cors {
+            allow_origins: vec!["*".into()].into(),
+            allow_methods: vec!["*".into()].into(),
+            ..Cors::default()
+        }),
+        Json::Object(map) => Some(Cors {
+            allow_origins: list(map.get("AllowOrigins"), false),
+            allow_methods: list(map.get("AllowMethods"), true),
+            allow_headers: list(map.get("AllowHeaders"), false),
+            expose_headers: list(map.get("ExposeHeaders"), false),
+            allow_credentials: map.get("AllowCredentials").is_some_and(|c| json_text(c).is_some_and(|t| t == "true")),
+            max_age: map.get("MaxAge").and_then(json_text).and_then(|t| t.parse().ok()),
+        }),
+        _ => {
+            reader.diags.problem(
+                at,
+                ProblemKind::InvalidValue {
+                    what: format!("CorsConfiguration of {id}"),
+                    expected: "true or a mapping".into(),
+                },
+            );
+            None
+        }
+    }
+}
+
+/// Routes of an explicit SAM API's `DefinitionBody` / `DefinitionUri`.
+pub(crate) fn read_api_routes<'a>(reader: &mut Reader<'a>, globals: &Globals<'a>, id: &str, node: Node<'a>) {
+    let Some(kind) = reader.api_kind(id) else { return };
+    let global = if kind == ApiKind::Rest { globals.api } else { globals.http_api };
+    let p = props(node, global);
+    if let Some(body) = p.local.and_then(|l| l.get("DefinitionBody")) {
+        openapi::read_body(reader, id, kind, body);
+    } else if let Some(uri) =
+        p.local.and_then(|l| l.get("DefinitionUri")).or_else(|| global.and_then(|g| g.get("DefinitionUri")))
+    {
+        openapi::read_uri(reader, id, kind, uri);
+    }
+}
+
+/// Reads the `Events` of an `AWS::Serverless::Function`: API events become routes, the rest typed events.
+pub(crate) fn read_events<'a>(reader: &mut Reader<'a>, function: &str, node: Node<'a>) {
+    let Some(events) = node.get("Properties").and_then(|p| p.get("Events")) else { return };
+    let mut kept = Vec::new();
+    for (name, ev) in events.entries() {
+        let owner = format!("event {name} of function {function}");
+        let Some(ty) = reader.text(ev.get("Type")) else {
+            reader.diags.problem(ev.location(), ProblemKind::MissingProperty { owner, property: "Type" });
+            continue;
+        };
+        let p = ev.get("Properties");
+        match ty.as_str() {
+            "Api" => api_event(reader, function, &owner, ev, p, ApiKind::Rest),
+            "HttpApi" => api_event(reader, function, &owner, ev, p, ApiKind::Http),
+            other => {
+                let kind = match other {
+                    "SQS" => EventKind::Sqs,
+                    "S3" => EventKind::S3,
+                    "SNS" => EventKind::Sns,
+                    "Schedule" | "ScheduleV2" => EventKind::Schedule,
+                    "EventBridgeRule" | "CloudWatchEvent" => EventKind::EventBridge,
+                    "Kinesis" => EventKind::Kinesis,
+                    "DynamoDB" => EventKind::DynamoDb,
+                    other => EventKind::Other(other.to_string().into()),
+                };
+                let properties = compact(reader.json(p).as_ref());
+                kept.push(Event { name: name.into(), kind, properties: properties.into(), location: ev.location() });
+            }
+        }
+    }
+    if let Some(f) = reader.functions.iter_mut().find(|f| f.id == function) {
+        f.events = kept.into();
+    }
+}
+
+fn api_event<'a>(
+    reader: &mut Reader<'a>,
+    function: &str,
+    owner: &str,
+    ev: Node<'a>,
+    p: Option<Node<'a>>,
+    kind: ApiKind,
+) {
+    let at = ev.location();
+    let path = reader.text(p.and_then(|p| p.get("Path")));
+    let method = reader.text(p.and_then(|p| p.get("Method")));
+    let (path, method) = match (path, method, kind) {
+        (None, None, ApiKind::Http) => ("$default".to_string(), Method::Any),
+        (Some(path), Some(m), _) => match Method::parse(&m) {
+            Some(method) => (path, method),
+            None => {
+                let loc = p.and_then(|p| p.get("Method")).map_or(at, |n| n.location());
+                reader.diags.problem(
+                    loc,
+                    ProblemKind::InvalidValue {
+                        what: format!("Method `{m}` of {owner}"),
+                        expected: "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY".into(),
+                    },
+                );
+                return;
+            }
+        },
+        (None, _, _) => {
+            reader.diags.problem(at, ProblemKind::MissingProperty { owner: owner.to_string(), property: "Path" });
+            return;
+        }
+        (_, None, _) => {
+            reader.diags.problem(at, ProblemKind::MissingProperty { owner: owner.to_string(), property: "Method" });
+            return;
+        }
+    };
+    let (id_key, implicit_id, expected) = match kind {
+        ApiKind::Rest => ("RestApiId", IMPLICIT_REST, "AWS::Serverless::Api (REST API)"),
+        ApiKind::Http => ("ApiId", IMPLICIT_HTTP, "AWS::Serverless::HttpApi (HTTP API)"),
+    };
+    let api_node = p.and_then(|p| p.get(id_key));
+    let api = match api_node {
+        None => {
+            let slot = if kind == ApiKind::Rest { &mut reader.implicit_rest } else { &mut reader.implicit_http };
+            slot.get_or_insert(at);
+            implicit_id.to_string()
+        }
+        Some(n) => {
+            let id = reader.text(Some(n)).unwrap_or_default();
+            if reader.api_kind(&id) != Some(kind) {
+                reader.diags.problem(
+                    n.location(),
+                    ProblemKind::UnknownApi { owner: owner.to_string(), property: id_key, id, expected },
+                );
+                return;
+            }
+            id
+        }
+    };
+    let payload = match kind {
+        ApiKind::Rest => PayloadVersion::V1,
+        ApiKind::Http => match reader.text(p.and_then(|p| p.get("PayloadFormatVersion"))).as_deref() {
+            None | Some("2.0") => PayloadVersion::V2,
+            Some("1.0") => PayloadVersion::V1,
+            Some(other) => {
+                reader.diags.problem(
+                    at,
+                    ProblemKind::InvalidValue {
+                        what: format!("PayloadFormatVersion `{other}` of {owner}"),
+                        expected: "\"1.0\" or \"2.0\"".into(),
+                    },
+                );
+                PayloadVersion::V2
+            }
+        },
+    };
+    let authorizer = reader
+        .json(p.and_then(|p| p.get("Auth")))
+        .and_then(|a| a.get("Authorizer").and_then(json_text))
+        .or_else(|| default_authorizer(reader, &api))
+        .filter(|a| a != "NONE");
+    reader.routes.push(Route {
+        method,
+        path: path.into(),
+        api: api.into(),
+        function: function.to_string().into(),
+        payload,
+        operation_name: None,
+        authorizer: authorizer.map(Into::into),
+        location: at,
+    });
+}
+
+fn default_authorizer(reader: &Reader<'_>, api: &str) -> Option<String> {
+    let auth = reader.apis.iter().find(|a| a.id == api).map(|a| a.auth.to_string())?;
+    let v: Json = serde_json::from_str(&auth).ok()?;
+    v.get("DefaultAuthorizer").and_then(json_text)
+}
+
+/// Adds `ServerlessRestApi` / `ServerlessHttpApi` when some event uses them, with `Globals.Api` / `Globals.HttpApi`.
+pub(crate) fn add_implicit_apis<'a>(reader: &mut Reader<'a>, globals: &Globals<'a>) {
+    for (kind, id, stage, global) in [
+        (ApiKind::Rest, IMPLICIT_REST, "Prod", globals.api),
+        (ApiKind::Http, IMPLICIT_HTTP, "$default", globals.http_api),
+    ] {
+        let first = if kind == ApiKind::Rest { reader.implicit_rest } else { reader.implicit_http };
+        let Some(location) = first else { continue };
+        if reader.api_kind(id).is_some() {
+            continue;
+        }
+        let p = Props { local: None, global, ignore_all: false };
+        let api = api_from_props(reader, &p, id, kind, true, stage.to_string(), location);
+        // Routes that used the implicit API before it existed get its default authorizer now.
+        if !api.auth.is_empty() {
+            let auth: Option<Json> = serde_json::from_str(&api.auth).ok();
+            if let Some(default) = auth.as_ref().and_then(|a| a.get("DefaultAuthorizer")).and_then(json_text) {
+                for r in reader.routes.iter_mut().filter(|r| r.api == id && r.authorizer.is_none()) {
+                    r.authorizer = Some(default.clone().into());
+                }
+            }
+        }
+        reader.apis.push(api);
+    }
+}
