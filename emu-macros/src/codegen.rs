@@ -9,7 +9,7 @@ use emu_template::{
     PayloadVersion, Route, TemplateFormat, Warning,
 };
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{ToTokens, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::resolve::{HandlerSource, PathRoot, Plan, RustPath, TemplatePath};
