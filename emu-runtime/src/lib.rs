@@ -3,10 +3,23 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod context;
+pub(crate) mod cors;
+pub(crate) mod event;
+pub mod gateway;
 pub mod handler;
+pub mod invoke;
+pub mod response;
+mod router;
+pub(crate) mod routing;
+#[cfg(test)]
+mod testutil;
+pub(crate) mod util;
 
-pub use app::{App, TemplateSource};
+pub use app::{App, AppOptions, LAMBDA_PAYLOAD_LIMIT, TemplateSource};
+pub use gateway::GatewayError;
 pub use handler::Handler;
+pub use invoke::InvokeError;
 
 /// Builds an [`App`] from a template at compile time. See the crate README for the binding rules.
 pub use emu_macros::lambda_app;
@@ -24,8 +37,8 @@ pub mod events {
 pub mod __private {
     pub use crate::app::{AppBuilder, TemplateSource, assert_handler};
     pub use emu_template::{
-        Api, ApiKind, Cors, EnvPiece, EnvVar, Event, EventKind, Function, KeyValue, List, Location,
-        Method, Model, PayloadVersion, Route, Str, TemplateFormat, Warning,
+        Api, ApiKind, Cors, EnvPiece, EnvVar, Event, EventKind, Function, KeyValue, List, Location, Method, Model,
+        PayloadVersion, Route, Str, TemplateFormat, Warning,
     };
     pub use std::borrow::Cow;
 }

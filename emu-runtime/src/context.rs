@@ -1,0 +1,115 @@
+//! The `lambda_runtime::Context` of each invocation, as Lambda fills it in for a function.
+//! Per-function data (ARN, env config) is computed once at build time; per invocation only the id and deadline change.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use emu_template::Function as ModelFunction;
+use lambda_runtime::{Config, Context};
+
+use crate::util;
+
+/// The account id every emulated ARN and event uses (the one SAM CLI and the AWS docs use).
+pub const ACCOUNT_ID: &str = "123456789012";
+/// The region every emulated ARN uses.
+pub const REGION: &str = "us-east-1";
+
+/// A template function's runtime settings, precomputed.
+#[derive(Debug)]
+pub(crate) struct FunctionInfo {
+    /// Logical id.
+    pub(crate) id: String,
+    /// Deployed name.
+    pub(crate) name: String,
+    /// `Timeout`.
+    pub(crate) timeout: Duration,
+    /// `MemorySize` in MB.
+    pub(crate) memory_mb: u32,
+    /// `arn:aws:lambda:us-east-1:123456789012:function:NAME`.
+    pub(crate) arn: String,
+    /// Shared by every invocation's context.
+    pub(crate) config: Arc<Config>,
+}
+
+impl FunctionInfo {
+    /// Precomputes the settings of `f`. A `Timeout` of 0 is taken as Lambda's default of 3 s.
+    pub(crate) fn new(f: &ModelFunction) -> FunctionInfo {
+        let name = if f.name.is_empty() { f.id.to_string() } else { f.name.to_string() };
+        let timeout_secs = if f.timeout_secs == 0 { 3 } else { f.timeout_secs };
+        let memory_mb = if f.memory_mb == 0 { 128 } else { f.memory_mb };
+        let config = Config {
+            function_name: name.clone(),
+            memory: i32::try_from(memory_mb).unwrap_or(i32::MAX),
+            version: "$LATEST".to_owned(),
+            log_stream: log_stream_name(util::now_epoch_ms()),
+            log_group: format!("/aws/lambda/{name}"),
+        };
+        FunctionInfo {
+            id: f.id.to_string(),
+            arn: format!("arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{name}"),
+            name,
+            timeout: Duration::from_secs(u64::from(timeout_secs)),
+            memory_mb,
+            config: Arc::new(config),
+        }
+    }
+
+    /// A fresh context: a new Lambda request id and `deadline` = now + `Timeout` (epoch ms).
+    pub(crate) fn context(&self) -> Context {
+        let mut c = Context::default();
+        c.request_id = util::uuid_v4();
+        c.deadline = util::now_epoch_ms() + self.timeout.as_millis() as u64;
+        c.invoked_function_arn = self.arn.clone();
+        c.env_config = Arc::clone(&self.config);
+        c
+    }
+}
+
+/// Lambda's log stream name: `YYYY/MM/DD/[$LATEST]<32 hex>`.
+fn log_stream_name(epoch_ms: u64) -> String {
+    let clf = util::clf_time(epoch_ms); // dd/Mon/yyyy:...
+    let (day, rest) = clf.split_at(2);
+    let month = match rest.get(1..4).unwrap_or("Jan") {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        _ => 12,
+    };
+    let year = rest.get(5..9).unwrap_or("1970");
+    let id = util::uuid_v4().replace('-', "");
+    format!("{year}/{month:02}/{day}/[$LATEST]{id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::function;
+
+    #[test]
+    fn context_has_arn_deadline_and_env_config() {
+        let mut f = function("HelloFunction");
+        f.name = "hello-fn".into();
+        f.timeout_secs = 7;
+        f.memory_mb = 256;
+        let info = FunctionInfo::new(&f);
+        let before = util::now_epoch_ms();
+        let c = info.context();
+        assert_eq!(c.invoked_function_arn, "arn:aws:lambda:us-east-1:123456789012:function:hello-fn");
+        assert!(c.deadline >= before + 7000 && c.deadline <= util::now_epoch_ms() + 7000);
+        assert_eq!(c.env_config.function_name, "hello-fn");
+        assert_eq!(c.env_config.memory, 256);
+        assert_eq!(c.env_config.version, "$LATEST");
+        assert_eq!(c.env_config.log_group, "/aws/lambda/hello-fn");
+        assert!(c.env_config.log_stream.contains("/[$LATEST]"), "{}", c.env_config.log_stream);
+        assert_eq!(c.request_id.len(), 36);
+        assert_ne!(info.context().request_id, c.request_id, "one id per invocation");
+    }
+}

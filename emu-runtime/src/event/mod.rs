@@ -1,0 +1,214 @@
+//! Builds the Lambda event API Gateway sends for a request: REST / payload 1.0 and HTTP API / payload 2.0.
+//! Events are `serde_json::Value`s built once per request; everything per-API and per-route is precomputed.
+
+pub(crate) mod v1;
+pub(crate) mod v2;
+
+use std::borrow::Cow;
+use std::net::IpAddr;
+
+use base64::Engine as _;
+use emu_template::ApiKind;
+use http::{HeaderMap, Method, header};
+use serde_json::{Map, Value};
+
+/// What the event builders need to know about the request.
+#[derive(Debug)]
+pub(crate) struct RequestInfo<'a> {
+    /// The request method.
+    pub(crate) method: &'a Method,
+    /// The path relative to the API (stage prefix removed), raw as received.
+    pub(crate) path: &'a str,
+    /// The raw query string, `""` when none.
+    pub(crate) raw_query: &'a str,
+    /// The request headers.
+    pub(crate) headers: &'a HeaderMap,
+    /// The request body.
+    pub(crate) body: &'a [u8],
+    /// The peer's address.
+    pub(crate) source_ip: IpAddr,
+    /// `HTTP/1.1` and friends.
+    pub(crate) protocol: &'static str,
+    /// Path parameters, raw (percent-encoded) values.
+    pub(crate) params: &'a [(&'a str, String)],
+    /// API Gateway's request id (not Lambda's).
+    pub(crate) request_id: &'a str,
+    /// When API Gateway received the request, epoch milliseconds.
+    pub(crate) epoch_ms: u64,
+}
+
+/// Per-API data precomputed at build time.
+#[derive(Debug)]
+pub(crate) struct ApiData {
+    /// REST or HTTP.
+    pub(crate) kind: ApiKind,
+    /// Stage name.
+    pub(crate) stage: String,
+    /// `/{stage}` as AWS prefixes `requestContext.path`, empty for `$default`.
+    pub(crate) stage_path: String,
+    /// A stable 10-character API id derived from the logical id.
+    pub(crate) api_id: String,
+    /// `stageVariables` as JSON (`null` when there are none).
+    pub(crate) stage_variables: Value,
+    /// Binary media types, lower-cased.
+    pub(crate) binary_media_types: Vec<String>,
+}
+
+/// Per-route data precomputed at build time.
+#[derive(Debug)]
+pub(crate) struct RouteData {
+    /// The path template (`/dogs/{id}`) or `$default`.
+    pub(crate) resource: String,
+    /// `GET /dogs/{id}`, `ANY /x` or `$default`.
+    pub(crate) route_key: String,
+    /// REST `resourceId`: stable 6 characters.
+    pub(crate) resource_id: String,
+    /// REST `operationName`.
+    pub(crate) operation_name: Option<String>,
+}
+
+pub(crate) fn header_str(v: &http::HeaderValue) -> Cow<'_, str> {
+    match v.to_str() {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(v.as_bytes()),
+    }
+}
+
+pub(crate) fn user_agent(headers: &HeaderMap) -> Value {
+    headers.get(header::USER_AGENT).map_or(Value::Null, |v| Value::String(header_str(v).into_owned()))
+}
+
+/// `Host` as sent, else `localhost`.
+pub(crate) fn domain_name(headers: &HeaderMap) -> String {
+    headers.get(header::HOST).map_or_else(|| "localhost".to_owned(), |v| header_str(v).into_owned())
+}
+
+/// The first label of the domain name (`abc` for `abc.execute-api...`, `localhost` for `localhost:3000`).
+pub(crate) fn domain_prefix(domain: &str) -> String {
+    let host = domain.split(':').next().unwrap_or(domain);
+    host.split('.').next().unwrap_or(host).to_owned()
+}
+
+fn media_type(headers: &HeaderMap) -> Option<String> {
+    let ct = headers.get(header::CONTENT_TYPE)?;
+    let s = header_str(ct);
+    Some(s.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+}
+
+/// Whether `media` matches one of `types` (`image/png`, `image/*`, `*/*`).
+pub(crate) fn is_binary_type(media: &str, types: &[String]) -> bool {
+    types.iter().any(|t| {
+        t == "*/*" || t == media || t.strip_suffix("/*").is_some_and(|major| media.split('/').next() == Some(major))
+    })
+}
+
+fn is_text_type(media: &str) -> bool {
+    media.starts_with("text/")
+        || media.ends_with("+json")
+        || media.ends_with("+xml")
+        || matches!(
+            media,
+            "application/json"
+                | "application/xml"
+                | "application/javascript"
+                | "application/ecmascript"
+                | "application/x-www-form-urlencoded"
+                | "application/yaml"
+                | "application/x-yaml"
+                | "application/graphql"
+        )
+}
+
+/// `body` and `isBase64Encoded` as API Gateway sets them.
+///
+/// REST: base64 when the Content-Type is one of the API's binary media types, else text.
+/// HTTP API: text for text content types (or none) when the bytes are UTF-8, else base64.
+/// Invalid UTF-8 in a REST text body is passed with U+FFFD replacements and a warning.
+pub(crate) fn encode_body(api: &ApiData, headers: &HeaderMap, body: &[u8]) -> (Option<String>, bool) {
+    if body.is_empty() {
+        return (None, false);
+    }
+    let media = media_type(headers);
+    let binary = match api.kind {
+        ApiKind::Rest => media.as_deref().is_some_and(|m| is_binary_type(m, &api.binary_media_types)),
+        ApiKind::Http => media.as_deref().is_some_and(|m| !is_text_type(m)) || std::str::from_utf8(body).is_err(),
+    };
+    if binary {
+        return (Some(base64::engine::general_purpose::STANDARD.encode(body)), true);
+    }
+    match std::str::from_utf8(body) {
+        Ok(s) => (Some(s.to_owned()), false),
+        Err(_) => {
+            tracing::warn!(
+                content_type = media.as_deref().unwrap_or("(none)"),
+                "request body is not valid UTF-8 but its content type is not a binary media type of the API: \
+                 invalid bytes are replaced by U+FFFD (add the type to BinaryMediaTypes to get it base64-encoded)"
+            );
+            (Some(String::from_utf8_lossy(body).into_owned()), false)
+        }
+    }
+}
+
+/// Builds `stageVariables` once.
+pub(crate) fn stage_variables_json(vars: &[emu_template::KeyValue]) -> Value {
+    if vars.is_empty() {
+        return Value::Null;
+    }
+    Value::Object(
+        vars.iter().map(|kv| (kv.key.to_string(), Value::String(kv.value.to_string()))).collect::<Map<_, _>>(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(kind: ApiKind, bin: &[&str]) -> ApiData {
+        ApiData {
+            kind,
+            stage: "Prod".into(),
+            stage_path: "/Prod".into(),
+            api_id: "abc".into(),
+            stage_variables: Value::Null,
+            binary_media_types: bin.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn ct(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::CONTENT_TYPE, v.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn rest_base64_only_for_binary_media_types() {
+        let a = api(ApiKind::Rest, &["image/png", "application/*"]);
+        assert_eq!(encode_body(&a, &ct("image/png"), b"hi"), (Some("aGk=".into()), true));
+        assert_eq!(encode_body(&a, &ct("application/pdf; x=1"), b"hi"), (Some("aGk=".into()), true));
+        assert_eq!(encode_body(&a, &ct("text/plain"), b"hi"), (Some("hi".into()), false));
+        assert_eq!(encode_body(&a, &ct("image/jpeg"), b"hi"), (Some("hi".into()), false));
+        assert_eq!(encode_body(&a, &HeaderMap::new(), b""), (None, false));
+        // Invalid UTF-8 in a text body: replaced, never a panic.
+        assert_eq!(encode_body(&a, &ct("text/plain"), b"a\xffb"), (Some("a\u{fffd}b".into()), false));
+        let all = api(ApiKind::Rest, &["*/*"]);
+        assert!(encode_body(&all, &ct("text/plain"), b"hi").1);
+    }
+
+    #[test]
+    fn http_api_base64_by_content_type() {
+        let a = api(ApiKind::Http, &[]);
+        assert!(!encode_body(&a, &ct("application/json"), b"{}").1);
+        assert!(!encode_body(&a, &ct("application/vnd.api+json"), b"{}").1);
+        assert!(!encode_body(&a, &HeaderMap::new(), b"hi").1);
+        assert!(encode_body(&a, &ct("application/octet-stream"), b"hi").1);
+        assert!(encode_body(&a, &ct("multipart/form-data; boundary=x"), b"hi").1);
+        assert!(encode_body(&a, &ct("text/plain"), b"\xff").1);
+    }
+
+    #[test]
+    fn domain_prefix_is_the_first_label() {
+        assert_eq!(domain_prefix("abc.execute-api.us-east-1.amazonaws.com"), "abc");
+        assert_eq!(domain_prefix("localhost:3000"), "localhost");
+        assert_eq!(domain_prefix("127.0.0.1:3000"), "127");
+    }
+}

@@ -1,0 +1,106 @@
+//! The HTTP API payload format 2.0 event (`ApiGatewayV2httpRequest`).
+//! Lower-cased headers with repeated values comma-joined, `cookies` split out, optional keys omitted when empty.
+
+use serde_json::{Map, Value};
+
+use super::{ApiData, RequestInfo, RouteData, domain_name, domain_prefix, encode_body, header_str, user_agent};
+use crate::context::ACCOUNT_ID;
+use crate::util::{self, percent_decode};
+
+/// Builds the payload 2.0 event. `rawPath`, `http.path` and `pathParameters` are decoded, as HTTP APIs send them.
+pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> Value {
+    let mut headers = Map::new();
+    let mut cookies: Vec<Value> = Vec::new();
+    for name in req.headers.keys() {
+        if name == http::header::COOKIE {
+            for v in req.headers.get_all(name) {
+                cookies.extend(
+                    header_str(v)
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|c| !c.is_empty())
+                        .map(|c| Value::String(c.to_owned())),
+                );
+            }
+            continue;
+        }
+        let mut joined = String::new();
+        for (i, v) in req.headers.get_all(name).iter().enumerate() {
+            if i > 0 {
+                joined.push(',');
+            }
+            joined.push_str(&header_str(v));
+        }
+        headers.insert(name.as_str().to_owned(), Value::String(joined));
+    }
+
+    let raw_path = format!("{}{}", api.stage_path, percent_decode(req.path));
+    let domain = domain_name(req.headers);
+    let time = util::clf_time(req.epoch_ms);
+
+    let mut http = Map::with_capacity(5);
+    http.insert("method".into(), Value::String(req.method.as_str().to_owned()));
+    http.insert("path".into(), Value::String(raw_path.clone()));
+    http.insert("protocol".into(), Value::String(req.protocol.to_owned()));
+    http.insert("sourceIp".into(), Value::String(req.source_ip.to_string()));
+    http.insert("userAgent".into(), user_agent(req.headers));
+
+    let mut ctx = Map::with_capacity(10);
+    ctx.insert("accountId".into(), Value::String(ACCOUNT_ID.to_owned()));
+    ctx.insert("apiId".into(), Value::String(api.api_id.clone()));
+    ctx.insert("domainPrefix".into(), Value::String(domain_prefix(&domain)));
+    ctx.insert("domainName".into(), Value::String(domain));
+    ctx.insert("http".into(), Value::Object(http));
+    ctx.insert("requestId".into(), Value::String(req.request_id.to_owned()));
+    ctx.insert("routeKey".into(), Value::String(route.route_key.clone()));
+    ctx.insert("stage".into(), Value::String(api.stage.clone()));
+    ctx.insert("time".into(), Value::String(time));
+    ctx.insert("timeEpoch".into(), Value::from(req.epoch_ms));
+
+    let mut e = Map::with_capacity(14);
+    e.insert("version".into(), Value::String("2.0".into()));
+    e.insert("routeKey".into(), Value::String(route.route_key.clone()));
+    e.insert("rawPath".into(), Value::String(raw_path));
+    e.insert("rawQueryString".into(), Value::String(req.raw_query.to_owned()));
+    if !cookies.is_empty() {
+        e.insert("cookies".into(), Value::Array(cookies));
+    }
+    e.insert("headers".into(), Value::Object(headers));
+    let pairs = util::parse_query(req.raw_query);
+    if !pairs.is_empty() {
+        let mut q: Map<String, Value> = Map::new();
+        for (k, v) in pairs {
+            match q.get_mut(&k) {
+                Some(Value::String(s)) => {
+                    s.push(',');
+                    s.push_str(&v);
+                }
+                _ => {
+                    q.insert(k, Value::String(v));
+                }
+            }
+        }
+        e.insert("queryStringParameters".into(), Value::Object(q));
+    }
+    if !req.params.is_empty() {
+        e.insert(
+            "pathParameters".into(),
+            Value::Object(
+                req.params
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), Value::String(percent_decode(v).into_owned())))
+                    .collect(),
+            ),
+        );
+    }
+    if !api.stage_variables.is_null() {
+        e.insert("stageVariables".into(), api.stage_variables.clone());
+    }
+    e.insert("requestContext".into(), Value::Object(ctx));
+    let (body, is_b64) = encode_body(api, req.headers, req.body);
+    if let Some(b) = body {
+        e.insert("body".into(), Value::String(b));
+    }
+    e.insert("isBase64Encoded".into(), Value::Bool(is_b64));
+    Value::Object(e)
+}

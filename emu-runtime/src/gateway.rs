@@ -1,0 +1,106 @@
+//! API Gateway's own error responses (no route, integration failure, timeouts, oversized requests), per API type.
+//! Statuses and bodies are AWS's, byte for byte where AWS documents them; `docs/fidelity.md` cites the sources.
+
+use axum::body::Body;
+use emu_template::ApiKind;
+use http::{HeaderValue, Response, StatusCode, header};
+
+/// Why API Gateway answered instead of the function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GatewayError {
+    /// No route matches the method and path.
+    NoRoute,
+    /// The integration failed: the function raised, panicked, timed out (its own `Timeout`),
+    /// returned an output API Gateway rejects, or is not bound / ignored.
+    IntegrationFailure,
+    /// API Gateway's own integration timeout (29 s REST, 30 s HTTP API) ran out before the function's `Timeout`.
+    IntegrationTimeout,
+    /// The request body is over Lambda's 6 MB synchronous invocation payload limit.
+    PayloadTooLarge,
+}
+
+impl GatewayError {
+    /// Status, JSON body and (REST only) `x-amzn-ErrorType`, as API Gateway sends them for `kind`.
+    pub fn parts(self, kind: ApiKind) -> (StatusCode, &'static str, Option<&'static str>) {
+        match (self, kind) {
+            (GatewayError::NoRoute, ApiKind::Rest) => (
+                StatusCode::FORBIDDEN,
+                r#"{"message":"Missing Authentication Token"}"#,
+                Some("MissingAuthenticationTokenException"),
+            ),
+            (GatewayError::NoRoute, ApiKind::Http) => (StatusCode::NOT_FOUND, r#"{"message":"Not Found"}"#, None),
+            (GatewayError::IntegrationFailure, ApiKind::Rest) => (
+                StatusCode::BAD_GATEWAY,
+                r#"{"message": "Internal server error"}"#,
+                Some("InternalServerErrorException"),
+            ),
+            (GatewayError::IntegrationFailure, ApiKind::Http) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, r#"{"message":"Internal Server Error"}"#, None)
+            }
+            (GatewayError::IntegrationTimeout, ApiKind::Rest) => (
+                StatusCode::GATEWAY_TIMEOUT,
+                r#"{"message": "Endpoint request timed out"}"#,
+                Some("IntegrationTimeoutException"),
+            ),
+            (GatewayError::IntegrationTimeout, ApiKind::Http) => {
+                (StatusCode::SERVICE_UNAVAILABLE, r#"{"message":"Service Unavailable"}"#, None)
+            }
+            (GatewayError::PayloadTooLarge, ApiKind::Rest) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, r#"{"message":"Request Too Long"}"#, Some("RequestTooLargeException"))
+            }
+            (GatewayError::PayloadTooLarge, ApiKind::Http) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, r#"{"message":"Request Entity Too Large"}"#, None)
+            }
+        }
+    }
+
+    /// The HTTP response API Gateway sends for this error on an API of type `kind`.
+    pub fn response(self, kind: ApiKind) -> Response<Body> {
+        let (status, body, error_type) = self.parts(kind);
+        let mut res = Response::new(Body::from(body));
+        *res.status_mut() = status;
+        let h = res.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if let Some(t) = error_type {
+            h.insert("x-amzn-errortype", HeaderValue::from_static(t));
+        }
+        res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_per_api_type() {
+        let s = |e: GatewayError, k| e.parts(k).0.as_u16();
+        assert_eq!(s(GatewayError::NoRoute, ApiKind::Rest), 403);
+        assert_eq!(s(GatewayError::NoRoute, ApiKind::Http), 404);
+        assert_eq!(s(GatewayError::IntegrationFailure, ApiKind::Rest), 502);
+        assert_eq!(s(GatewayError::IntegrationFailure, ApiKind::Http), 500);
+        assert_eq!(s(GatewayError::IntegrationTimeout, ApiKind::Rest), 504);
+        assert_eq!(s(GatewayError::IntegrationTimeout, ApiKind::Http), 503);
+        assert_eq!(s(GatewayError::PayloadTooLarge, ApiKind::Rest), 413);
+        for e in [
+            GatewayError::NoRoute,
+            GatewayError::IntegrationFailure,
+            GatewayError::IntegrationTimeout,
+            GatewayError::PayloadTooLarge,
+        ] {
+            for k in [ApiKind::Rest, ApiKind::Http] {
+                let body: serde_json::Value = serde_json::from_str(e.parts(k).1).unwrap();
+                assert!(body["message"].is_string());
+            }
+        }
+    }
+
+    #[test]
+    fn rest_errors_carry_the_error_type_header() {
+        let r = GatewayError::NoRoute.response(ApiKind::Rest);
+        assert_eq!(r.headers()["x-amzn-errortype"], "MissingAuthenticationTokenException");
+        assert_eq!(r.headers()["content-type"], "application/json");
+        let r = GatewayError::NoRoute.response(ApiKind::Http);
+        assert!(r.headers().get("x-amzn-errortype").is_none());
+    }
+}

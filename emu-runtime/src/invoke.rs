@@ -1,0 +1,214 @@
+//! Runs a bound function as Lambda would: its own task (a panic is isolated), its `Timeout`, Lambda's log lines.
+//! Errors are typed ([`InvokeError`]) and logged in Lambda's JSON error shape `{"errorType","errorMessage"}`.
+
+use std::any::Any;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use lambda_runtime::Diagnostic;
+use serde_json::Value;
+
+use crate::context::FunctionInfo;
+use crate::handler::Function;
+
+/// Why an invocation produced no result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InvokeError {
+    /// No function with this logical id (or deployed name) in the template.
+    UnknownFunction(String),
+    /// The function is listed as ignored in `lambda_app!`.
+    Ignored(String),
+    /// The function is in the template but no handler is bound to it.
+    NotBound(String),
+    /// The handler returned an error (or its input did not deserialize): Lambda's `Unhandled` function error.
+    Handler {
+        /// The function's logical id.
+        function: String,
+        /// `errorType` / `errorMessage`.
+        error: Diagnostic,
+    },
+    /// The handler panicked; reported as `lambda_runtime` does: `Lambda panicked: <message>`.
+    Panicked {
+        /// The function's logical id.
+        function: String,
+        /// The panic message.
+        message: String,
+    },
+    /// The function ran past its `Timeout`; the task was aborted.
+    Timeout {
+        /// The function's logical id.
+        function: String,
+        /// The `Timeout` in seconds.
+        seconds: u64,
+    },
+    /// API Gateway's integration timeout (29 s REST, 30 s HTTP API) ran out first; the function keeps running
+    /// in the background until its own `Timeout`, as on AWS.
+    GatewayTimeout {
+        /// The function's logical id.
+        function: String,
+        /// The integration timeout in seconds.
+        seconds: u64,
+    },
+}
+
+impl InvokeError {
+    /// Lambda's error shape for this error: `errorType` and `errorMessage`.
+    pub fn diagnostic(&self) -> Diagnostic {
+        let (t, m): (&str, String) = match self {
+            InvokeError::UnknownFunction(f) => (
+                "ResourceNotFoundException",
+                format!("Function not found: {f} (no such logical id or name in the template)"),
+            ),
+            InvokeError::Ignored(f) => (
+                "ResourceNotFoundException",
+                format!("Function {f} is ignored in lambda_app!, so it is not served locally"),
+            ),
+            InvokeError::NotBound(f) => (
+                "ResourceNotFoundException",
+                format!("Function {f} has no handler bound: bind it in lambda_app! or ignore it"),
+            ),
+            InvokeError::Handler { error, .. } => return error.clone(),
+            InvokeError::Panicked { message, .. } => ("Runtime.Panic", format!("Lambda panicked: {message}")),
+            InvokeError::Timeout { seconds, .. } => {
+                ("Sandbox.Timedout", format!("Task timed out after {seconds}.00 seconds"))
+            }
+            InvokeError::GatewayTimeout { seconds, .. } => {
+                ("IntegrationTimeout", format!("API Gateway integration timed out after {seconds} seconds"))
+            }
+        };
+        Diagnostic { error_type: t.to_owned(), error_message: m }
+    }
+
+    /// The diagnostic as Lambda's JSON error document.
+    pub fn to_json(&self) -> Value {
+        let d = self.diagnostic();
+        serde_json::json!({ "errorType": d.error_type, "errorMessage": d.error_message })
+    }
+}
+
+impl fmt::Display for InvokeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.diagnostic();
+        write!(f, "{}: {}", d.error_type, d.error_message)
+    }
+}
+
+impl std::error::Error for InvokeError {}
+
+fn panic_message(p: &(dyn Any + Send)) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "non-string panic payload".to_owned()
+    }
+}
+
+/// Invokes `func` with `event`. `gateway_cap` is API Gateway's integration timeout, when the call comes through it.
+pub(crate) async fn run(
+    func: &Function,
+    info: &FunctionInfo,
+    event: Value,
+    gateway_cap: Option<Duration>,
+) -> Result<Value, InvokeError> {
+    let ctx = info.context();
+    let request_id = ctx.request_id.clone();
+    tracing::info!(target: "lambda", function = %info.name, "START RequestId: {request_id} Version: $LATEST");
+    let started = Instant::now();
+    let f = Function::clone(func);
+    // The handler runs on its own task: a panic (even in the synchronous part of the call) is caught by tokio.
+    let mut handle = tokio::spawn(async move { f.call(event, ctx).await });
+    let (limit, gateway_first) = match gateway_cap {
+        Some(cap) if cap < info.timeout => (cap, true),
+        _ => (info.timeout, false),
+    };
+    let result = match tokio::time::timeout(limit, &mut handle).await {
+        Ok(Ok(Ok(v))) => Ok(v),
+        Ok(Ok(Err(error))) => Err(InvokeError::Handler { function: info.id.clone(), error }),
+        Ok(Err(join)) => {
+            let message =
+                if join.is_panic() { panic_message(&*join.into_panic()) } else { "task cancelled".to_owned() };
+            Err(InvokeError::Panicked { function: info.id.clone(), message })
+        }
+        Err(_) if gateway_first => {
+            // On AWS the function keeps running after API Gateway gives up; stop it at its own Timeout.
+            let rest = info.timeout.saturating_sub(limit);
+            tokio::spawn(async move {
+                if tokio::time::timeout(rest, &mut handle).await.is_err() {
+                    handle.abort();
+                }
+            });
+            Err(InvokeError::GatewayTimeout { function: info.id.clone(), seconds: limit.as_secs() })
+        }
+        Err(_) => {
+            handle.abort();
+            Err(InvokeError::Timeout { function: info.id.clone(), seconds: info.timeout.as_secs() })
+        }
+    };
+    let elapsed = started.elapsed();
+    if let Err(e) = &result {
+        tracing::error!(target: "lambda", function = %info.name, "{}", e.to_json());
+    }
+    tracing::info!(target: "lambda", function = %info.name, "END RequestId: {request_id}");
+    let ms = elapsed.as_secs_f64() * 1000.0;
+    // Max Memory Used cannot be measured per function in-process; it is left out (see docs/fidelity.md).
+    tracing::info!(
+        target: "lambda",
+        function = %info.name,
+        "REPORT RequestId: {request_id}\tDuration: {ms:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB\t",
+        (ms.ceil() as u64).max(1),
+        info.memory_mb,
+    );
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handler::Handler;
+    use crate::testutil::function;
+    use lambda_runtime::LambdaEvent;
+
+    fn info(timeout: u32) -> FunctionInfo {
+        let mut f = function("F");
+        f.timeout_secs = timeout;
+        FunctionInfo::new(&f)
+    }
+
+    #[tokio::test]
+    async fn ok_error_and_panic_are_told_apart() {
+        let ok = (|e: LambdaEvent<Value>| async move { Ok::<_, lambda_runtime::Error>(e.payload) }).into_function();
+        assert_eq!(run(&ok, &info(3), Value::from(1), None).await, Ok(Value::from(1)));
+
+        let err = (|_: LambdaEvent<Value>| async move { Err::<Value, _>(lambda_runtime::Error::from("boom")) })
+            .into_function();
+        let e = run(&err, &info(3), Value::Null, None).await.unwrap_err();
+        assert!(matches!(&e, InvokeError::Handler { error, .. } if error.error_message == "boom"), "{e:?}");
+
+        let panics = (|_: LambdaEvent<Value>| async move {
+            if true {
+                panic!("kaput");
+            }
+            Ok::<Value, lambda_runtime::Error>(Value::Null)
+        })
+        .into_function();
+        let e = run(&panics, &info(3), Value::Null, None).await.unwrap_err();
+        assert_eq!(e.diagnostic().error_message, "Lambda panicked: kaput");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn timeout_aborts_and_gateway_cap_comes_first() {
+        let slow = (|_: LambdaEvent<Value>| async move {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            Ok::<Value, lambda_runtime::Error>(Value::Null)
+        })
+        .into_function();
+        let e = run(&slow, &info(2), Value::Null, Some(Duration::from_secs(29))).await.unwrap_err();
+        assert_eq!(e, InvokeError::Timeout { function: "F".into(), seconds: 2 });
+        assert_eq!(e.diagnostic().error_type, "Sandbox.Timedout");
+        let e = run(&slow, &info(60), Value::Null, Some(Duration::from_secs(29))).await.unwrap_err();
+        assert_eq!(e, InvokeError::GatewayTimeout { function: "F".into(), seconds: 29 });
+    }
+}
