@@ -66,19 +66,26 @@ pub(crate) fn read_resource<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a
             node.location(),
             format!("load balancer {id} is not supported; Lambda targets behind it get no routes"),
         ),
-        "AWS::Serverless::StateMachine" => {
-            if node.get("Properties").and_then(|p| p.get("Events")).is_some_and(|e| {
-                e.entries().iter().any(|(_, ev)| {
-                    matches!(ev.get("Type").and_then(|t| t.scalar_text()).as_deref(), Some("Api" | "HttpApi"))
-                })
-            }) {
-                reader
-                    .diags
-                    .warn(node.location(), format!("API events of state machine {id} are not supported; ignored"));
-            }
+        "AWS::Serverless::StateMachine" if state_machine_has_api_events(node) => {
+            reader.diags.warn(node.location(), format!("API events of state machine {id} are not supported; ignored"));
         }
         _ => {}
     }
+}
+
+fn state_machine_has_api_events(node: Node<'_>) -> bool {
+    node.get("Properties").and_then(|p| p.get("Events")).is_some_and(|e| {
+        e.entries()
+            .iter()
+            .any(|(_, ev)| matches!(ev.get("Type").and_then(|t| t.scalar_text()).as_deref(), Some("Api" | "HttpApi")))
+    })
+}
+
+/// The local file a CDK asset stands for: `Metadata` `aws:asset:path` when `aws:asset:property` is `property`.
+fn cdk_asset<'a>(node: Node<'a>, property: &str) -> Option<Node<'a>> {
+    let meta = node.get("Metadata")?;
+    let prop = meta.get("aws:asset:property")?.scalar_text()?;
+    (prop == property).then(|| meta.get("aws:asset:path")).flatten()
 }
 
 fn new_api(id: &str, kind: ApiKind, location: Location) -> Api {
@@ -105,6 +112,8 @@ pub(crate) fn read_routes<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a>,
         "AWS::ApiGateway::RestApi" => {
             if let Some(body) = get("Body") {
                 openapi::read_body(reader, id, ApiKind::Rest, body);
+            } else if let Some(asset) = cdk_asset(node, "BodyS3Location") {
+                openapi::read_uri(reader, id, ApiKind::Rest, asset);
             } else if let Some(loc) = get("BodyS3Location") {
                 openapi::read_uri(reader, id, ApiKind::Rest, loc);
             }
@@ -115,6 +124,8 @@ pub(crate) fn read_routes<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a>,
             }
             if let Some(body) = get("Body") {
                 openapi::read_body(reader, id, ApiKind::Http, body);
+            } else if let Some(asset) = cdk_asset(node, "BodyS3Location") {
+                openapi::read_uri(reader, id, ApiKind::Http, asset);
             } else if let Some(loc) = get("BodyS3Location") {
                 openapi::read_uri(reader, id, ApiKind::Http, loc);
             } else if let Some(target) = get("Target") {
@@ -209,7 +220,11 @@ fn rest_method<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a>) {
     };
     let integration = reader.json(get("Integration")).unwrap_or(Json::Null);
     let ty = integration.get("Type").and_then(json_text).unwrap_or_default();
-    if !ty.eq_ignore_ascii_case("AWS_PROXY") {
+    if ty.is_empty() {
+        reader
+            .diags
+            .warn(node.location(), format!("{owner}: Integration has no Type; assuming AWS_PROXY as SAM CLI does"));
+    } else if !ty.eq_ignore_ascii_case("AWS_PROXY") {
         reader.diags.warn(node.location(), format!("{method_text} {path} ({owner}) uses a `{ty}` integration; only AWS_PROXY integrations are served, route skipped"));
         return;
     }
@@ -251,7 +266,15 @@ fn resource_path(reader: &mut Reader<'_>, resource: &str, depth: usize) -> Optio
     let props = node.get("Properties");
     let part = reader.text(props.and_then(|p| p.get("PathPart"))).unwrap_or_default();
     let parent = reader.text(props.and_then(|p| p.get("ParentId"))).unwrap_or_default();
-    let parent_path = resource_path(reader, &parent, depth + 1)?;
+    let parent_path = if parent.is_empty() {
+        reader.diags.warn(
+            node.location(),
+            format!("resource {resource} has no ParentId; treating it as a child of the API root"),
+        );
+        "/".to_string()
+    } else {
+        resource_path(reader, &parent, depth + 1)?
+    };
     Some(if parent_path == "/" { format!("/{part}") } else { format!("{parent_path}/{part}") })
 }
 

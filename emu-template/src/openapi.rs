@@ -64,8 +64,8 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
         Some(serde_yaml::Value::Sequence(items)) => items.iter().filter_map(crate::yaml::scalar_text).collect(),
         _ => Vec::new(),
     };
-    if !binary.is_empty() {
-        if let Some(a) = reader.api_mut(api) {
+    if let Some(a) = reader.api_mut(api).filter(|_| !binary.is_empty()) {
+        {
             let mut all: Vec<crate::model::Str> = a.binary_media_types.to_vec();
             for b in binary {
                 let b = b.replace("~1", "/");

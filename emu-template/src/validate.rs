@@ -43,7 +43,9 @@ pub(crate) fn check(reader: &mut Reader<'_>) {
         k
     });
 
-    let mut levels: BTreeMap<(String, String), Vec<(String, bool, u32)>> = BTreeMap::new();
+    // (api, parent path) -> variable segments at that level: (segment, greedy, line).
+    type Levels = BTreeMap<(String, String), Vec<(String, bool, u32)>>;
+    let mut levels: Levels = BTreeMap::new();
     for r in &reader.routes {
         let kind = reader.apis.iter().find(|a| a.id == r.api).map_or(ApiKind::Rest, |a| a.kind);
         if r.path == "$default" {
