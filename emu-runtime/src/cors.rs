@@ -53,7 +53,7 @@ impl CorsData {
             // With credentials a browser refuses `*`, so API Gateway echoes the origin.
             return Some(if self.credentials { origin.clone() } else { HeaderValue::from_static("*") });
         }
-        self.allow_origins.iter().any(|a| *a == o).then(|| origin.clone())
+        self.allow_origins.contains(&o).then(|| origin.clone())
     }
 
     /// REST: the response of SAM's mock OPTIONS integration (200, empty body, the configured headers).

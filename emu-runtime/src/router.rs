@@ -208,7 +208,7 @@ impl App {
                 ApiKind::Rest => {
                     // SAM adds a mock OPTIONS method to every resource of the API, unless one is declared.
                     let methods = c.table.methods_at(entry, rel);
-                    if !methods.is_empty() && !methods.iter().any(|m| *m == Some(&Method::OPTIONS)) {
+                    if !methods.is_empty() && !methods.contains(&Some(&Method::OPTIONS)) {
                         return Some(cors.rest_preflight(&methods));
                     }
                 }

@@ -163,10 +163,13 @@ impl RouteTable {
 
     /// Finds the route for `method` and the raw (percent-encoded) `raw_path`, across every API.
     pub(crate) fn find<'t, 'p>(&'t self, method: &Method, raw_path: &'p str) -> Option<Matched<'t, 'p>> {
-        let mut best: Option<(&'t CompiledRoute, &'p str)> = None;
+        // (stage prefix length, route, relative path): an API whose stage prefix the path carries wins over one
+        // served at the root; then the most specific route; then template order.
+        let mut best: Option<(usize, &'t CompiledRoute, &'p str)> = None;
         let mut segs: Vec<&'p str> = Vec::with_capacity(8);
         for api in &self.apis {
             let Some(rel) = self.relative(api, raw_path) else { continue };
+            let plen = api.prefix.as_ref().map_or(0, |p| p.len());
             split_segments(rel, &mut segs);
             for &ri in &api.routes {
                 let r = &self.routes[ri];
@@ -178,12 +181,12 @@ impl RouteTable {
                 if !r.is_default && !matches(&r.segs, &segs) {
                     continue;
                 }
-                if best.is_none_or(|(b, _)| compare(r, b) == Ordering::Less) {
-                    best = Some((r, rel));
+                if best.is_none_or(|(bl, b, _)| plen.cmp(&bl).reverse().then_with(|| compare(r, b)) == Ordering::Less) {
+                    best = Some((plen, r, rel));
                 }
             }
         }
-        let (route, path) = best?;
+        let (_, route, path) = best?;
         split_segments(path, &mut segs);
         let params = capture(route, &segs);
         Some(Matched { route, path, params })
@@ -400,5 +403,25 @@ mod tests {
         assert_eq!(f("/other"), "A");
         assert_eq!(f("/same"), "C");
         assert_eq!(t.miss_kind("/x"), ApiKind::Rest);
+    }
+
+    #[test]
+    fn an_api_under_its_stage_prefix_wins_over_root_apis() {
+        let mut staged = api("Staged", ApiKind::Http);
+        staged.stage = "v2".into();
+        staged.stage_in_url = true;
+        let m = model(
+            vec![api("Rest", ApiKind::Rest), staged],
+            vec![
+                route(M::Any, "/{proxy+}", "Rest", "A", PayloadVersion::V1),
+                route(M::Any, "$default", "Staged", "B", PayloadVersion::V2),
+            ],
+        );
+        let t = RouteTable::build(&m, true);
+        let f = |p: &str| m.routes[t.find(&Method::GET, p).unwrap().route.route].function.to_string();
+        assert_eq!(f("/v2/anything"), "B");
+        assert_eq!(f("/v2"), "B");
+        assert_eq!(f("/v3"), "A");
+        assert_eq!(t.miss_kind("/v2"), ApiKind::Http);
     }
 }
