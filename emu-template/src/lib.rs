@@ -9,6 +9,7 @@ pub mod model;
 mod openapi;
 mod reader;
 mod sam;
+pub mod serverless;
 pub mod validate;
 pub mod yaml;
 

@@ -107,12 +107,8 @@ pub(crate) fn read(source: &str, path: &Path, options: &ReadOptions) -> Result<L
         );
         return Err(Problems(diags.problems));
     }
-    if root.get("service").is_some() && root.get("provider").is_some() {
-        diags.problem(
-            Location::new(1, 1),
-            ProblemKind::Unsupported("Serverless Framework `serverless.yml` files (issue #6)".into()),
-        );
-        return Err(Problems(diags.problems));
+    if crate::serverless::is_serverless(root) {
+        return crate::serverless::read(root, path, options, diags);
     }
     let format = if transform_is_sam(root) { TemplateFormat::Sam } else { TemplateFormat::CloudFormation };
     let Some(resources_node) = root.get("Resources").filter(|r| r.is_mapping()) else {

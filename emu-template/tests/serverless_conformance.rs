@@ -1,0 +1,152 @@
+//! Conformance over serverless-offline's own `serverless.yml` fixtures (`../shared/corpus/serverless-offline/`).
+//! The expected routes are derived here, independently of the reader, from the raw YAML of each file's events.
+
+use std::path::{Path, PathBuf};
+
+use emu_template::{ReadOptions, TemplateFormat, read_file};
+use serde_yaml::Value;
+
+/// How many corpus files the reader must read. It may only go up: raise it when the test says more files are read.
+const READABLE_AT_LEAST: usize = 40;
+
+fn serverless_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            serverless_files(&p, out);
+        } else if p.file_name().is_some_and(|n| n == "serverless.yml" || n == "serverless.yaml") {
+            out.push(p);
+        }
+    }
+}
+
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn method(m: &str) -> String {
+    let m = m.trim().to_ascii_uppercase();
+    if m == "*" { "ANY".into() } else { m }
+}
+
+fn payload(v: Option<&Value>) -> Option<String> {
+    let t = text(v?)?;
+    Some(if t.starts_with('1') { "1.0".into() } else { "2.0".into() })
+}
+
+/// `METHOD path function API payload` for every `http` / `httpApi` event the file declares, as the framework reads them:
+/// REST paths get exactly one leading `/` and lose a trailing one, `*` is ANY, an `httpApi` `*` path is `$default`.
+fn expected_routes(doc: &Value) -> Vec<String> {
+    let provider_payload = payload(doc.get("provider").and_then(|p| p.get("httpApi")).and_then(|h| h.get("payload")));
+    let mut out = Vec::new();
+    let Some(functions) = doc.get("functions").and_then(Value::as_mapping) else { return out };
+    for (name, function) in functions {
+        let Some(name) = text(name) else { continue };
+        let fn_payload = payload(function.get("httpApi").and_then(|h| h.get("payload")));
+        let http_payload = fn_payload.or(provider_payload.clone()).unwrap_or_else(|| "2.0".into());
+        let events = function.get("events").and_then(Value::as_sequence).cloned().unwrap_or_default();
+        for event in events {
+            if let Some(http) = event.get("http") {
+                let (m, p) = match http {
+                    Value::String(s) => {
+                        let (m, p) = s.split_once(' ').unwrap_or((s, ""));
+                        (m.to_string(), p.trim().to_string())
+                    }
+                    other => (
+                        other.get("method").and_then(text).unwrap_or_default(),
+                        other.get("path").and_then(text).unwrap_or_default(),
+                    ),
+                };
+                let p = p.strip_prefix('/').unwrap_or(&p);
+                let p = p.strip_suffix('/').unwrap_or(p);
+                out.push(format!("{} /{p} {name} REST 1.0", method(&m)));
+            }
+            if let Some(http_api) = event.get("httpApi") {
+                let (m, p) = match http_api {
+                    Value::String(s) if s.trim() == "*" => ("*".to_string(), "*".to_string()),
+                    Value::String(s) => {
+                        let (m, p) = s.split_once(' ').unwrap_or((s, ""));
+                        (m.to_string(), p.trim().to_string())
+                    }
+                    other => (
+                        other.get("method").and_then(text).unwrap_or_else(|| "*".into()),
+                        other.get("path").and_then(text).unwrap_or_default(),
+                    ),
+                };
+                let p = if p == "*" { "$default".to_string() } else { p };
+                out.push(format!("{} {p} {name} HTTP {http_payload}", method(&m)));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn every_serverless_offline_fixture_reads_with_the_routes_it_declares() {
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared");
+    let corpus = shared.join("corpus/serverless-offline");
+    if !corpus.is_dir() {
+        println!("skipping: ../shared not found (looked for {})", corpus.display());
+        return;
+    }
+    let mut files = Vec::new();
+    serverless_files(&corpus, &mut files);
+    assert!(!files.is_empty(), "no serverless.yml under {}", corpus.display());
+    let mut readable = 0;
+    let mut unreadable = Vec::new();
+    let mut mismatches = Vec::new();
+    let mut declared = 0;
+    for file in &files {
+        let short = file.strip_prefix(&corpus).unwrap_or(file).display().to_string();
+        let raw = std::fs::read_to_string(file).unwrap_or_default();
+        let doc: Value = serde_yaml::from_str(&raw).unwrap_or(Value::Null);
+        let expected = expected_routes(&doc);
+        declared += expected.len();
+        match read_file(file, &ReadOptions::default()) {
+            Err(problems) => unreadable.push(format!("{short}: {problems}")),
+            Ok(loaded) => {
+                readable += 1;
+                let model = &loaded.model;
+                assert_eq!(model.format, TemplateFormat::Serverless, "{short}");
+                let mut actual: Vec<String> = model
+                    .routes
+                    .iter()
+                    .map(|r| {
+                        let kind = model.api(&r.api).map_or("?", |a| a.kind.as_str());
+                        format!("{} {} {} {kind} {}", r.method, r.path, r.function, r.payload.as_str())
+                    })
+                    .collect();
+                actual.sort();
+                if actual != expected {
+                    mismatches.push(format!("{short}:\n  expected {expected:#?}\n  read     {actual:#?}"));
+                }
+                for api in model.apis.iter() {
+                    let rest = api.kind == emu_template::ApiKind::Rest;
+                    assert_eq!(api.stage_in_url, rest, "{short}: {} stage_in_url", api.id);
+                }
+            }
+        }
+    }
+    println!("serverless corpus: {readable}/{} files read, {declared} http/httpApi events declared", files.len());
+    for u in &unreadable {
+        println!("cannot read {u}");
+    }
+    assert!(mismatches.is_empty(), "route lists differ:\n{}", mismatches.join("\n"));
+    assert!(
+        readable >= READABLE_AT_LEAST,
+        "only {readable} files read, READABLE_AT_LEAST is {READABLE_AT_LEAST}; unreadable:\n{}",
+        unreadable.join("\n")
+    );
+    if readable > READABLE_AT_LEAST {
+        println!("note: {readable} files are now read; raise READABLE_AT_LEAST to {readable}");
+    }
+}
