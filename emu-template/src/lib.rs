@@ -9,6 +9,8 @@ pub mod model;
 mod openapi;
 mod reader;
 mod sam;
+#[cfg(test)]
+mod sam_tests;
 pub mod serverless;
 pub mod validate;
 pub mod yaml;
