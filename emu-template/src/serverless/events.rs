@@ -35,6 +35,8 @@ pub(crate) struct Collected {
     pub rest_cors: Option<Cors>,
     /// Methods used by `httpApi` routes (for `provider.httpApi.cors` defaults).
     pub http_methods: Vec<Method>,
+    /// Events of each non-HTTP kind seen so far in the current function (names them `<kind>-<n>`).
+    pub event_counts: Vec<(String, usize)>,
 }
 
 /// Reads one item of `functions.<key>.events`.
@@ -44,7 +46,6 @@ pub(crate) fn read_event(
     kind: &str,
     value: &Json,
     http_payload: PayloadVersion,
-    counts: &mut Vec<(String, usize)>,
     collected: &mut Collected,
     at: Location,
 ) -> Option<Event> {
@@ -58,6 +59,7 @@ pub(crate) fn read_event(
             None
         }
         other => {
+            let counts = &mut collected.event_counts;
             let n = match counts.iter_mut().find(|(k, _)| k == other) {
                 Some((_, n)) => {
                     *n += 1;

@@ -122,16 +122,16 @@ pub(crate) fn read<'a>(
         let v = vars.compile_time(reader, v, node.location(), &what);
         (!v.is_null()).then_some((v, node.location()))
     };
-    if let Some((name, at)) = setting(&mut reader, &mut vars, &["name"]) {
-        if json_text(&name).is_some_and(|n| n != "aws") {
-            reader.diags.problem(
-                at,
-                ProblemKind::Unsupported(format!(
-                    "provider `{}`: only `provider.name: aws` services can be emulated",
-                    compact(Some(&name))
-                )),
-            );
-        }
+    if let Some((name, at)) = setting(&mut reader, &mut vars, &["name"])
+        && json_text(&name).is_some_and(|n| n != "aws")
+    {
+        reader.diags.problem(
+            at,
+            ProblemKind::Unsupported(format!(
+                "provider `{}`: only `provider.name: aws` services can be emulated",
+                compact(Some(&name))
+            )),
+        );
     }
     if root.get("useDotenv").is_some_and(|u| u.scalar_text().is_some_and(|t| t == "true")) {
         reader.diags.warn(
@@ -356,7 +356,7 @@ fn read_function<'a>(
             None => defaults.http_payload,
         };
     let mut kept = Vec::new();
-    let mut counts = Vec::new();
+    collected.event_counts.clear();
     if let Some(list) = node.get("events") {
         if !list.value.is_null() && list.value.as_sequence().is_none() {
             reader.diags.problem(
@@ -384,7 +384,7 @@ fn read_function<'a>(
             };
             let v = vars.node(reader, *value);
             let v = vars.compile_time(reader, v, item_at, &format!("`{kind}` event of function {key}"));
-            let event = events::read_event(reader, key, kind, &v, http_payload, &mut counts, collected, item_at);
+            let event = events::read_event(reader, key, kind, &v, http_payload, collected, item_at);
             kept.extend(event);
         }
     }
