@@ -36,6 +36,8 @@ pub enum ErrorKind {
         id: String,
         /// `bind` or `ignore`.
         context: &'static str,
+        /// The template as written in the macro.
+        file: String,
         /// The closest function id, when one is close enough.
         suggestion: Option<String>,
         /// Every function id of the template (possibly shortened).
@@ -100,9 +102,8 @@ impl fmt::Display for Error {
                 f,
                 "the template reader crashed while reading `{written}`: {message} (this is a bug in emu-template; please report it with the template)"
             ),
-            ErrorKind::UnknownFunction { id, context, suggestion, known } => {
-                let verb = if *context == "ignore" { "ignores" } else { "binds" };
-                write!(f, "this {verb} `{id}`, but the template has no function with that logical id")?;
+            ErrorKind::UnknownFunction { id, context, file, suggestion, known } => {
+                write!(f, "cannot {context} `{id}`: {file} has no function with that logical id")?;
                 match suggestion {
                     Some(s) => write!(f, "; did you mean `{s}`?")?,
                     None if known.is_empty() => write!(f, "; the template defines no functions")?,

@@ -202,7 +202,7 @@ pub fn plan(model: &Model, input: MacroInput, file_label: &str, literal_span: Sp
     let mut check = |f: &FunctionRef, what: &'static str, errors: &mut Vec<Error>| -> bool {
         if !known.contains(&f.id.as_str()) {
             let context = if what == "ignored" { "ignore" } else { "bind" };
-            errors.push(unknown_function(f, context, &known));
+            errors.push(unknown_function(f, context, file_label, &known));
             return false;
         }
         if let Some(first) = seen.get(&f.id) {
@@ -254,13 +254,16 @@ pub fn plan(model: &Model, input: MacroInput, file_label: &str, literal_span: Sp
     if errors.is_empty() { Ok(Plan { decisions }) } else { Err(errors) }
 }
 
-fn unknown_function(f: &FunctionRef, context: &'static str, known: &[&str]) -> Error {
+fn unknown_function(f: &FunctionRef, context: &'static str, file: &str, known: &[&str]) -> Error {
     let suggestion = closest(&f.id, known).map(str::to_owned);
     let mut list: Vec<String> = known.iter().take(12).map(|s| format!("`{s}`")).collect();
     if known.len() > 12 {
         list.push(format!("and {} more", known.len() - 12));
     }
-    Error::new(f.span, ErrorKind::UnknownFunction { id: f.id.clone(), context, suggestion, known: list })
+    Error::new(
+        f.span,
+        ErrorKind::UnknownFunction { id: f.id.clone(), context, file: file.to_owned(), suggestion, known: list },
+    )
 }
 
 /// The candidate closest to `id` by edit distance (case-insensitive), when it is close enough to be a typo.

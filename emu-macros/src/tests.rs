@@ -117,7 +117,7 @@ fn unknown_and_duplicate_ids_are_errors_with_placeholder() {
         quote!("template.yaml", { GetDogFunc => a, ListDogs => b, ListDogs => c }, ignore: [GetDogFunction, GetDogFunction]),
         model(vec![function("GetDogFunction", "bootstrap", 14), function("ListDogs", "", 20)]),
     );
-    assert!(out.contains("this binds `GetDogFunc`, but the template has no function with that logical id; did you mean `GetDogFunction`?"), "{out}");
+    assert!(out.contains("cannot bind `GetDogFunc`: template.yaml has no function with that logical id; did you mean `GetDogFunction`?"), "{out}");
     assert!(out.contains("function `ListDogs` is bound twice; keep one entry"), "{out}");
     assert!(out.contains("function `GetDogFunction` is ignored twice; keep one entry"), "{out}");
     assert!(out.contains("AppBuilder::placeholder()"), "{out}");
