@@ -150,3 +150,42 @@ fn every_serverless_offline_fixture_reads_with_the_routes_it_declares() {
         println!("note: {readable} files are now read; raise READABLE_AT_LEAST to {readable}");
     }
 }
+
+/// `examples/serverless/serverless.yml` must describe the same API as `examples/app/template.yaml`.
+#[test]
+fn serverless_example_matches_the_sam_pet_store() {
+    let examples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let (sls, sam) = (examples.join("serverless/serverless.yml"), examples.join("app/template.yaml"));
+    if !sls.is_file() || !sam.is_file() {
+        println!("skipping: examples not found");
+        return;
+    }
+    let shape = |path: &Path| -> Vec<String> {
+        let loaded = read_file(path, &ReadOptions::default()).unwrap_or_else(|p| panic!("{p}"));
+        let model = loaded.model;
+        let mut out: Vec<String> = model
+            .routes
+            .iter()
+            .map(|r| {
+                let f = model.function(&r.function).map(|f| (f.timeout_secs, f.memory_mb));
+                let kind = model.api(&r.api).map_or("?", |a| a.kind.as_str());
+                format!("{} {} {kind} {} {f:?}", r.method, r.path, r.payload.as_str())
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    assert_eq!(shape(&sls), shape(&sam));
+    let loaded = read_file(&sls, &ReadOptions::default()).unwrap_or_else(|p| panic!("{p}"));
+    let info = loaded.model.function("storeInfo").expect("storeInfo");
+    let env: Vec<(String, Option<String>)> =
+        info.environment.iter().map(|e| (e.name.to_string(), e.literal_value())).collect();
+    assert_eq!(
+        env,
+        [
+            ("LOG_LEVEL".to_string(), Some("debug".to_string())),
+            ("STORE_NAME".to_string(), Some("Happy Paws".to_string())),
+            ("TOKEN_TTL_SECONDS".to_string(), Some("3600".to_string())),
+        ]
+    );
+}
