@@ -1,0 +1,216 @@
+//! The dev server: `run` (plain `main`: command line, environment, tokio, serve until Ctrl-C or SIGTERM) and `serve`
+//! / [`Server`] for programs that already run tokio. In-flight requests finish before the server returns.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use tokio::net::TcpListener;
+
+use crate::App;
+use crate::cli::Cli;
+use crate::env::{EnvVarsFile, EnvironmentPlan};
+use crate::routes_table;
+
+/// How [`serve`] listens.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// Address and port (port 0 picks a free one).
+    pub addr: SocketAddr,
+    /// Print the route table when ready.
+    pub print_routes: bool,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions { addr: SocketAddr::from(([127, 0, 0, 1], 3000)), print_routes: true }
+    }
+}
+
+/// A bound listener serving an [`App`].
+pub struct Server {
+    app: App,
+    listener: TcpListener,
+    addr: SocketAddr,
+}
+
+impl Server {
+    /// Binds `addr` (port 0 picks a free port).
+    pub async fn bind(app: App, addr: SocketAddr) -> io::Result<Server> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        Ok(Server { app, listener, addr })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until `shutdown` completes, then waits for in-flight requests.
+    pub async fn serve_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+        let router = self.app.router().layer(axum::middleware::from_fn(access_log));
+        axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// One access line per HTTP request: method, path, status, time.
+async fn access_log(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    tracing::info!(
+        target: "emu_runtime::access",
+        "{method} {path} {} {:.2} ms",
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    response
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// Serves `app` until Ctrl-C or SIGTERM. Does not touch the process environment (see [`run`]).
+pub async fn serve(app: App, options: ServeOptions) -> io::Result<()> {
+    let started = Instant::now();
+    let server = Server::bind(app.clone(), options.addr).await?;
+    if options.print_routes {
+        print!("{}", routes_table::startup_lines(&app, server.local_addr()));
+    }
+    println!(
+        "Ready on http://{} in {:.1} ms (Ctrl-C to stop)",
+        server.local_addr(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    server.serve_until(shutdown_signal()).await
+}
+
+/// Initialises `tracing` output (`RUST_LOG` sets the level; default `info`). Safe to call twice.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_ansi(ansi).try_init();
+}
+
+/// The dev server for a developer's `main`: parses the command line, prepares the process environment before any
+/// runtime thread exists, starts tokio and serves until Ctrl-C or SIGTERM.
+///
+/// Exits the process with code 2 on a bad command line or env-vars file, 1 if the server cannot start.
+pub fn run(app: App) {
+    let code = run_with_args(app, std::env::args_os());
+    if code != 0 {
+        std::process::exit(code);
+    }
+}
+
+/// [`run`] with explicit arguments (the first is the program name); returns the exit code instead of exiting.
+///
+/// Errors are printed to stderr as one line `error: ...`: code 2 for a bad flag or `--env-vars` file, 1 when the
+/// server cannot start. Call it before any other thread exists: it sets the process environment.
+pub fn run_with_args<I, T>(app: App, args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let started = Instant::now();
+    let cli = match Cli::parse_from_args(args) {
+        Ok(Some(cli)) => cli,
+        Ok(None) => return 0,
+        Err(message) => return fail(2, &message),
+    };
+    init_logging();
+    let app = match prepare(app, &cli) {
+        Ok(app) => app,
+        Err(message) => return fail(2, &message),
+    };
+    if cli.list_routes {
+        print!("{}", if cli.json { routes_table::json(app.model()) } else { routes_table::table(app.model()) });
+        return 0;
+    }
+    let overrides = match &cli.env_vars {
+        Some(path) => match EnvVarsFile::load(path) {
+            Ok(file) => file,
+            Err(e) => return fail(2, &e.to_string()),
+        },
+        None => EnvVarsFile::default(),
+    };
+    let plan = EnvironmentPlan::new(app.model(), &overrides);
+    for conflict in &plan.conflicts {
+        tracing::warn!("{conflict}");
+    }
+    for note in &plan.notes {
+        tracing::info!("{note}");
+    }
+    for warning in app.model().warnings.iter() {
+        tracing::warn!("{}:{}: {}", app.model().source, warning.location.line, warning.message);
+    }
+    // SAFETY: `run` is documented to be called before other threads exist; logging is synchronous and tokio
+    // starts below.
+    unsafe { plan.apply() };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fail(1, &format!("cannot start the tokio runtime: {e}")),
+    };
+    let result = runtime.block_on(async move {
+        let server = Server::bind(app.clone(), SocketAddr::new(cli.host, cli.port)).await?;
+        print!("{}", routes_table::startup_lines(&app, server.local_addr()));
+        println!(
+            "Ready on http://{} in {:.1} ms (Ctrl-C to stop)",
+            server.local_addr(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+        server.serve_until(shutdown_signal()).await
+    });
+    match result {
+        Ok(()) => 0,
+        Err(e) => fail(1, &format!("cannot serve on {}:{}: {e}", cli.host, cli.port)),
+    }
+}
+
+/// Applies `--parameter-overrides` (re-reading the embedded template) and `--no-prepend-stage`.
+fn prepare(app: App, cli: &Cli) -> Result<App, String> {
+    let mut app = app;
+    if !cli.parameter_overrides.is_empty() {
+        app = app.with_parameter_overrides(cli.overrides()).map_err(|e| e.to_string())?;
+    }
+    if cli.no_prepend_stage {
+        app = app.without_stage_prefix();
+    }
+    Ok(app)
+}
+
+fn fail(code: i32, message: &str) -> i32 {
+    eprintln!("error: {message}");
+    code
+}
