@@ -76,7 +76,8 @@ pub(crate) fn read<'a>(
     let raw_service = raw_text(root.get("service")).unwrap_or_default();
     let raw_stage = options
         .parameter_overrides
-        .get("stage")
+        .get("opt:stage")
+        .or_else(|| options.parameter_overrides.get("stage"))
         .cloned()
         .or_else(|| raw_text(root.get("provider").and_then(|p| p.get("stage"))))
         .unwrap_or_else(|| variables::DEFAULT_STAGE.to_string());
