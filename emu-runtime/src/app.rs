@@ -147,7 +147,6 @@ impl Compiled {
             .iter()
             .map(|r| {
                 let kind = model.api(&r.api).map_or(ApiKind::Rest, |a| a.kind);
-                let template_path = if r.path == "$default" { "$default".to_owned() } else { r.path.to_string() };
                 let route_key = if r.path == "$default" {
                     "$default".to_owned()
                 } else {
@@ -155,7 +154,7 @@ impl Compiled {
                 };
                 CompiledRouteData {
                     data: RouteData {
-                        resource: template_path,
+                        resource: r.path.to_string(),
                         route_key,
                         resource_id: util::stable_id(&format!("{}{}", r.api, r.path), 6),
                         operation_name: r.operation_name.as_ref().map(|o| o.to_string()),

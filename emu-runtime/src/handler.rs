@@ -39,21 +39,45 @@ pub trait Handler<M>: Send + Sync + 'static {
     fn into_function(self) -> Function;
 }
 
+/// A zero-sized marker carrying the handler's types (never constructed).
+type Marker<T> = std::marker::PhantomData<fn() -> T>;
+
 /// Marker for `async fn(LambdaEvent<T>) -> Result<R, E>` handlers.
 #[doc(hidden)]
-pub struct ViaEventFn<T, R, E>(std::marker::PhantomData<fn() -> (T, R, E)>);
+pub struct ViaEventFn<T, R, E>(Marker<(T, R, E)>);
 /// Marker for `tower::Service<LambdaEvent<T>>` handlers.
 #[doc(hidden)]
 pub struct ViaEventService<T>(std::marker::PhantomData<fn() -> T>);
 
 /// Turns a failed deserialization of the event into the error `lambda_runtime` reports for it.
-pub(crate) fn deserialize_event<T: DeserializeOwned>(event: serde_json::Value) -> Result<T, Diagnostic> {
+///
+/// A handler taking `serde_json::Value` gets the event as is: the round trip through serde would only copy it.
+pub(crate) fn deserialize_event<T: DeserializeOwned + 'static>(event: serde_json::Value) -> Result<T, Diagnostic> {
+    let mut slot = Some(event);
+    if let Some(same) = (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<T>>()
+        && let Some(v) = same.take()
+    {
+        return Ok(v);
+    }
+    let Some(event) = slot else { unreachable!("the event is only taken when T is serde_json::Value") };
     serde_json::from_value(event).map_err(|e| Diagnostic {
         error_type: "Runtime.DeserializeError".into(),
-        error_message: format!(
-            "failed to deserialize the incoming data into the function's payload type: {e}"
-        ),
+        error_message: format!("failed to deserialize the incoming data into the function's payload type: {e}"),
     })
+}
+
+/// [`serialize_output`] without the copy when the output already is a `serde_json::Value`.
+pub(crate) fn serialize_owned<R: Serialize + 'static>(output: R) -> FunctionResult {
+    let mut slot = Some(output);
+    if let Some(v) = (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<serde_json::Value>>()
+        && let Some(v) = v.take()
+    {
+        return Ok(v);
+    }
+    match slot {
+        Some(output) => serialize_output(output),
+        None => unreachable!("the output is only taken when R is serde_json::Value"),
+    }
 }
 
 /// Serializes a handler's output, as `lambda_runtime` does before sending it to Lambda.
@@ -66,7 +90,7 @@ pub(crate) fn serialize_output<R: Serialize>(output: R) -> FunctionResult {
 
 struct EventFn<F, T, R, E> {
     f: F,
-    _marker: std::marker::PhantomData<fn() -> (T, R, E)>,
+    _marker: Marker<(T, R, E)>,
 }
 
 impl<F, Fut, T, R, E> ErasedHandler for EventFn<F, T, R, E>
@@ -85,7 +109,7 @@ where
         let fut = (self.f)(LambdaEvent::new(payload, context));
         Box::pin(async move {
             match fut.await {
-                Ok(r) => serialize_output(r),
+                Ok(r) => serialize_owned(r),
                 Err(e) => Err(e.into()),
             }
         })
@@ -126,7 +150,7 @@ where
         let service = self.service.clone();
         Box::pin(async move {
             match service.oneshot(LambdaEvent::new(payload, context)).await {
-                Ok(r) => serialize_output(r),
+                Ok(r) => serialize_owned(r),
                 Err(e) => Err(e.into()),
             }
         })

@@ -1,15 +1,35 @@
-//! Runs a bound function as Lambda would: its own task (a panic is isolated), its `Timeout`, Lambda's log lines.
+//! Runs a bound function as Lambda would: a panic is caught and isolated, its `Timeout` is enforced, Lambda's log lines.
 //! Errors are typed ([`InvokeError`]) and logged in Lambda's JSON error shape `{"errorType","errorMessage"}`.
 
 use std::any::Any;
 use std::fmt;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
 use lambda_runtime::Diagnostic;
 use serde_json::Value;
 
 use crate::context::FunctionInfo;
-use crate::handler::Function;
+use crate::handler::{BoxFuture, Function, FunctionResult};
+
+/// Polls the handler's future inside `catch_unwind`, so a panic becomes an error instead of unwinding
+/// through the server (what `lambda_runtime`'s panic layer does on Lambda). No extra task is spawned.
+struct CatchUnwind(BoxFuture<FunctionResult>);
+
+impl Future for CatchUnwind {
+    type Output = Result<FunctionResult, Box<dyn Any + Send>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        match catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(r)) => Poll::Ready(Ok(r)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
 
 /// Why an invocation produced no result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,33 +137,36 @@ pub(crate) async fn run(
     let request_id = ctx.request_id.clone();
     tracing::info!(target: "lambda", function = %info.name, "START RequestId: {request_id} Version: $LATEST");
     let started = Instant::now();
-    let f = Function::clone(func);
-    // The handler runs on its own task: a panic (even in the synchronous part of the call) is caught by tokio.
-    let mut handle = tokio::spawn(async move { f.call(event, ctx).await });
+    // The synchronous part of the call (deserializing the event, the user's fn body up to its first await)
+    // may panic too.
+    let fut = match catch_unwind(AssertUnwindSafe(|| func.call(event, ctx))) {
+        Ok(fut) => fut,
+        Err(panic) => {
+            let fut: BoxFuture<FunctionResult> = Box::pin(async move { std::panic::resume_unwind(panic) });
+            fut
+        }
+    };
+    let mut fut = CatchUnwind(fut);
     let (limit, gateway_first) = match gateway_cap {
         Some(cap) if cap < info.timeout => (cap, true),
         _ => (info.timeout, false),
     };
-    let result = match tokio::time::timeout(limit, &mut handle).await {
+    let result = match tokio::time::timeout(limit, &mut fut).await {
         Ok(Ok(Ok(v))) => Ok(v),
         Ok(Ok(Err(error))) => Err(InvokeError::Handler { function: info.id.clone(), error }),
-        Ok(Err(join)) => {
-            let message =
-                if join.is_panic() { panic_message(&*join.into_panic()) } else { "task cancelled".to_owned() };
-            Err(InvokeError::Panicked { function: info.id.clone(), message })
-        }
+        Ok(Err(panic)) => Err(InvokeError::Panicked { function: info.id.clone(), message: panic_message(&*panic) }),
         Err(_) if gateway_first => {
-            // On AWS the function keeps running after API Gateway gives up; stop it at its own Timeout.
+            // On AWS the function keeps running after API Gateway gives up; finish it in the background,
+            // stopped at its own Timeout (dropping the future cancels it).
             let rest = info.timeout.saturating_sub(limit);
             tokio::spawn(async move {
-                if tokio::time::timeout(rest, &mut handle).await.is_err() {
-                    handle.abort();
-                }
+                let _ = tokio::time::timeout(rest, fut).await;
             });
             Err(InvokeError::GatewayTimeout { function: info.id.clone(), seconds: limit.as_secs() })
         }
         Err(_) => {
-            handle.abort();
+            // Dropping the future cancels the invocation, as Lambda stops the sandbox.
+            drop(fut);
             Err(InvokeError::Timeout { function: info.id.clone(), seconds: info.timeout.as_secs() })
         }
     };

@@ -73,17 +73,25 @@ pub(crate) fn parse_query(raw: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-static COUNTER: AtomicU64 = AtomicU64::new(0);
+static SEQUENCE: AtomicU64 = AtomicU64::new(0);
 
-/// 64 pseudo-random bits: a SplitMix64 step over the clock, the process id and a counter.
+thread_local! {
+    /// Per-thread SplitMix64 state, seeded once from the clock, the process id and a global sequence.
+    static STATE: std::cell::Cell<u64> = std::cell::Cell::new({
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
+        nanos ^ (u64::from(std::process::id()) << 32) ^ SEQUENCE.fetch_add(1, Ordering::Relaxed).wrapping_mul(0xA24B_AED4_963E_E407)
+    });
+}
+
+/// 64 pseudo-random bits (SplitMix64); ids only need to be unique, not unpredictable.
 fn random_u64() -> u64 {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let mut z = nanos ^ (u64::from(std::process::id()) << 32) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    STATE.with(|s| {
+        let mut z = s.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+        s.set(z);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    })
 }
 
 /// A fresh UUID-v4-shaped id (`8-4-4-4-12` hex), as Lambda and REST APIs use for request ids.

@@ -212,3 +212,58 @@ mod tests {
         assert_eq!(domain_prefix("127.0.0.1:3000"), "127");
     }
 }
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    pub(crate) fn api_data(kind: ApiKind, stage: &str) -> ApiData {
+        ApiData {
+            kind,
+            stage: stage.into(),
+            stage_path: if stage == "$default" { String::new() } else { format!("/{stage}") },
+            api_id: "abcdefghij".into(),
+            stage_variables: Value::Null,
+            binary_media_types: Vec::new(),
+        }
+    }
+
+    pub(crate) fn route_data(resource: &str, route_key: &str) -> RouteData {
+        RouteData {
+            resource: resource.into(),
+            route_key: route_key.into(),
+            resource_id: "abc123".into(),
+            operation_name: Some("getDog".into()),
+        }
+    }
+
+    pub(crate) fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, http::HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    pub(crate) fn request<'a>(
+        method: &'a Method,
+        path: &'a str,
+        raw_query: &'a str,
+        headers: &'a HeaderMap,
+        body: &'a [u8],
+        params: &'a [(&'a str, String)],
+    ) -> RequestInfo<'a> {
+        RequestInfo {
+            method,
+            path,
+            raw_query,
+            headers,
+            body,
+            source_ip: IpAddr::from([10, 0, 0, 1]),
+            protocol: "HTTP/1.1",
+            params,
+            request_id: "req-1",
+            epoch_ms: 1_589_522_469_693,
+        }
+    }
+}

@@ -2,7 +2,7 @@
 //! Header names are lower case (HTTP/1 servers do not keep the client's casing); every value is kept in `multiValueHeaders`.
 
 use emu_template::ApiKind;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::{ApiData, RequestInfo, RouteData, domain_name, domain_prefix, encode_body, header_str, user_agent};
 use crate::context::ACCOUNT_ID;
@@ -65,57 +65,112 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
     let domain = domain_name(req.headers);
     let method = req.method.as_str();
 
-    let mut ctx = json!({
-        "accountId": ACCOUNT_ID,
-        "apiId": api.api_id,
-        "domainName": domain,
-        "domainPrefix": domain_prefix(&domain),
-        "extendedRequestId": req.request_id,
-        "httpMethod": method,
-        "identity": {
-            "accessKey": null,
-            "accountId": null,
-            "apiKey": null,
-            "apiKeyId": null,
-            "caller": null,
-            "cognitoAuthenticationProvider": null,
-            "cognitoAuthenticationType": null,
-            "cognitoIdentityId": null,
-            "cognitoIdentityPoolId": null,
-            "sourceIp": req.source_ip.to_string(),
-            "user": null,
-            "userAgent": user_agent(req.headers),
-            "userArn": null,
-        },
-        "path": format!("{}{}", api.stage_path, path),
-        "protocol": req.protocol,
-        "requestId": req.request_id,
-        "requestTime": util::clf_time(req.epoch_ms),
-        "requestTimeEpoch": req.epoch_ms,
-        "resourceId": route.resource_id,
-        "resourcePath": route.resource,
-        "stage": api.stage,
-    });
-    if let (Some(op), false, Value::Object(c)) = (&route.operation_name, http_api, &mut ctx) {
-        c.insert("operationName".into(), Value::String(op.clone()));
+    // Built with moves into maps: `json!` would serialize (deep-copy) every embedded map.
+    let s = |v: &str| Value::String(v.to_owned());
+    let mut identity = Map::new();
+    for k in [
+        "accessKey",
+        "accountId",
+        "apiKey",
+        "apiKeyId",
+        "caller",
+        "cognitoAuthenticationProvider",
+        "cognitoAuthenticationType",
+        "cognitoIdentityId",
+        "cognitoIdentityPoolId",
+        "user",
+        "userArn",
+    ] {
+        identity.insert(k.to_owned(), Value::Null);
+    }
+    identity.insert("sourceIp".into(), Value::String(req.source_ip.to_string()));
+    identity.insert("userAgent".into(), user_agent(req.headers));
+
+    let mut ctx = Map::new();
+    ctx.insert("accountId".into(), s(ACCOUNT_ID));
+    ctx.insert("apiId".into(), s(&api.api_id));
+    ctx.insert("domainPrefix".into(), Value::String(domain_prefix(&domain)));
+    ctx.insert("domainName".into(), Value::String(domain));
+    ctx.insert("extendedRequestId".into(), s(req.request_id));
+    ctx.insert("httpMethod".into(), s(method));
+    ctx.insert("identity".into(), Value::Object(identity));
+    let mut ctx_path = String::with_capacity(api.stage_path.len() + path.len());
+    ctx_path.push_str(&api.stage_path);
+    ctx_path.push_str(&path);
+    ctx.insert("path".into(), Value::String(ctx_path));
+    ctx.insert("protocol".into(), s(req.protocol));
+    ctx.insert("requestId".into(), s(req.request_id));
+    ctx.insert("requestTime".into(), Value::String(util::clf_time(req.epoch_ms)));
+    ctx.insert("requestTimeEpoch".into(), Value::from(req.epoch_ms));
+    ctx.insert("resourceId".into(), s(&route.resource_id));
+    ctx.insert("resourcePath".into(), s(&route.resource));
+    ctx.insert("stage".into(), s(&api.stage));
+    if let (Some(op), false) = (&route.operation_name, http_api) {
+        ctx.insert("operationName".into(), s(op));
     }
 
-    let mut event = json!({
-        "resource": route.resource,
-        "path": path,
-        "httpMethod": method,
-        "headers": headers,
-        "multiValueHeaders": multi_headers,
-        "queryStringParameters": query,
-        "multiValueQueryStringParameters": multi_query,
-        "pathParameters": path_params,
-        "stageVariables": api.stage_variables,
-        "requestContext": ctx,
-        "body": body,
-        "isBase64Encoded": is_b64,
-    });
-    if let (true, Value::Object(e)) = (http_api, &mut event) {
-        e.insert("version".into(), Value::String("1.0".into()));
+    let mut event = Map::new();
+    event.insert("resource".into(), s(&route.resource));
+    event.insert("path".into(), Value::String(path));
+    event.insert("httpMethod".into(), s(method));
+    event.insert("headers".into(), Value::Object(headers));
+    event.insert("multiValueHeaders".into(), Value::Object(multi_headers));
+    event.insert("queryStringParameters".into(), query);
+    event.insert("multiValueQueryStringParameters".into(), multi_query);
+    event.insert("pathParameters".into(), path_params);
+    event.insert("stageVariables".into(), api.stage_variables.clone());
+    event.insert("requestContext".into(), Value::Object(ctx));
+    event.insert("body".into(), body.map_or(Value::Null, Value::String));
+    event.insert("isBase64Encoded".into(), Value::Bool(is_b64));
+    if http_api {
+        event.insert("version".into(), s("1.0"));
     }
-    event
+    Value::Object(event)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::test_support::*;
+    use http::Method;
+    use serde_json::json;
+
+    #[test]
+    fn rest_event_keeps_encoding_and_prefixes_the_stage_in_request_context() {
+        let h = headers(&[("accept", "a"), ("accept", "b"), ("user-agent", "ua/1")]);
+        let params = [("id", "a%20b".to_owned())];
+        let req = request(&Method::GET, "/dogs/a%20b", "q=1&q=2&e", &h, b"", &params);
+        let e = build(&req, &api_data(ApiKind::Rest, "Prod"), &route_data("/dogs/{id}", "GET /dogs/{id}"));
+        assert_eq!(e["path"], "/dogs/a%20b");
+        assert_eq!(e["pathParameters"], json!({"id": "a%20b"}));
+        assert_eq!(e["headers"]["accept"], "b");
+        assert_eq!(e["multiValueHeaders"]["accept"], json!(["a", "b"]));
+        assert_eq!(e["queryStringParameters"], json!({"q": "2", "e": ""}));
+        assert_eq!(e["multiValueQueryStringParameters"], json!({"q": ["1", "2"], "e": [""]}));
+        assert_eq!(e["body"], Value::Null);
+        assert_eq!(e["stageVariables"], Value::Null);
+        let c = &e["requestContext"];
+        assert_eq!(c["path"], "/Prod/dogs/a%20b");
+        assert_eq!(c["requestTime"], "15/May/2020:06:01:09 +0000");
+        assert_eq!(c["requestTimeEpoch"], 1_589_522_469_693u64);
+        assert_eq!(c["identity"]["sourceIp"], "10.0.0.1");
+        assert_eq!(c["identity"]["userAgent"], "ua/1");
+        assert_eq!(c["operationName"], "getDog");
+        assert_eq!(c["domainName"], "localhost");
+        assert!(e.get("version").is_none());
+    }
+
+    #[test]
+    fn http_api_payload_1_decodes_and_has_a_version() {
+        let h = headers(&[]);
+        let params = [("id", "a%20b".to_owned())];
+        let req = request(&Method::GET, "/dogs/a%20b", "", &h, b"", &params);
+        let e = build(&req, &api_data(ApiKind::Http, "$default"), &route_data("/dogs/{id}", "GET /dogs/{id}"));
+        assert_eq!(e["version"], "1.0");
+        assert_eq!(e["path"], "/dogs/a b");
+        assert_eq!(e["pathParameters"]["id"], "a b");
+        assert_eq!(e["queryStringParameters"], Value::Null);
+        assert_eq!(e["requestContext"]["path"], "/dogs/a b");
+        assert!(e["requestContext"].get("operationName").is_none(), "never for HTTP APIs");
+    }
 }

@@ -104,3 +104,43 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
     e.insert("isBase64Encoded".into(), Value::Bool(is_b64));
     Value::Object(e)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::test_support::*;
+    use emu_template::ApiKind;
+    use http::Method;
+    use serde_json::json;
+
+    #[test]
+    fn headers_are_joined_and_cookies_split_out() {
+        let h = headers(&[("x-a", "1"), ("x-a", "2"), ("cookie", "a=1; b=2"), ("cookie", "c=3")]);
+        let req = request(&Method::PUT, "/x", "", &h, b"", &[]);
+        let e = build(&req, &api_data(ApiKind::Http, "$default"), &route_data("/x", "ANY /x"));
+        assert_eq!(e["headers"], json!({"x-a": "1,2"}));
+        assert_eq!(e["cookies"], json!(["a=1", "b=2", "c=3"]));
+        assert_eq!(e["routeKey"], "ANY /x");
+        assert_eq!(e["requestContext"]["routeKey"], "ANY /x");
+        assert_eq!(e["requestContext"]["http"]["method"], "PUT");
+        assert_eq!(e["requestContext"]["time"], "15/May/2020:06:01:09 +0000");
+        for absent in ["queryStringParameters", "pathParameters", "stageVariables", "body"] {
+            assert!(e.get(absent).is_none(), "{absent}");
+        }
+    }
+
+    #[test]
+    fn query_raw_and_comma_joined_path_decoded_stage_in_raw_path() {
+        let h = headers(&[]);
+        let params = [("proxy", "a%20b/c".to_owned())];
+        let req = request(&Method::GET, "/p/a%20b/c", "x=1&x=2&y=a%2Bb", &h, b"hi", &params);
+        let e = build(&req, &api_data(ApiKind::Http, "beta"), &route_data("/p/{proxy+}", "GET /p/{proxy+}"));
+        assert_eq!(e["rawQueryString"], "x=1&x=2&y=a%2Bb");
+        assert_eq!(e["queryStringParameters"], json!({"x": "1,2", "y": "a+b"}));
+        assert_eq!(e["pathParameters"], json!({"proxy": "a b/c"}));
+        assert_eq!(e["rawPath"], "/beta/p/a b/c");
+        assert_eq!(e["body"], "hi");
+        assert_eq!(e["isBase64Encoded"], false);
+        assert_eq!(e["requestContext"]["stage"], "beta");
+    }
+}
