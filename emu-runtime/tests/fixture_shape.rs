@@ -14,7 +14,7 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayV2httpRequest};
 use axum::body::Body;
@@ -221,7 +221,7 @@ fn shared_fixtures() -> Option<PathBuf> {
     }
 }
 
-fn fixture_keys(dir: &PathBuf, file: &str, excluded_prefix: &str) -> BTreeSet<String> {
+fn fixture_keys(dir: &Path, file: &str, excluded_prefix: &str) -> BTreeSet<String> {
     let text = std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
     let v: Value = serde_json::from_str(&text).unwrap();
     key_set(&v).into_iter().filter(|k| !k.starts_with(excluded_prefix)).collect()
