@@ -105,6 +105,12 @@ impl InvokeError {
         let d = self.diagnostic();
         serde_json::json!({ "errorType": d.error_type, "errorMessage": d.error_message })
     }
+
+    /// The error as Lambda logs it: `{"errorType":"…","errorMessage":"…"}`, in that order.
+    pub fn log_line(&self) -> String {
+        let d = self.diagnostic();
+        error_json(&d.error_type, &d.error_message)
+    }
 }
 
 impl fmt::Display for InvokeError {
@@ -115,6 +121,12 @@ impl fmt::Display for InvokeError {
 }
 
 impl std::error::Error for InvokeError {}
+
+/// `{"errorType":…,"errorMessage":…}` with the keys in Lambda's order.
+pub(crate) fn error_json(error_type: &str, message: &str) -> String {
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\""));
+    format!("{{\"errorType\":{},\"errorMessage\":{}}}", q(error_type), q(message))
+}
 
 fn panic_message(p: &(dyn Any + Send)) -> String {
     if let Some(s) = p.downcast_ref::<&str>() {
@@ -172,7 +184,7 @@ pub(crate) async fn run(
     };
     let elapsed = started.elapsed();
     if let Err(e) = &result {
-        tracing::error!(target: "lambda", function = %info.name, "{}", e.to_json());
+        tracing::error!(target: "lambda", function = %info.name, "{}", e.log_line());
     }
     tracing::info!(target: "lambda", function = %info.name, "END RequestId: {request_id}");
     let ms = elapsed.as_secs_f64() * 1000.0;
@@ -233,5 +245,20 @@ mod tests {
         assert_eq!(e.diagnostic().error_type, "Sandbox.Timedout");
         let e = run(&slow, &info(60), Value::Null, Some(Duration::from_secs(29))).await.unwrap_err();
         assert_eq!(e, InvokeError::GatewayTimeout { function: "F".into(), seconds: 29 });
+    }
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_logged_in_lambdas_json_shape_and_order() {
+        let e = InvokeError::Timeout { function: "F".into(), seconds: 3 };
+        assert_eq!(
+            e.log_line(),
+            r#"{"errorType":"Sandbox.Timedout","errorMessage":"Task timed out after 3.00 seconds"}"#
+        );
+        assert_eq!(error_json("A", "say \"hi\""), r#"{"errorType":"A","errorMessage":"say \"hi\""}"#);
     }
 }

@@ -28,6 +28,8 @@ pub struct GatewayResponse {
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// The body (base64-decoded when the output said so).
     pub body: Bytes,
+    /// The output had `isBase64Encoded: true` (the body above is decoded).
+    pub base64: bool,
 }
 
 /// Why API Gateway would reject the output ("Malformed Lambda proxy response").
@@ -93,6 +95,7 @@ fn parse_v1(output: Value, strict: bool) -> Result<GatewayResponse, InvalidRespo
     }
     let b64 = flag(obj.get("isBase64Encoded"))?;
     res.body = body(obj.remove("body"), b64)?;
+    res.base64 = b64;
     default_content_type(&mut res);
     Ok(res)
 }
@@ -125,6 +128,7 @@ fn parse_v2(output: Value) -> Result<GatewayResponse, InvalidResponse> {
     }
     let b64 = flag(obj.get("isBase64Encoded"))?;
     res.body = body(obj.remove("body"), b64)?;
+    res.base64 = b64;
     default_content_type(&mut res);
     Ok(res)
 }

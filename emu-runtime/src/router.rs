@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
+use base64::Engine as _;
 use emu_template::{ApiKind, PayloadVersion};
 use http::{HeaderValue, Method, Request, Response, Version, header};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
@@ -17,7 +18,7 @@ use crate::cors::is_preflight;
 use crate::event::{self, RequestInfo};
 use crate::gateway::GatewayError;
 use crate::invoke::{self, InvokeError};
-use crate::response;
+use crate::response::{self, GatewayResponse, ResponseFormat};
 use crate::util;
 
 /// API Gateway's maximum integration timeout for REST APIs.
@@ -121,7 +122,19 @@ impl App {
 
         let mut res = match self.call(matched.route.route, kind, event).await {
             Ok(output) => match response::parse(output, route.format) {
-                Ok(r) => {
+                Ok(mut r) => {
+                    if route.format == ResponseFormat::RestV1
+                        && r.base64
+                        && !rest_binary_response(api, &parts.headers, &r)
+                    {
+                        // AWS converts to binary only for a binary media type of the API; otherwise the client gets
+                        // the base64 text, the classic "my image is base64 in production" surprise.
+                        tracing::warn!(
+                            "isBase64Encoded is true but neither the response Content-Type nor the request's Accept is \
+                             one of the API's BinaryMediaTypes: API Gateway sends the base64 text, not the bytes"
+                        );
+                        r.body = base64::engine::general_purpose::STANDARD.encode(&r.body).into();
+                    }
                     let mut res = Response::new(Body::from(r.body));
                     *res.status_mut() = r.status;
                     let h = res.headers_mut();
@@ -135,7 +148,7 @@ impl App {
                         target: "lambda",
                         route = %route.data.route_key,
                         "{}",
-                        serde_json::json!({"errorType": "MalformedLambdaProxyResponse", "errorMessage": e.to_string()})
+                        invoke::error_json("MalformedLambdaProxyResponse", &e.to_string())
                     );
                     GatewayError::IntegrationFailure.response(kind)
                 }
@@ -221,6 +234,23 @@ impl App {
         }
         None
     }
+}
+
+/// REST: whether API Gateway converts a base64 output to binary: the response `Content-Type`, or the first media type
+/// of the request's `Accept`, is one of the API's binary media types.
+fn rest_binary_response(api: &crate::event::ApiData, req: &http::HeaderMap, res: &GatewayResponse) -> bool {
+    let types = &api.binary_media_types;
+    if types.is_empty() {
+        return false;
+    }
+    let media = |v: &HeaderValue| -> Option<String> {
+        let s = v.to_str().ok()?;
+        let first = s.split(',').next()?.split(';').next()?.trim().to_ascii_lowercase();
+        Some(first)
+    };
+    let content_type = res.headers.iter().find(|(n, _)| n == header::CONTENT_TYPE).and_then(|(_, v)| media(v));
+    let accept = req.get(header::ACCEPT).and_then(media);
+    [content_type, accept].into_iter().flatten().any(|m| crate::event::is_binary_type(&m, types))
 }
 
 fn too_large(kind: ApiKind, limit: usize) -> Response<Body> {

@@ -378,3 +378,45 @@ async fn invoke_directly() {
     let e = app.invoke("Fails", Value::Null).await.unwrap_err();
     assert_eq!(e.to_json()["errorMessage"], "database unreachable");
 }
+
+async fn png(_: LambdaEvent<Value>) -> R {
+    Ok(json!({"statusCode": 200, "headers": {"Content-Type": "image/png"}, "body": "AP8B", "isBase64Encoded": true}))
+}
+
+#[tokio::test]
+async fn rest_binary_responses_need_a_binary_media_type() {
+    let build = |types: Vec<&'static str>| {
+        let mut rest = api("Rest", ApiKind::Rest);
+        rest.binary_media_types = types.into_iter().map(Into::into).collect::<Vec<_>>().into();
+        AppBuilder::from_model(model(vec![rest], vec![route(M::Get, "/img", "Rest", "Png", P::V1)]))
+            .bind("Png", png)
+            .build()
+            .router()
+    };
+    let res = send(&build(vec!["image/png"]), Request::get("/img").body(Body::empty()).unwrap()).await;
+    let bytes = http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes();
+    assert_eq!(&bytes[..], &[0u8, 255, 1]);
+    // Without the binary media type, API Gateway sends the base64 text.
+    assert_eq!(get(&build(vec![]), "/img").await, (200, "AP8B".to_owned()));
+    // HTTP APIs always decode.
+    let http = AppBuilder::from_model(model(
+        vec![api("Http", ApiKind::Http)],
+        vec![route(M::Get, "/img", "Http", "Png", P::V2)],
+    ))
+    .bind("Png", png)
+    .build();
+    let res = send(&http.router(), Request::get("/img").body(Body::empty()).unwrap()).await;
+    let bytes = http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes();
+    assert_eq!(&bytes[..], &[0u8, 255, 1]);
+}
+
+#[tokio::test]
+async fn invalid_percent_encoding_is_passed_through_never_a_panic() {
+    let router = app().router();
+    let e = event(&router, "/dogs/%zz%").await;
+    assert_eq!(e["pathParameters"]["id"], "%zz%", "REST passes the raw segment");
+    let e = event(&router, "/h/echo/%zz%E2%82").await;
+    assert_eq!(e["pathParameters"]["id"], "%zz\u{fffd}", "HTTP API: bad escapes verbatim, bad UTF-8 replaced");
+    let e = event(&router, "/dogs/1?q=%zz&r=%FF").await;
+    assert_eq!(e["queryStringParameters"], json!({"q": "%zz", "r": "\u{fffd}"}));
+}
