@@ -56,3 +56,60 @@ pub mod __private {
     };
     pub use std::borrow::Cow;
 }
+
+/// Event building and response parsing on their own, for `benches/request.rs`. Not a public API.
+#[doc(hidden)]
+pub mod __bench {
+    use std::net::{IpAddr, Ipv4Addr};
+
+    pub use crate::response::{ResponseFormat, parse as parse_response};
+    pub use emu_template::ApiKind;
+
+    /// A precomputed API and route, as an `App` keeps them.
+    pub struct Route {
+        api: crate::event::ApiData,
+        route: crate::event::RouteData,
+    }
+
+    impl Route {
+        /// `kind` API with stage `stage`, route `method path` with no path parameters.
+        pub fn new(kind: ApiKind, stage: &str, method: &str, path: &str) -> Route {
+            let api = crate::event::ApiData {
+                kind,
+                stage: stage.to_owned(),
+                stage_path: if stage == "$default" { String::new() } else { format!("/{stage}") },
+                api_id: crate::util::stable_id("BenchApi", 10),
+                stage_variables: serde_json::Value::Null,
+                binary_media_types: Vec::new(),
+            };
+            let route = crate::event::RouteData {
+                resource: path.to_owned(),
+                route_key: format!("{method} {path}"),
+                resource_id: crate::util::stable_id(path, 6),
+                operation_name: None,
+            };
+            Route { api, route }
+        }
+
+        /// The payload 1.0 (`v2 == false`) or 2.0 event for `req`, as `App::handle` builds it.
+        pub fn build_event(&self, req: &http::Request<bytes::Bytes>, v2: bool) -> serde_json::Value {
+            let info = crate::event::RequestInfo {
+                method: req.method(),
+                path: req.uri().path(),
+                raw_query: req.uri().query().unwrap_or(""),
+                headers: req.headers(),
+                body: req.body(),
+                source_ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
+                protocol: "HTTP/1.1",
+                params: &[],
+                request_id: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+                epoch_ms: 1_589_522_469_693,
+            };
+            if v2 {
+                crate::event::v2::build(&info, &self.api, &self.route)
+            } else {
+                crate::event::v1::build(&info, &self.api, &self.route)
+            }
+        }
+    }
+}

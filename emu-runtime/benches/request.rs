@@ -1,0 +1,162 @@
+//! Per-request cost of the emulator, measured side by side with a bare axum baseline in the same run.
+//!
+//! * `in_process/*`: `GET` through `Router::oneshot` (router cloned per request, as oneshot needs, in both):
+//!   `bare` is an axum route returning `{"message":"hello world"}` as `Json`; `emu_rest_v1`, `emu_http_v2` and
+//!   `emu_rest_v1_typed` are the same answer from Lambda handlers bound by `lambda_app!` (`benches/hello.yaml`).
+//! * `event/*` and `response/*`: building the Lambda event and parsing the function's output alone, for a typical
+//!   request (6 headers, a 3-pair query string, a 1 KB JSON body) and a 1 KB JSON response.
+//! * After criterion, an interleaved A/B run (bare, emu, bare, emu, ...) prints the in-process ratios and the time
+//!   added per request, which drifts less than separate criterion groups on a busy machine.
+//!
+//! `cargo bench -p emu-runtime --bench request -- --warm-up-time 1 --measurement-time 3`
+
+#[path = "support/hello.rs"]
+mod hello;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use bytes::Bytes;
+use criterion::{BatchSize, Criterion};
+use emu_runtime::__bench::{ApiKind, ResponseFormat, Route, parse_response};
+use http::Request;
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime")
+}
+
+/// One request as a client sends it: a few headers, no body.
+fn request(uri: &str) -> Request<Body> {
+    Request::get(uri)
+        .header("host", "localhost:3000")
+        .header("user-agent", "bench")
+        .header("accept", "application/json")
+        .body(Body::empty())
+        .expect("request")
+}
+
+/// Sends one request through a clone of `router` and reads the whole body.
+async fn one(router: &axum::Router, uri: &str) -> Bytes {
+    let res = router.clone().oneshot(request(uri)).await.expect("infallible");
+    debug_assert_eq!(res.status(), 200);
+    res.into_body().collect().await.expect("body").to_bytes()
+}
+
+const CASES: [(&str, &str); 3] =
+    [("emu_rest_v1", "/hello"), ("emu_http_v2", "/v2/hello"), ("emu_rest_v1_typed", "/typed/hello")];
+
+fn in_process(c: &mut Criterion, rt: &tokio::runtime::Runtime, emu: &axum::Router, bare: &axum::Router) {
+    let mut g = c.benchmark_group("in_process");
+    g.bench_function("bare", |b| b.iter(|| rt.block_on(one(bare, black_box("/hello")))));
+    for (name, uri) in CASES {
+        g.bench_function(name, |b| b.iter(|| rt.block_on(one(emu, black_box(uri)))));
+    }
+    g.finish();
+}
+
+/// A typical API request: 6 headers, a query string, a 1 KB JSON body.
+fn typical_request() -> Request<Bytes> {
+    let items: Vec<Value> =
+        (0..12).map(|i| json!({"id": i, "name": format!("item {i}"), "tags": ["a", "b"], "price": 9.5})).collect();
+    let mut body = json!({ "items": items }).to_string();
+    body.truncate(body.len().min(1024));
+    while body.len() < 1024 {
+        body.push(' ');
+    }
+    Request::post("/items?page=2&limit=20&sort=name")
+        .header("host", "abc123.execute-api.us-east-1.amazonaws.com")
+        .header("user-agent", "Mozilla/5.0 (X11; Linux x86_64) bench/1.0")
+        .header("accept", "application/json")
+        .header("content-type", "application/json")
+        .header("authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.sig")
+        .header("x-forwarded-for", "203.0.113.7")
+        .body(Bytes::from(body))
+        .expect("request")
+}
+
+fn events(c: &mut Criterion) {
+    let req = typical_request();
+    assert_eq!(req.body().len(), 1024);
+    let rest = Route::new(ApiKind::Rest, "Prod", "POST", "/items");
+    let http = Route::new(ApiKind::Http, "$default", "POST", "/items");
+    let mut g = c.benchmark_group("event");
+    g.bench_function("build_rest_v1", |b| b.iter(|| rest.build_event(black_box(&req), false)));
+    g.bench_function("build_http_v2", |b| b.iter(|| http.build_event(black_box(&req), true)));
+    g.finish();
+
+    let body = String::from_utf8(req.body().to_vec()).expect("utf-8");
+    let v1 = json!({
+        "statusCode": 200,
+        "headers": { "content-type": "application/json", "x-request-id": "abc" },
+        "multiValueHeaders": { "set-cookie": ["a=1", "b=2"] },
+        "body": body,
+        "isBase64Encoded": false,
+    });
+    let v2 = json!({
+        "statusCode": 200,
+        "headers": { "content-type": "application/json", "x-request-id": "abc" },
+        "cookies": ["a=1", "b=2"],
+        "body": body,
+        "isBase64Encoded": false,
+    });
+    let mut g = c.benchmark_group("response");
+    // The output is moved into parse; cloning it is setup, not measured.
+    g.bench_function("parse_rest_v1", |b| {
+        b.iter_batched(|| v1.clone(), |o| parse_response(o, ResponseFormat::RestV1), BatchSize::SmallInput)
+    });
+    g.bench_function("parse_http_v2", |b| {
+        b.iter_batched(|| v2.clone(), |o| parse_response(o, ResponseFormat::HttpV2), BatchSize::SmallInput)
+    });
+    g.finish();
+}
+
+/// Alternates bare and emu in rounds of `n` requests and prints the median per-request times and ratios.
+fn interleaved(rt: &tokio::runtime::Runtime, emu: &axum::Router, bare: &axum::Router) {
+    const ROUNDS: usize = 15;
+    let n = 20_000;
+    let time = |router: &axum::Router, uri: &str| {
+        let started = Instant::now();
+        rt.block_on(async {
+            for _ in 0..n {
+                black_box(one(router, uri).await);
+            }
+        });
+        started.elapsed() / n
+    };
+    println!("\ninterleaved A/B: {ROUNDS} rounds of {n} requests each, median per request");
+    for (name, uri) in CASES {
+        let (mut a, mut b): (Vec<Duration>, Vec<Duration>) = (Vec::new(), Vec::new());
+        for _ in 0..ROUNDS {
+            a.push(time(bare, "/hello"));
+            b.push(time(emu, uri));
+        }
+        a.sort();
+        b.sort();
+        let (a, b) = (a[ROUNDS / 2].as_secs_f64() * 1e6, b[ROUNDS / 2].as_secs_f64() * 1e6);
+        println!("  {name:<18} bare {a:7.2} µs  emu {b:7.2} µs  ratio {:5.2}x  added {:6.2} µs", b / a, b - a);
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--test" || a == "--list");
+    let rt = runtime();
+    let emu = hello::hello().router();
+    let bare = hello::bare();
+    for uri in ["/hello", "/v2/hello", "/typed/hello"] {
+        let a = rt.block_on(one(&bare, uri));
+        let b = rt.block_on(one(&emu, uri));
+        assert_eq!(serde_json::from_slice::<Value>(&a).unwrap(), serde_json::from_slice::<Value>(&b).unwrap(), "{uri}");
+    }
+    let mut c = Criterion::default().configure_from_args();
+    in_process(&mut c, &rt, &emu, &bare);
+    events(&mut c);
+    c.final_summary();
+    if !quick {
+        interleaved(&rt, &emu, &bare);
+    }
+}
