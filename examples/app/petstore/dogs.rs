@@ -20,7 +20,7 @@ pub async fn list(event: LambdaEvent<ApiGatewayProxyRequest>) -> Result<ApiGatew
 pub async fn create(event: LambdaEvent<ApiGatewayProxyRequest>) -> Result<ApiGatewayProxyResponse, Error> {
     let new: NewDog = match body(&event.payload) {
         Ok(new) => new,
-        Err(answer) => return Ok(answer),
+        Err(rejection) => return Ok(rejection.into_response()),
     };
     if new.name.trim().is_empty() {
         return Ok(error(400, "name must not be empty"));
@@ -33,7 +33,7 @@ pub async fn create(event: LambdaEvent<ApiGatewayProxyRequest>) -> Result<ApiGat
 pub async fn get(event: LambdaEvent<ApiGatewayProxyRequest>) -> Result<ApiGatewayProxyResponse, Error> {
     let id = match id_param(&event.payload, "id") {
         Ok(id) => id,
-        Err(answer) => return Ok(answer),
+        Err(rejection) => return Ok(rejection.into_response()),
     };
     Ok(match dogs().by_id.get(&id) {
         Some(dog) => json(200, dog),
@@ -45,11 +45,11 @@ pub async fn get(event: LambdaEvent<ApiGatewayProxyRequest>) -> Result<ApiGatewa
 pub async fn update(event: LambdaEvent<ApiGatewayProxyRequest>) -> Result<ApiGatewayProxyResponse, Error> {
     let id = match id_param(&event.payload, "id") {
         Ok(id) => id,
-        Err(answer) => return Ok(answer),
+        Err(rejection) => return Ok(rejection.into_response()),
     };
     let new: NewDog = match body(&event.payload) {
         Ok(new) => new,
-        Err(answer) => return Ok(answer),
+        Err(rejection) => return Ok(rejection.into_response()),
     };
     let mut store = dogs();
     Ok(match store.by_id.get_mut(&id) {
@@ -67,7 +67,7 @@ pub async fn update(event: LambdaEvent<ApiGatewayProxyRequest>) -> Result<ApiGat
 pub async fn delete(event: LambdaEvent<ApiGatewayProxyRequest>) -> Result<ApiGatewayProxyResponse, Error> {
     let id = match id_param(&event.payload, "id") {
         Ok(id) => id,
-        Err(answer) => return Ok(answer),
+        Err(rejection) => return Ok(rejection.into_response()),
     };
     Ok(match dogs().by_id.remove(&id) {
         Some(_) => respond::no_content(),

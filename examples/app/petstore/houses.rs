@@ -57,7 +57,7 @@ pub async fn handle(
         ("POST", false) => {
             let new: NewHouse = match body(request) {
                 Ok(new) => new,
-                Err(answer) => return Ok(answer),
+                Err(rejection) => return Ok(rejection.into_response()),
             };
             let mut guard = store.lock();
             if guard.1.len() >= max {
@@ -71,7 +71,7 @@ pub async fn handle(
         (_, true) => {
             let id = match id_param(request, "id") {
                 Ok(id) => id,
-                Err(answer) => return Ok(answer),
+                Err(rejection) => return Ok(rejection.into_response()),
             };
             item_route(&store, method, id, request)
         }
@@ -89,7 +89,7 @@ fn item_route(store: &HouseStore, method: &str, id: u64, request: &ApiGatewayPro
         "PUT" => {
             let new: NewHouse = match body(request) {
                 Ok(new) => new,
-                Err(answer) => return answer,
+                Err(rejection) => return rejection.into_response(),
             };
             match guard.1.get_mut(&id) {
                 Some(house) => {

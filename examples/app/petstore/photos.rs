@@ -20,7 +20,7 @@ pub const PHOTO_PNG: &[u8] = &[
 pub async fn get(event: LambdaEvent<ApiGatewayProxyRequest>) -> Result<ApiGatewayProxyResponse, Error> {
     let id = match id_param(&event.payload, "id") {
         Ok(id) => id,
-        Err(answer) => return Ok(answer),
+        Err(rejection) => return Ok(rejection.into_response()),
     };
     if !dogs().by_id.contains_key(&id) {
         return Ok(error(404, &format!("no dog with id {id}")));

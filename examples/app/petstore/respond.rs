@@ -26,16 +26,39 @@ pub fn no_content() -> ApiGatewayProxyResponse {
     response
 }
 
-/// Parses the request body as JSON, or answers 400 with what is wrong.
-pub fn body<T: DeserializeOwned>(request: &ApiGatewayProxyRequest) -> Result<T, ApiGatewayProxyResponse> {
-    let Some(text) = request.body.as_deref().filter(|b| !b.is_empty()) else {
-        return Err(error(400, "request body is required"));
-    };
-    serde_json::from_str(text).map_err(|e| error(400, &format!("invalid JSON body: {e}")))
+/// A request the handler refuses: a 4xx status and the reason, answered as `{"message": ...}`.
+#[derive(Debug)]
+pub struct Rejection {
+    /// The HTTP status.
+    pub status: i64,
+    /// What the client got wrong.
+    pub message: String,
 }
 
-/// The numeric path parameter `name`, or a 400/404 answer.
-pub fn id_param(request: &ApiGatewayProxyRequest, name: &str) -> Result<u64, ApiGatewayProxyResponse> {
-    let raw = request.path_parameters.get(name).ok_or_else(|| error(400, &format!("missing path parameter {name}")))?;
-    raw.parse().map_err(|_| error(404, &format!("no such id: {raw}")))
+impl Rejection {
+    fn new(status: i64, message: String) -> Self {
+        Rejection { status, message }
+    }
+
+    /// The response that tells the client.
+    pub fn into_response(self) -> ApiGatewayProxyResponse {
+        error(self.status, &self.message)
+    }
+}
+
+/// Parses the request body as JSON, or refuses with 400 and what is wrong.
+pub fn body<T: DeserializeOwned>(request: &ApiGatewayProxyRequest) -> Result<T, Rejection> {
+    let Some(text) = request.body.as_deref().filter(|b| !b.is_empty()) else {
+        return Err(Rejection::new(400, "request body is required".into()));
+    };
+    serde_json::from_str(text).map_err(|e| Rejection::new(400, format!("invalid JSON body: {e}")))
+}
+
+/// The numeric path parameter `name`, or a 400/404 refusal.
+pub fn id_param(request: &ApiGatewayProxyRequest, name: &str) -> Result<u64, Rejection> {
+    let raw = request
+        .path_parameters
+        .get(name)
+        .ok_or_else(|| Rejection::new(400, format!("missing path parameter {name}")))?;
+    raw.parse().map_err(|_| Rejection::new(404, format!("no such id: {raw}")))
 }
