@@ -272,3 +272,20 @@ async fn built_events_match_the_captured_fixtures() {
     let text = std::fs::read_to_string(dir.join("lambda-events/example-apigw-request.json")).unwrap();
     serde_json::from_str::<ApiGatewayProxyRequest>(&text).unwrap();
 }
+
+/// `lambda_http` (what most Rust API handlers use) accepts the built events through its production conversion.
+#[cfg(feature = "lambda-http")]
+#[tokio::test]
+async fn lambda_http_accepts_the_built_events() {
+    use lambda_http::RequestExt;
+    let v1 = lambda_http::request::from_str(&v1_event().await.to_string()).expect("v1 event converts");
+    assert_eq!(v1.method(), http::Method::POST);
+    assert_eq!(v1.uri().path(), "/testStage/hello/world", "lambda_http adds the REST stage, as in production");
+    assert_eq!(v1.raw_http_path(), "/hello/world");
+    assert_eq!(v1.path_parameters().first("proxy"), Some("hello/world"));
+    assert_eq!(v1.query_string_parameters().first("name"), Some("me"));
+    let v2 = lambda_http::request::from_str(&v2_full_event().await.to_string()).expect("v2 event converts");
+    assert_eq!(v2.uri().query(), Some("parameter1=value1&parameter1=value2&parameter2=value"));
+    assert_eq!(v2.path_parameters().first("parameter1"), Some("value1"));
+    assert!(v2.headers().get("cookie").is_some(), "cookies are joined back into a Cookie header");
+}
