@@ -420,3 +420,26 @@ async fn invalid_percent_encoding_is_passed_through_never_a_panic() {
     let e = event(&router, "/dogs/1?q=%zz&r=%FF").await;
     assert_eq!(e["queryStringParameters"], json!({"q": "%zz", "r": "\u{fffd}"}));
 }
+
+async fn minute(_: LambdaEvent<Value>) -> R {
+    tokio::time::sleep(Duration::from_secs(50)).await;
+    Ok(json!({"statusCode": 200}))
+}
+
+#[tokio::test(start_paused = true)]
+async fn gateway_integration_timeout_comes_before_a_long_function_timeout() {
+    let mut m = model(
+        vec![api("Rest", ApiKind::Rest), api("Http", ApiKind::Http)],
+        vec![route(M::Get, "/r", "Rest", "Long", P::V1), route(M::Get, "/h", "Http", "Long", P::V2)],
+    );
+    let mut functions = m.functions.to_vec();
+    functions[0].timeout_secs = 60;
+    m.functions = functions.into();
+    let app = AppBuilder::from_model(m).bind("Long", minute).build();
+    let router = app.router();
+    assert_eq!(get(&router, "/r").await, (504, r#"{"message": "Endpoint request timed out"}"#.to_owned()));
+    assert_eq!(get(&router, "/h").await, (503, r#"{"message":"Service Unavailable"}"#.to_owned()));
+    // Without the gateway's cap the function's own 60 s Timeout is not reached: it answers after 50 s.
+    let uncapped = app.with_options(AppOptions::default().gateway_timeouts(false)).router();
+    assert_eq!(get(&uncapped, "/r").await.0, 200);
+}
