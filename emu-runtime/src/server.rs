@@ -155,7 +155,14 @@ where
         Err(message) => return fail(2, &message),
     };
     if cli.list_routes {
-        print!("{}", if cli.json { routes_table::json(app.model()) } else { routes_table::table(app.model()) });
+        print!(
+            "{}",
+            if cli.json {
+                emu_template::report::routes_json(app.model())
+            } else {
+                emu_template::report::routes_table(app.model())
+            }
+        );
         return 0;
     }
     let overrides = match &cli.env_vars {

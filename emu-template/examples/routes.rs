@@ -54,53 +54,9 @@ fn main() -> ExitCode {
         }
     };
     let model = &loaded.model;
-    let rows: Vec<[String; 7]> = model
-        .routes
-        .iter()
-        .map(|r| {
-            let api = model.api(&r.api);
-            [
-                r.method.as_str().to_string(),
-                r.path.to_string(),
-                r.function.to_string(),
-                r.api.to_string(),
-                api.map_or("?", |a| a.kind.as_str()).to_string(),
-                r.payload.as_str().to_string(),
-                api.map_or(String::new(), |a| a.stage.to_string()),
-            ]
-        })
-        .collect();
-    if json {
-        let routes: Vec<serde_json::Value> = rows
-            .iter()
-            .map(|[method, path, function, api, api_type, payload, stage]| {
-                serde_json::json!({
-                    "method": method, "path": path, "function": function, "api": api,
-                    "api_type": api_type, "payload_format_version": payload, "stage": stage,
-                })
-            })
-            .collect();
-        let warnings: Vec<String> =
-            model.warnings.iter().map(|w| format!("{}:{}: {}", model.source, w.location, w.message)).collect();
-        println!("{}", serde_json::json!({ "routes": routes, "warnings": warnings }));
-        return ExitCode::SUCCESS;
-    }
-    let header = ["METHOD", "PATH", "FUNCTION", "API", "TYPE", "PAYLOAD", "STAGE"].map(String::from);
-    let mut widths = header.clone().map(|h| h.len());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.len());
-        }
-    }
-    for row in std::iter::once(&header).chain(&rows) {
-        let line: Vec<String> = row.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
-        println!("{}", line.join("  ").trim_end());
-    }
-    if rows.is_empty() {
-        println!("(no routes)");
-    }
-    for w in model.warnings.iter() {
-        println!("warning: {}:{}: {}", model.source, w.location, w.message);
-    }
+    print!(
+        "{}",
+        if json { emu_template::report::routes_json(model) } else { emu_template::report::routes_table(model) }
+    );
     ExitCode::SUCCESS
 }

@@ -8,6 +8,7 @@ pub mod intrinsics;
 pub mod model;
 mod openapi;
 mod reader;
+pub mod report;
 mod sam;
 #[cfg(test)]
 mod sam_tests;

@@ -1,0 +1,102 @@
+//! Renders a model's route table for people (aligned text) and tools (JSON): the `routes` example and the dev
+//! server's `--list-routes` print exactly this, so what the macro will generate can be checked either way.
+
+use crate::model::{Model, Route};
+
+/// One route as the table shows it: method, path, function, API, type, payload, stage.
+fn row(model: &Model, r: &Route) -> [String; 7] {
+    let api = model.api(&r.api);
+    [
+        r.method.as_str().to_owned(),
+        r.path.to_string(),
+        r.function.to_string(),
+        r.api.to_string(),
+        api.map_or("?", |a| a.kind.as_str()).to_owned(),
+        r.payload.as_str().to_owned(),
+        api.map_or(String::new(), |a| a.stage.to_string()),
+    ]
+}
+
+/// Each warning as `file:line:column: message`.
+pub fn warning_lines(model: &Model) -> Vec<String> {
+    model.warnings.iter().map(|w| format!("{}:{}: {}", model.source, w.location, w.message)).collect()
+}
+
+/// The route table as aligned text with a header row, then `warning: ...` lines.
+pub fn routes_table(model: &Model) -> String {
+    let header = ["METHOD", "PATH", "FUNCTION", "API", "TYPE", "PAYLOAD", "STAGE"].map(String::from);
+    let rows: Vec<[String; 7]> = model.routes.iter().map(|r| row(model, r)).collect();
+    let mut widths = header.clone().map(|h| h.len());
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.len());
+        }
+    }
+    let mut out = String::new();
+    for r in std::iter::once(&header).chain(&rows) {
+        let line: Vec<String> = r.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    if rows.is_empty() {
+        out.push_str("(no routes)\n");
+    }
+    for w in warning_lines(model) {
+        out.push_str("warning: ");
+        out.push_str(&w);
+        out.push('\n');
+    }
+    out
+}
+
+/// `{"routes": [{"method", "path", "function", "api", "api_type", "payload_format_version", "stage"}],
+/// "warnings": [...]}` with routes sorted by path then method, followed by a newline.
+pub fn routes_json(model: &Model) -> String {
+    let mut routes: Vec<&Route> = model.routes.iter().collect();
+    routes.sort_by(|a, b| a.path.cmp(&b.path).then(a.method.as_str().cmp(b.method.as_str())));
+    let routes: Vec<serde_json::Value> = routes
+        .into_iter()
+        .map(|r| {
+            let [method, path, function, api, api_type, payload, stage] = row(model, r);
+            serde_json::json!({
+                "method": method, "path": path, "function": function, "api": api,
+                "api_type": api_type, "payload_format_version": payload, "stage": stage,
+            })
+        })
+        .collect();
+    let mut text = serde_json::json!({ "routes": routes, "warnings": warning_lines(model) }).to_string();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ReadOptions, read_str};
+    use std::path::Path;
+
+    const TEMPLATE: &str = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Get:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: bootstrap\n      Events:\n        A: {Type: Api, Properties: {Path: /b, Method: post}}\n        B: {Type: HttpApi, Properties: {Path: /a, Method: get}}\n";
+
+    #[test]
+    fn json_is_sorted_and_complete() {
+        let model = read_str(TEMPLATE, Path::new("t.yaml"), &ReadOptions::default()).unwrap().model;
+        let v: serde_json::Value = serde_json::from_str(&routes_json(&model)).unwrap();
+        assert_eq!(v["routes"][0]["path"], "/a");
+        assert_eq!(v["routes"][0]["api_type"], "HTTP");
+        assert_eq!(v["routes"][0]["payload_format_version"], "2.0");
+        assert_eq!(v["routes"][0]["stage"], "$default");
+        assert_eq!(v["routes"][1]["api"], "ServerlessRestApi");
+        assert_eq!(v["routes"][1]["stage"], "Prod");
+        assert_eq!(v["warnings"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn table_has_a_header_and_aligned_rows() {
+        let model = read_str(TEMPLATE, Path::new("t.yaml"), &ReadOptions::default()).unwrap().model;
+        let table = routes_table(&model);
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(lines[0].starts_with("METHOD  PATH  FUNCTION"), "{table}");
+        assert!(lines[1].starts_with("GET     /a    Get"), "{table}");
+        assert_eq!(lines.len(), 3);
+    }
+}
