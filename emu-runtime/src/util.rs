@@ -96,18 +96,19 @@ fn random_u64() -> u64 {
 
 /// A fresh UUID-v4-shaped id (`8-4-4-4-12` hex), as Lambda and REST APIs use for request ids.
 pub(crate) fn uuid_v4() -> String {
-    let a = random_u64();
-    let b = random_u64();
-    let hi = (a & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000; // version 4
-    let lo = (b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000; // variant 10
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        hi >> 32,
-        (hi >> 16) & 0xFFFF,
-        hi & 0xFFFF,
-        lo >> 48,
-        lo & 0xFFFF_FFFF_FFFF
-    )
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let hi = (random_u64() & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000; // version 4
+    let lo = (random_u64() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000; // variant 10
+    let mut out = String::with_capacity(36);
+    for (i, nibble) in
+        (0..32).map(|i| if i < 16 { (hi >> (60 - 4 * i)) & 15 } else { (lo >> (60 - 4 * (i - 16))) & 15 }).enumerate()
+    {
+        if matches!(i, 8 | 12 | 16 | 20) {
+            out.push('-');
+        }
+        out.push(HEX[nibble as usize] as char);
+    }
+    out
 }
 
 /// A fresh HTTP API style request id: 16 base64url-ish characters ending in `=` (`LV7fzho-PHcEJPw=`).
