@@ -66,12 +66,19 @@ impl Cli {
     }
 }
 
-/// clap's first error line, without the "error: " prefix and the usage block.
+/// clap's first paragraph on one line, without the "error: " prefix and the usage block
+/// (e.g. "the following required arguments were not provided: --list-routes").
 fn one_line(e: &clap::Error) -> String {
     let rendered = e.render().to_string();
-    let first = rendered.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid command line");
-    let first = first.trim().strip_prefix("error: ").unwrap_or(first.trim());
-    format!("{first} (see --help)")
+    let paragraph: Vec<&str> = rendered
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let text = paragraph.join(" ");
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    if text.is_empty() { "invalid command line (see --help)".to_owned() } else { format!("{text} (see --help)") }
 }
 
 /// Parses `Key=Value` or `ParameterKey=Key,ParameterValue=Value`.
