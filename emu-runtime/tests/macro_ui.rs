@@ -12,10 +12,10 @@ fn copy_templates() -> std::io::Result<()> {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui");
     for entry in std::fs::read_dir(&source)? {
         let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            if let Some(name) = path.file_name() {
-                std::fs::copy(&path, destination.join(name))?;
-            }
+        if path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            && let Some(name) = path.file_name()
+        {
+            std::fs::copy(&path, destination.join(name))?;
         }
     }
     Ok(())
