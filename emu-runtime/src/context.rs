@@ -66,7 +66,7 @@ impl FunctionInfo {
 }
 
 /// Lambda's log stream name: `YYYY/MM/DD/[$LATEST]<32 hex>`.
-fn log_stream_name(epoch_ms: u64) -> String {
+pub(crate) fn log_stream_name(epoch_ms: u64) -> String {
     let clf = util::clf_time(epoch_ms); // dd/Mon/yyyy:...
     let (day, rest) = clf.split_at(2);
     let month = match rest.get(1..4).unwrap_or("Jan") {

@@ -117,29 +117,6 @@ fn stringify(value: serde_json::Value) -> String {
     }
 }
 
-/// The log stream name Lambda gives a fresh execution environment: `YYYY/MM/DD/[$LATEST]<32 hex>`.
-pub fn log_stream_name() -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    let days = (now.as_secs() / 86_400) as i64;
-    let (y, m, d) = civil_from_days(days);
-    let seed = now.as_nanos() ^ u128::from(std::process::id());
-    format!("{y:04}/{m:02}/{d:02}/[$LATEST]{:032x}", seed.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c834))
-}
-
-/// Converts days since 1970-01-01 into a (year, month, day) date (Howard Hinnant's algorithm).
-pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
 /// The variables one function sees on Lambda: reserved ones, then the template's, with `--env-vars` applied.
 pub fn function_environment(function: &Function, overrides: &EnvVarsFile) -> BTreeMap<String, String> {
     let mut env: BTreeMap<String, String> = BTreeMap::new();
@@ -168,7 +145,7 @@ pub fn reserved(function: &Function) -> Vec<(&'static str, String)> {
     out.push(("AWS_LAMBDA_FUNCTION_NAME", function.name.to_string()));
     out.push(("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", function.memory_mb.to_string()));
     out.push(("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{}", function.name)));
-    out.push(("AWS_LAMBDA_LOG_STREAM_NAME", log_stream_name()));
+    out.push(("AWS_LAMBDA_LOG_STREAM_NAME", crate::context::log_stream_name(crate::util::now_epoch_ms())));
     out.push(("_HANDLER", function.handler.to_string()));
     out
 }
@@ -438,12 +415,5 @@ mod tests {
         assert!(line.contains("A sets \"dogs\"") && line.contains("B sets \"houses\""), "{line}");
         assert!(!plan.process.contains_key("AWS_LAMBDA_FUNCTION_NAME"));
         assert_eq!(plan.per_function["B"]["AWS_LAMBDA_FUNCTION_NAME"], "B");
-    }
-
-    #[test]
-    fn dates_are_civil() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_418), (2025, 11, 26));
-        assert!(log_stream_name().contains("/[$LATEST]"));
     }
 }

@@ -138,14 +138,17 @@ fn panic_message(p: &(dyn Any + Send)) -> String {
     }
 }
 
-/// Invokes `func` with `event`. `gateway_cap` is API Gateway's integration timeout, when the call comes through it.
+/// Invokes `func` with `event`. `gateway_cap` is API Gateway's integration timeout, when the call comes through it;
+/// `trace_id` the X-Ray header API Gateway added, which Lambda passes on as `Context::xray_trace_id`.
 pub(crate) async fn run(
     func: &Function,
     info: &FunctionInfo,
     event: Value,
     gateway_cap: Option<Duration>,
+    trace_id: Option<String>,
 ) -> Result<Value, InvokeError> {
-    let ctx = info.context();
+    let mut ctx = info.context();
+    ctx.xray_trace_id = trace_id;
     let request_id = ctx.request_id.clone();
     tracing::info!(target: "lambda", function = %info.name, "START RequestId: {request_id} Version: $LATEST");
     let started = Instant::now();
@@ -215,11 +218,11 @@ mod tests {
     #[tokio::test]
     async fn ok_error_and_panic_are_told_apart() {
         let ok = (|e: LambdaEvent<Value>| async move { Ok::<_, lambda_runtime::Error>(e.payload) }).into_function();
-        assert_eq!(run(&ok, &info(3), Value::from(1), None).await, Ok(Value::from(1)));
+        assert_eq!(run(&ok, &info(3), Value::from(1), None, None).await, Ok(Value::from(1)));
 
         let err = (|_: LambdaEvent<Value>| async move { Err::<Value, _>(lambda_runtime::Error::from("boom")) })
             .into_function();
-        let e = run(&err, &info(3), Value::Null, None).await.unwrap_err();
+        let e = run(&err, &info(3), Value::Null, None, None).await.unwrap_err();
         assert!(matches!(&e, InvokeError::Handler { error, .. } if error.error_message == "boom"), "{e:?}");
 
         let panics = (|_: LambdaEvent<Value>| async move {
@@ -229,7 +232,7 @@ mod tests {
             Ok::<Value, lambda_runtime::Error>(Value::Null)
         })
         .into_function();
-        let e = run(&panics, &info(3), Value::Null, None).await.unwrap_err();
+        let e = run(&panics, &info(3), Value::Null, None, None).await.unwrap_err();
         assert_eq!(e.diagnostic().error_message, "Lambda panicked: kaput");
     }
 
@@ -240,10 +243,10 @@ mod tests {
             Ok::<Value, lambda_runtime::Error>(Value::Null)
         })
         .into_function();
-        let e = run(&slow, &info(2), Value::Null, Some(Duration::from_secs(29))).await.unwrap_err();
+        let e = run(&slow, &info(2), Value::Null, Some(Duration::from_secs(29)), None).await.unwrap_err();
         assert_eq!(e, InvokeError::Timeout { function: "F".into(), seconds: 2 });
         assert_eq!(e.diagnostic().error_type, "Sandbox.Timedout");
-        let e = run(&slow, &info(60), Value::Null, Some(Duration::from_secs(29))).await.unwrap_err();
+        let e = run(&slow, &info(60), Value::Null, Some(Duration::from_secs(29)), None).await.unwrap_err();
         assert_eq!(e, InvokeError::GatewayTimeout { function: "F".into(), seconds: 29 });
     }
 }

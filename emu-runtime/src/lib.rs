@@ -104,6 +104,7 @@ pub mod __bench {
                 params: &[],
                 request_id: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
                 epoch_ms: 1_589_522_469_693,
+                trace_id: "Root=1-5ebe3a25-0123456789abcdef01234567",
             };
             if v2 {
                 crate::event::v2::build(&info, &self.api, &self.route)

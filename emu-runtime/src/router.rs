@@ -49,7 +49,7 @@ impl App {
             .or_else(|| c.functions.iter().find(|f| f.info.name == function))
             .ok_or_else(|| InvokeError::UnknownFunction(function.to_owned()))?;
         match &entry.binding {
-            Some(Binding::Bound(f)) => invoke::run(f, &entry.info, event, None).await,
+            Some(Binding::Bound(f)) => invoke::run(f, &entry.info, event, None, None).await,
             Some(Binding::Ignored) => Err(InvokeError::Ignored(entry.info.id.clone())),
             None => Err(InvokeError::NotBound(entry.info.id.clone())),
         }
@@ -99,6 +99,7 @@ impl App {
         };
         let source_ip =
             parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |ci| ci.0.ip());
+        let trace_id = util::trace_id(epoch_ms);
         let info = RequestInfo {
             method: &parts.method,
             path: matched.path,
@@ -110,6 +111,7 @@ impl App {
             params: &matched.params,
             request_id: &request_id,
             epoch_ms,
+            trace_id: &trace_id,
         };
         let event = match (kind, route.payload) {
             (ApiKind::Http, PayloadVersion::V2) => event::v2::build(&info, api, &route.data),
@@ -120,7 +122,7 @@ impl App {
             return too_large(kind, limit);
         }
 
-        let mut res = match self.call(matched.route.route, kind, event).await {
+        let mut res = match self.call(matched.route.route, kind, event, trace_id).await {
             Ok(output) => match response::parse(output, route.format) {
                 Ok(mut r) => {
                     if route.format == ResponseFormat::RestV1
@@ -169,7 +171,7 @@ impl App {
     }
 
     /// Invokes the function of model route `route`; errors are already logged.
-    async fn call(&self, route: usize, kind: ApiKind, event: Value) -> Result<Value, GatewayError> {
+    async fn call(&self, route: usize, kind: ApiKind, event: Value, trace_id: String) -> Result<Value, GatewayError> {
         let c = &self.inner.compiled;
         let r = &self.inner.model.routes[route];
         let Some(fi) = c.routes[route].function else {
@@ -204,7 +206,7 @@ impl App {
             ApiKind::Rest => REST_INTEGRATION_TIMEOUT,
             ApiKind::Http => HTTP_INTEGRATION_TIMEOUT,
         });
-        match invoke::run(f, &entry.info, event, cap).await {
+        match invoke::run(f, &entry.info, event, cap, Some(trace_id)).await {
             Ok(v) => Ok(v),
             Err(InvokeError::GatewayTimeout { .. }) => Err(GatewayError::IntegrationTimeout),
             Err(_) => Err(GatewayError::IntegrationFailure),

@@ -111,6 +111,11 @@ pub(crate) fn uuid_v4() -> String {
     out
 }
 
+/// A fresh X-Ray trace header value, `Root=1-<epoch seconds, 8 hex>-<24 hex>`, as API Gateway adds it.
+pub(crate) fn trace_id(epoch_ms: u64) -> String {
+    format!("Root=1-{:08x}-{:016x}{:08x}", epoch_ms / 1000, random_u64(), random_u64() as u32)
+}
+
 /// A fresh HTTP API style request id: 16 base64url-ish characters ending in `=` (`LV7fzho-PHcEJPw=`).
 pub(crate) fn short_request_id() -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -35,6 +35,8 @@ pub(crate) struct RequestInfo<'a> {
     pub(crate) request_id: &'a str,
     /// When API Gateway received the request, epoch milliseconds.
     pub(crate) epoch_ms: u64,
+    /// The X-Ray trace header value API Gateway adds (`Root=1-...`).
+    pub(crate) trace_id: &'a str,
 }
 
 /// Per-API data precomputed at build time.
@@ -65,6 +67,27 @@ pub(crate) struct RouteData {
     pub(crate) resource_id: String,
     /// REST `operationName`.
     pub(crate) operation_name: Option<String>,
+}
+
+/// The headers API Gateway adds to every proxied request, replacing any the client sent: `x-amzn-trace-id`,
+/// `x-forwarded-for` (the client's chain plus the source IP), and the listener's `x-forwarded-port` and
+/// `x-forwarded-proto`. The listener here is the local one (`http`, the Host header's port); on AWS it is `https`/`443`.
+pub(crate) fn gateway_headers(req: &RequestInfo<'_>) -> [(&'static str, String); 4] {
+    let forwarded_for = match req.headers.get("x-forwarded-for") {
+        Some(v) => format!("{}, {}", header_str(v), req.source_ip),
+        None => req.source_ip.to_string(),
+    };
+    let host = req.headers.get(header::HOST).map(header_str).unwrap_or_default();
+    let port = match host.rsplit_once(':') {
+        Some((_, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => port.to_owned(),
+        _ => "80".to_owned(),
+    };
+    [
+        ("x-amzn-trace-id", req.trace_id.to_owned()),
+        ("x-forwarded-for", forwarded_for),
+        ("x-forwarded-port", port),
+        ("x-forwarded-proto", "http".to_owned()),
+    ]
 }
 
 pub(crate) fn header_str(v: &http::HeaderValue) -> Cow<'_, str> {
@@ -181,6 +204,27 @@ mod tests {
     }
 
     #[test]
+    fn gateway_adds_forwarding_and_trace_headers_over_the_clients() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "127.0.0.1:3000".parse().unwrap());
+        h.insert("x-forwarded-for", "203.0.113.7".parse().unwrap());
+        h.insert("x-forwarded-proto", "gopher".parse().unwrap());
+        let req = test_support::request(&Method::GET, "/x", "", &h, b"", &[]);
+        let added: std::collections::HashMap<_, _> = gateway_headers(&req).into_iter().collect();
+        assert_eq!(added["x-forwarded-for"], "203.0.113.7, 10.0.0.1", "client chain, then the source IP");
+        assert_eq!(added["x-forwarded-port"], "3000");
+        assert_eq!(added["x-forwarded-proto"], "http", "the client's value is replaced");
+        assert!(added["x-amzn-trace-id"].starts_with("Root=1-"));
+        let v1 = v1::build(&req, &api(ApiKind::Rest, &[]), &test_support::route_data("/x", "GET /x"));
+        assert_eq!(v1["headers"]["x-forwarded-proto"], "http");
+        assert_eq!(v1["multiValueHeaders"]["x-forwarded-for"], serde_json::json!(["203.0.113.7, 10.0.0.1"]));
+        let mut no_port = HeaderMap::new();
+        no_port.insert(header::HOST, "[::1]".parse().unwrap());
+        let req = test_support::request(&Method::GET, "/x", "", &no_port, b"", &[]);
+        assert_eq!(gateway_headers(&req)[2].1, "80");
+    }
+
+    #[test]
     fn rest_base64_only_for_binary_media_types() {
         let a = api(ApiKind::Rest, &["image/png", "application/*"]);
         assert_eq!(encode_body(&a, &ct("image/png"), b"hi"), (Some("aGk=".into()), true));
@@ -264,6 +308,7 @@ pub(crate) mod test_support {
             params,
             request_id: "req-1",
             epoch_ms: 1_589_522_469_693,
+            trace_id: "Root=1-5ebe3a25-0123456789abcdef01234567",
         }
     }
 }

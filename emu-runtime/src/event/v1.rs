@@ -4,7 +4,9 @@
 use emu_template::ApiKind;
 use serde_json::{Map, Value};
 
-use super::{ApiData, RequestInfo, RouteData, domain_name, domain_prefix, encode_body, header_str, user_agent};
+use super::{
+    ApiData, RequestInfo, RouteData, domain_name, domain_prefix, encode_body, gateway_headers, header_str, user_agent,
+};
 use crate::context::ACCOUNT_ID;
 use crate::util::{self, percent_decode};
 
@@ -22,6 +24,10 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
             headers.insert(name.as_str().to_owned(), last.clone());
         }
         multi_headers.insert(name.as_str().to_owned(), Value::Array(all));
+    }
+    for (name, value) in gateway_headers(req) {
+        headers.insert(name.to_owned(), Value::String(value.clone()));
+        multi_headers.insert(name.to_owned(), Value::Array(vec![Value::String(value)]));
     }
 
     let (query, multi_query) = if req.raw_query.is_empty() {

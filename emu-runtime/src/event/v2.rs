@@ -3,7 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use super::{ApiData, RequestInfo, RouteData, domain_name, domain_prefix, encode_body, header_str, user_agent};
+use super::{
+    ApiData, RequestInfo, RouteData, domain_name, domain_prefix, encode_body, gateway_headers, header_str, user_agent,
+};
 use crate::context::ACCOUNT_ID;
 use crate::util::{self, percent_decode};
 
@@ -32,6 +34,9 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
             joined.push_str(&header_str(v));
         }
         headers.insert(name.as_str().to_owned(), Value::String(joined));
+    }
+    for (name, value) in gateway_headers(req) {
+        headers.insert(name.to_owned(), Value::String(value));
     }
 
     let raw_path = format!("{}{}", api.stage_path, percent_decode(req.path));
@@ -118,7 +123,8 @@ mod tests {
         let h = headers(&[("x-a", "1"), ("x-a", "2"), ("cookie", "a=1; b=2"), ("cookie", "c=3")]);
         let req = request(&Method::PUT, "/x", "", &h, b"", &[]);
         let e = build(&req, &api_data(ApiKind::Http, "$default"), &route_data("/x", "ANY /x"));
-        assert_eq!(e["headers"], json!({"x-a": "1,2"}));
+        assert_eq!(e["headers"]["x-a"], "1,2");
+        assert!(e["headers"].get("cookie").is_none());
         assert_eq!(e["cookies"], json!(["a=1", "b=2", "c=3"]));
         assert_eq!(e["routeKey"], "ANY /x");
         assert_eq!(e["requestContext"]["routeKey"], "ANY /x");
