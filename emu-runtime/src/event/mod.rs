@@ -72,10 +72,18 @@ pub(crate) struct RouteData {
 /// The headers API Gateway adds to every proxied request, replacing any the client sent: `x-amzn-trace-id`,
 /// `x-forwarded-for` (the client's chain plus the source IP), and the listener's `x-forwarded-port` and
 /// `x-forwarded-proto`. The listener here is the local one (`http`, the Host header's port); on AWS it is `https`/`443`.
-pub(crate) fn gateway_headers(req: &RequestInfo<'_>) -> [(&'static str, String); 4] {
+/// `source_ip` is `req.source_ip` as text (formatted once per event by the caller).
+pub(crate) fn gateway_headers(req: &RequestInfo<'_>, source_ip: &str) -> [(&'static str, String); 4] {
     let forwarded_for = match req.headers.get("x-forwarded-for") {
-        Some(v) => format!("{}, {}", header_str(v), req.source_ip),
-        None => req.source_ip.to_string(),
+        Some(v) => {
+            let chain = header_str(v);
+            let mut s = String::with_capacity(chain.len() + 2 + source_ip.len());
+            s.push_str(&chain);
+            s.push_str(", ");
+            s.push_str(source_ip);
+            s
+        }
+        None => source_ip.to_owned(),
     };
     let host = req.headers.get(header::HOST).map(header_str).unwrap_or_default();
     let port = match host.rsplit_once(':') {
@@ -210,7 +218,7 @@ mod tests {
         h.insert("x-forwarded-for", "203.0.113.7".parse().unwrap());
         h.insert("x-forwarded-proto", "gopher".parse().unwrap());
         let req = test_support::request(&Method::GET, "/x", "", &h, b"", &[]);
-        let added: std::collections::HashMap<_, _> = gateway_headers(&req).into_iter().collect();
+        let added: std::collections::HashMap<_, _> = gateway_headers(&req, "10.0.0.1").into_iter().collect();
         assert_eq!(added["x-forwarded-for"], "203.0.113.7, 10.0.0.1", "client chain, then the source IP");
         assert_eq!(added["x-forwarded-port"], "3000");
         assert_eq!(added["x-forwarded-proto"], "http", "the client's value is replaced");
@@ -221,7 +229,7 @@ mod tests {
         let mut no_port = HeaderMap::new();
         no_port.insert(header::HOST, "[::1]".parse().unwrap());
         let req = test_support::request(&Method::GET, "/x", "", &no_port, b"", &[]);
-        assert_eq!(gateway_headers(&req)[2].1, "80");
+        assert_eq!(gateway_headers(&req, "10.0.0.1")[2].1, "80");
     }
 
     #[test]

@@ -25,7 +25,8 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
         }
         multi_headers.insert(name.as_str().to_owned(), Value::Array(all));
     }
-    for (name, value) in gateway_headers(req) {
+    let source_ip = util::ip_string(req.source_ip);
+    for (name, value) in gateway_headers(req, &source_ip) {
         headers.insert(name.to_owned(), Value::String(value.clone()));
         multi_headers.insert(name.to_owned(), Value::Array(vec![Value::String(value)]));
     }
@@ -89,7 +90,7 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
     ] {
         identity.insert(k.to_owned(), Value::Null);
     }
-    identity.insert("sourceIp".into(), Value::String(req.source_ip.to_string()));
+    identity.insert("sourceIp".into(), Value::String(source_ip));
     identity.insert("userAgent".into(), user_agent(req.headers));
 
     let mut ctx = Map::new();

@@ -35,7 +35,8 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
         }
         headers.insert(name.as_str().to_owned(), Value::String(joined));
     }
-    for (name, value) in gateway_headers(req) {
+    let source_ip = util::ip_string(req.source_ip);
+    for (name, value) in gateway_headers(req, &source_ip) {
         headers.insert(name.to_owned(), Value::String(value));
     }
 
@@ -47,7 +48,7 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
     http.insert("method".into(), Value::String(req.method.as_str().to_owned()));
     http.insert("path".into(), Value::String(raw_path.clone()));
     http.insert("protocol".into(), Value::String(req.protocol.to_owned()));
-    http.insert("sourceIp".into(), Value::String(req.source_ip.to_string()));
+    http.insert("sourceIp".into(), Value::String(source_ip));
     http.insert("userAgent".into(), user_agent(req.headers));
 
     let mut ctx = Map::with_capacity(10);
