@@ -324,35 +324,19 @@ impl crate::App {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use emu_template::{EnvVar, Location, TemplateFormat};
+    use emu_template::EnvVar;
 
     fn function(id: &str, vars: &[(&str, &str)]) -> Function {
-        Function {
-            id: id.to_owned().into(),
-            name: id.to_owned().into(),
-            handler: "bootstrap".into(),
-            runtime: "provided.al2023".into(),
-            timeout_secs: 3,
-            memory_mb: 128,
-            environment: vars
-                .iter()
-                .map(|(k, v)| EnvVar::literal(k.to_string(), v.to_string()))
-                .collect::<Vec<_>>()
-                .into(),
-            events: Vec::new().into(),
-            location: Location::new(1, 1),
-        }
+        let mut f = crate::testutil::function(id);
+        f.environment =
+            vars.iter().map(|(k, v)| EnvVar::literal(k.to_string(), v.to_string())).collect::<Vec<_>>().into();
+        f
     }
 
     fn model(functions: Vec<Function>) -> Model {
-        Model {
-            source: "template.yaml".into(),
-            format: TemplateFormat::Sam,
-            functions: functions.into(),
-            apis: Vec::new().into(),
-            routes: Vec::new().into(),
-            warnings: Vec::new().into(),
-        }
+        let mut m = crate::testutil::model(Vec::new(), Vec::new());
+        m.functions = functions.into();
+        m
     }
 
     #[test]

@@ -102,7 +102,11 @@ pub async fn shutdown_signal() {
 
 /// Serves `app` until Ctrl-C or SIGTERM. Does not touch the process environment (see [`run`]).
 pub async fn serve(app: App, options: ServeOptions) -> io::Result<()> {
-    let started = Instant::now();
+    serve_announced(app, options, Instant::now()).await
+}
+
+/// Binds, prints the route table (when asked) and how long start-up took since `started`, then serves until a signal.
+async fn serve_announced(app: App, options: ServeOptions, started: Instant) -> io::Result<()> {
     let server = Server::bind(app.clone(), options.addr).await?;
     if options.print_routes {
         print!("{}", routes_table::startup_lines(&app, server.local_addr()));
@@ -189,16 +193,8 @@ where
         Ok(rt) => rt,
         Err(e) => return fail(1, &format!("cannot start the tokio runtime: {e}")),
     };
-    let result = runtime.block_on(async move {
-        let server = Server::bind(app.clone(), SocketAddr::new(cli.host, cli.port)).await?;
-        print!("{}", routes_table::startup_lines(&app, server.local_addr()));
-        println!(
-            "Ready on http://{} in {:.1} ms (Ctrl-C to stop)",
-            server.local_addr(),
-            started.elapsed().as_secs_f64() * 1000.0
-        );
-        server.serve_until(shutdown_signal()).await
-    });
+    let options = ServeOptions { addr: SocketAddr::new(cli.host, cli.port), print_routes: true };
+    let result = runtime.block_on(serve_announced(app, options, started));
     match result {
         Ok(()) => 0,
         Err(e) => fail(1, &format!("cannot serve on {}:{}: {e}", cli.host, cli.port)),
