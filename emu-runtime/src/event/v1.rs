@@ -1,35 +1,43 @@
 //! The REST API / payload format 1.0 event (`ApiGatewayProxyRequest`), also sent by HTTP API routes with payload 1.0.
 //! Header names are lower case (HTTP/1 servers do not keep the client's casing); every value is kept in `multiValueHeaders`.
 
+use std::sync::LazyLock;
+
 use emu_template::ApiKind;
 use serde_json::{Map, Value};
 
 use super::{
-    ApiData, RequestInfo, RouteData, domain_name, domain_prefix, encode_body, gateway_headers, header_str, user_agent,
+    ApiData, RequestInfo, RouteData, domain_name, domain_prefix, encode_body, gateway_headers, header_str,
+    is_gateway_header, object, user_agent,
 };
 use crate::context::ACCOUNT_ID;
 use crate::util::{self, percent_decode};
+
+/// `requestContext.identity` with its `null`s; `sourceIp` and `userAgent` are set per request.
+static IDENTITY: LazyLock<Map<String, Value>> = LazyLock::new(|| {
+    object([
+        ("accessKey", Value::Null),
+        ("accountId", Value::Null),
+        ("apiKey", Value::Null),
+        ("apiKeyId", Value::Null),
+        ("caller", Value::Null),
+        ("cognitoAuthenticationProvider", Value::Null),
+        ("cognitoAuthenticationType", Value::Null),
+        ("cognitoIdentityId", Value::Null),
+        ("cognitoIdentityPoolId", Value::Null),
+        ("sourceIp", Value::Null),
+        ("user", Value::Null),
+        ("userAgent", Value::Null),
+        ("userArn", Value::Null),
+    ])
+});
 
 /// Builds the payload 1.0 event. REST keeps `path` and `pathParameters` percent-encoded as AWS does;
 /// HTTP APIs decode them and add `version: "1.0"`.
 pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> Value {
     let http_api = api.kind == ApiKind::Http;
-    let mut headers = Map::new();
-    let mut multi_headers = Map::new();
-    for name in req.headers.keys() {
-        let mut values = req.headers.get_all(name).iter().map(|v| Value::String(header_str(v).into_owned()));
-        let all: Vec<Value> = values.by_ref().collect();
-        // `headers` holds the last value of a repeated header (AWS docs, "Input format of a Lambda function for proxy integration").
-        if let Some(last) = all.last() {
-            headers.insert(name.as_str().to_owned(), last.clone());
-        }
-        multi_headers.insert(name.as_str().to_owned(), Value::Array(all));
-    }
     let source_ip = util::ip_string(req.source_ip);
-    for (name, value) in gateway_headers(req, &source_ip) {
-        headers.insert(name.to_owned(), Value::String(value.clone()));
-        multi_headers.insert(name.to_owned(), Value::Array(vec![Value::String(value)]));
-    }
+    let (headers, multi_headers) = header_maps(req, &source_ip);
 
     let (query, multi_query) = if req.raw_query.is_empty() {
         (Value::Null, Value::Null)
@@ -72,67 +80,78 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
     let domain = domain_name(req.headers);
     let method = req.method.as_str();
 
-    // Built with moves into maps: `json!` would serialize (deep-copy) every embedded map.
     let s = |v: &str| Value::String(v.to_owned());
-    let mut identity = Map::new();
-    for k in [
-        "accessKey",
-        "accountId",
-        "apiKey",
-        "apiKeyId",
-        "caller",
-        "cognitoAuthenticationProvider",
-        "cognitoAuthenticationType",
-        "cognitoIdentityId",
-        "cognitoIdentityPoolId",
-        "user",
-        "userArn",
-    ] {
-        identity.insert(k.to_owned(), Value::Null);
+    // 11 of its 13 keys are always `null`: cloning them costs less than building them.
+    let mut identity = IDENTITY.clone();
+    for (key, value) in [("sourceIp", Value::String(source_ip)), ("userAgent", user_agent(req.headers))] {
+        if let Some(slot) = identity.get_mut(key) {
+            *slot = value;
+        }
     }
-    identity.insert("sourceIp".into(), Value::String(source_ip));
-    identity.insert("userAgent".into(), user_agent(req.headers));
 
-    let mut ctx = Map::new();
-    ctx.insert("accountId".into(), s(ACCOUNT_ID));
-    ctx.insert("apiId".into(), s(&api.api_id));
-    ctx.insert("domainPrefix".into(), Value::String(domain_prefix(&domain)));
-    ctx.insert("domainName".into(), Value::String(domain));
-    ctx.insert("extendedRequestId".into(), s(req.request_id));
-    ctx.insert("httpMethod".into(), s(method));
-    ctx.insert("identity".into(), Value::Object(identity));
+    let domain_prefix = domain_prefix(&domain);
     let mut ctx_path = String::with_capacity(api.stage_path.len() + path.len());
     ctx_path.push_str(&api.stage_path);
     ctx_path.push_str(&path);
-    ctx.insert("path".into(), Value::String(ctx_path));
-    ctx.insert("protocol".into(), s(req.protocol));
-    ctx.insert("requestId".into(), s(req.request_id));
-    ctx.insert("requestTime".into(), Value::String(util::clf_time(req.epoch_ms)));
-    ctx.insert("requestTimeEpoch".into(), Value::from(req.epoch_ms));
-    ctx.insert("resourceId".into(), s(&route.resource_id));
-    ctx.insert("resourcePath".into(), s(&route.resource));
-    ctx.insert("stage".into(), s(&api.stage));
+    let mut ctx = object([
+        ("accountId", s(ACCOUNT_ID)),
+        ("apiId", s(&api.api_id)),
+        ("domainName", Value::String(domain)),
+        ("domainPrefix", Value::String(domain_prefix)),
+        ("extendedRequestId", s(req.request_id)),
+        ("httpMethod", s(method)),
+        ("identity", Value::Object(identity)),
+        ("path", Value::String(ctx_path)),
+        ("protocol", s(req.protocol)),
+        ("requestId", s(req.request_id)),
+        ("requestTime", Value::String(util::clf_time(req.epoch_ms))),
+        ("requestTimeEpoch", Value::from(req.epoch_ms)),
+        ("resourceId", s(&route.resource_id)),
+        ("resourcePath", s(&route.resource)),
+        ("stage", s(&api.stage)),
+    ]);
     if let (Some(op), false) = (&route.operation_name, http_api) {
         ctx.insert("operationName".into(), s(op));
     }
 
-    let mut event = Map::new();
-    event.insert("resource".into(), s(&route.resource));
-    event.insert("path".into(), Value::String(path));
-    event.insert("httpMethod".into(), s(method));
-    event.insert("headers".into(), Value::Object(headers));
-    event.insert("multiValueHeaders".into(), Value::Object(multi_headers));
-    event.insert("queryStringParameters".into(), query);
-    event.insert("multiValueQueryStringParameters".into(), multi_query);
-    event.insert("pathParameters".into(), path_params);
-    event.insert("stageVariables".into(), api.stage_variables.clone());
-    event.insert("requestContext".into(), Value::Object(ctx));
-    event.insert("body".into(), body.map_or(Value::Null, Value::String));
-    event.insert("isBase64Encoded".into(), Value::Bool(is_b64));
+    let mut event = object([
+        ("body", body.map_or(Value::Null, Value::String)),
+        ("headers", Value::Object(headers)),
+        ("httpMethod", s(method)),
+        ("isBase64Encoded", Value::Bool(is_b64)),
+        ("multiValueHeaders", Value::Object(multi_headers)),
+        ("multiValueQueryStringParameters", multi_query),
+        ("path", Value::String(path)),
+        ("pathParameters", path_params),
+        ("queryStringParameters", query),
+        ("requestContext", Value::Object(ctx)),
+        ("resource", s(&route.resource)),
+        ("stageVariables", api.stage_variables.clone()),
+    ]);
     if http_api {
         event.insert("version".into(), s("1.0"));
     }
     Value::Object(event)
+}
+
+/// `headers` (the last value of each header: AWS docs, "Input format of a Lambda function for proxy integration")
+/// and `multiValueHeaders` (every value), with the headers API Gateway adds in place of the client's.
+fn header_maps(req: &RequestInfo<'_>, source_ip: &str) -> (Map<String, Value>, Map<String, Value>) {
+    let mut single = Map::new();
+    let mut multi = Map::new();
+    for name in req.headers.keys().filter(|n| !is_gateway_header(n.as_str())) {
+        let all: Vec<Value> =
+            req.headers.get_all(name).iter().map(|v| Value::String(header_str(v).into_owned())).collect();
+        if let Some(last) = all.last() {
+            single.insert(name.as_str().to_owned(), last.clone());
+        }
+        multi.insert(name.as_str().to_owned(), Value::Array(all));
+    }
+    for (name, value) in gateway_headers(req, source_ip) {
+        single.insert(name.to_owned(), Value::String(value.clone()));
+        multi.insert(name.to_owned(), Value::Array(vec![Value::String(value)]));
+    }
+    (single, multi)
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::{
-    ApiData, RequestInfo, RouteData, domain_name, domain_prefix, encode_body, gateway_headers, header_str, user_agent,
+    ApiData, RequestInfo, RouteData, domain_name, domain_prefix, encode_body, gateway_headers, header_str,
+    is_gateway_header, object, user_agent,
 };
 use crate::context::ACCOUNT_ID;
 use crate::util::{self, percent_decode};
@@ -13,7 +14,7 @@ use crate::util::{self, percent_decode};
 pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> Value {
     let mut headers = Map::new();
     let mut cookies: Vec<Value> = Vec::new();
-    for name in req.headers.keys() {
+    for name in req.headers.keys().filter(|n| !is_gateway_header(n.as_str())) {
         if name == http::header::COOKIE {
             for v in req.headers.get_all(name) {
                 cookies.extend(
@@ -40,38 +41,48 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
         headers.insert(name.to_owned(), Value::String(value));
     }
 
-    let raw_path = format!("{}{}", api.stage_path, percent_decode(req.path));
+    let decoded_path = percent_decode(req.path);
+    let mut raw_path = String::with_capacity(api.stage_path.len() + decoded_path.len());
+    raw_path.push_str(&api.stage_path);
+    raw_path.push_str(&decoded_path);
     let domain = domain_name(req.headers);
-    let time = util::clf_time(req.epoch_ms);
+    let domain_prefix = domain_prefix(&domain);
 
-    let mut http = Map::with_capacity(5);
-    http.insert("method".into(), Value::String(req.method.as_str().to_owned()));
-    http.insert("path".into(), Value::String(raw_path.clone()));
-    http.insert("protocol".into(), Value::String(req.protocol.to_owned()));
-    http.insert("sourceIp".into(), Value::String(source_ip));
-    http.insert("userAgent".into(), user_agent(req.headers));
+    let s = |v: &str| Value::String(v.to_owned());
+    let http = object([
+        ("method", s(req.method.as_str())),
+        ("path", s(&raw_path)),
+        ("protocol", s(req.protocol)),
+        ("sourceIp", Value::String(source_ip)),
+        ("userAgent", user_agent(req.headers)),
+    ]);
+    let ctx = object([
+        ("accountId", s(ACCOUNT_ID)),
+        ("apiId", s(&api.api_id)),
+        ("domainName", Value::String(domain)),
+        ("domainPrefix", Value::String(domain_prefix)),
+        ("http", Value::Object(http)),
+        ("requestId", s(req.request_id)),
+        ("routeKey", s(&route.route_key)),
+        ("stage", s(&api.stage)),
+        ("time", Value::String(util::clf_time(req.epoch_ms))),
+        ("timeEpoch", Value::from(req.epoch_ms)),
+    ]);
+    let (body, is_b64) = encode_body(api, req.headers, req.body);
 
-    let mut ctx = Map::with_capacity(10);
-    ctx.insert("accountId".into(), Value::String(ACCOUNT_ID.to_owned()));
-    ctx.insert("apiId".into(), Value::String(api.api_id.clone()));
-    ctx.insert("domainPrefix".into(), Value::String(domain_prefix(&domain)));
-    ctx.insert("domainName".into(), Value::String(domain));
-    ctx.insert("http".into(), Value::Object(http));
-    ctx.insert("requestId".into(), Value::String(req.request_id.to_owned()));
-    ctx.insert("routeKey".into(), Value::String(route.route_key.clone()));
-    ctx.insert("stage".into(), Value::String(api.stage.clone()));
-    ctx.insert("time".into(), Value::String(time));
-    ctx.insert("timeEpoch".into(), Value::from(req.epoch_ms));
-
-    let mut e = Map::with_capacity(14);
-    e.insert("version".into(), Value::String("2.0".into()));
-    e.insert("routeKey".into(), Value::String(route.route_key.clone()));
-    e.insert("rawPath".into(), Value::String(raw_path));
-    e.insert("rawQueryString".into(), Value::String(req.raw_query.to_owned()));
+    // The keys every event has; the optional ones are inserted below when they apply.
+    let mut e = object([
+        ("headers", Value::Object(headers)),
+        ("isBase64Encoded", Value::Bool(is_b64)),
+        ("rawPath", Value::String(raw_path)),
+        ("rawQueryString", s(req.raw_query)),
+        ("requestContext", Value::Object(ctx)),
+        ("routeKey", s(&route.route_key)),
+        ("version", s("2.0")),
+    ]);
     if !cookies.is_empty() {
         e.insert("cookies".into(), Value::Array(cookies));
     }
-    e.insert("headers".into(), Value::Object(headers));
     let pairs = util::parse_query(req.raw_query);
     if !pairs.is_empty() {
         let mut q: Map<String, Value> = Map::new();
@@ -102,12 +113,9 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
     if !api.stage_variables.is_null() {
         e.insert("stageVariables".into(), api.stage_variables.clone());
     }
-    e.insert("requestContext".into(), Value::Object(ctx));
-    let (body, is_b64) = encode_body(api, req.headers, req.body);
     if let Some(b) = body {
         e.insert("body".into(), Value::String(b));
     }
-    e.insert("isBase64Encoded".into(), Value::Bool(is_b64));
     Value::Object(e)
 }
 
