@@ -29,6 +29,22 @@ pub(crate) struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// An empty reader for the template at `path` (relative files are read from its folder).
+    pub fn new(path: &Path, resolver: Resolver<'a>, diags: Diagnostics) -> Self {
+        Reader {
+            dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            resolver,
+            diags,
+            functions: Vec::new(),
+            apis: Vec::new(),
+            routes: Vec::new(),
+            referenced_files: Vec::new(),
+            resources: Vec::new(),
+            implicit_rest: None,
+            implicit_http: None,
+        }
+    }
+
     /// Resolves a property to JSON (`None` when absent or `AWS::NoValue`).
     pub fn json(&mut self, node: Option<Node<'a>>) -> Option<Json> {
         let node = node?;
@@ -133,18 +149,7 @@ pub(crate) fn read(source: &str, path: &Path, options: &ReadOptions) -> Result<L
         infos.insert(id.clone(), ResourceInfo { kind, name });
     }
     let resolver = Resolver::new(root, &options.parameter_overrides, infos, &mut diags);
-    let mut reader = Reader {
-        dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
-        resolver,
-        diags,
-        functions: Vec::new(),
-        apis: Vec::new(),
-        routes: Vec::new(),
-        referenced_files: Vec::new(),
-        resources: Vec::new(),
-        implicit_rest: None,
-        implicit_http: None,
-    };
+    let mut reader = Reader::new(path, resolver, diags);
     for (id, node) in entries {
         if id.starts_with("Fn::ForEach") {
             reader.diags.problem(

@@ -96,18 +96,7 @@ pub(crate) fn read<'a>(
         infos.entry(id.to_string()).or_insert(ResourceInfo { kind: kind.into(), name: None });
     }
     let resolver = Resolver::new(cfn_root, &BTreeMap::new(), infos, &mut diags);
-    let mut reader = Reader {
-        dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
-        resolver,
-        diags,
-        functions: Vec::new(),
-        apis: Vec::new(),
-        routes: Vec::new(),
-        referenced_files: Vec::new(),
-        resources: Vec::new(),
-        implicit_rest: None,
-        implicit_http: None,
-    };
+    let mut reader = Reader::new(path, resolver, diags);
     let mut vars = Vars::new(root, file_name, &options.parameter_overrides);
     let service = service_name(&mut reader, &mut vars, root);
     let stage = vars.stage(&mut reader);
