@@ -25,10 +25,10 @@ pub(crate) struct FunctionInfo {
     pub(crate) timeout: Duration,
     /// `MemorySize` in MB.
     pub(crate) memory_mb: u32,
-    /// `arn:aws:lambda:us-east-1:123456789012:function:NAME`.
-    pub(crate) arn: String,
-    /// Shared by every invocation's context.
-    pub(crate) config: Arc<Config>,
+    /// What every invocation's context shares: `invoked_function_arn`
+    /// (`arn:aws:lambda:us-east-1:123456789012:function:NAME`) and `env_config`. Cloned per invocation:
+    /// `Context::default()` would allocate an `Arc<Config>` only to drop it.
+    prototype: Context,
 }
 
 impl FunctionInfo {
@@ -44,23 +44,23 @@ impl FunctionInfo {
             log_stream: log_stream_name(util::now_epoch_ms()),
             log_group: format!("/aws/lambda/{name}"),
         };
+        let mut prototype = Context::default();
+        prototype.invoked_function_arn = format!("arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{name}");
+        prototype.env_config = Arc::new(config);
         FunctionInfo {
             id: f.id.to_string(),
-            arn: format!("arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{name}"),
             name,
             timeout: Duration::from_secs(u64::from(timeout_secs)),
             memory_mb,
-            config: Arc::new(config),
+            prototype,
         }
     }
 
     /// A fresh context: a new Lambda request id and `deadline` = now + `Timeout` (epoch ms).
     pub(crate) fn context(&self) -> Context {
-        let mut c = Context::default();
+        let mut c = self.prototype.clone();
         c.request_id = util::uuid_v4();
         c.deadline = util::now_epoch_ms() + self.timeout.as_millis() as u64;
-        c.invoked_function_arn = self.arn.clone();
-        c.env_config = Arc::clone(&self.config);
         c
     }
 }

@@ -96,18 +96,18 @@ fn random_u64() -> u64 {
 
 /// A fresh UUID-v4-shaped id (`8-4-4-4-12` hex), as Lambda and REST APIs use for request ids.
 pub(crate) fn uuid_v4() -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let hi = (random_u64() & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000; // version 4
     let lo = (random_u64() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000; // variant 10
     let mut out = String::with_capacity(36);
-    for (i, nibble) in
-        (0..32).map(|i| if i < 16 { (hi >> (60 - 4 * i)) & 15 } else { (lo >> (60 - 4 * (i - 16))) & 15 }).enumerate()
-    {
-        if matches!(i, 8 | 12 | 16 | 20) {
-            out.push('-');
-        }
-        out.push(HEX[nibble as usize] as char);
-    }
+    push_hex(&mut out, hi >> 32, 8);
+    out.push('-');
+    push_hex(&mut out, hi >> 16, 4);
+    out.push('-');
+    push_hex(&mut out, hi, 4);
+    out.push('-');
+    push_hex(&mut out, lo >> 48, 4);
+    out.push('-');
+    push_hex(&mut out, lo, 12);
     out
 }
 
@@ -280,6 +280,9 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
+        assert_eq!(a.match_indices('-').map(|(i, _)| i).collect::<Vec<_>>(), [8, 13, 18, 23]);
+        assert!(a.bytes().all(|b| b == b'-' || b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
         let s = short_request_id();
         assert_eq!(s.len(), 16);
         assert!(s.ends_with('='));
