@@ -88,6 +88,26 @@ pub(crate) fn serialize_output<R: Serialize>(output: R) -> FunctionResult {
     })
 }
 
+/// An already-failed call (the event did not deserialize into the handler's type).
+pub(crate) fn failed(d: Diagnostic) -> BoxFuture<FunctionResult> {
+    Box::pin(async move { Err(d) })
+}
+
+/// Awaits a handler's future and turns its result into the JSON output or Lambda's error shape.
+pub(crate) fn finish<Fut, R, E>(fut: Fut) -> BoxFuture<FunctionResult>
+where
+    Fut: Future<Output = Result<R, E>> + Send + 'static,
+    R: Serialize + Send + 'static,
+    E: Into<Diagnostic> + Send + 'static,
+{
+    Box::pin(async move {
+        match fut.await {
+            Ok(r) => serialize_owned(r),
+            Err(e) => Err(e.into()),
+        }
+    })
+}
+
 struct EventFn<F, T, R, E> {
     f: F,
     _marker: Marker<(T, R, E)>,
@@ -102,17 +122,10 @@ where
     E: Into<Diagnostic> + Debug + Send + 'static,
 {
     fn call(&self, event: serde_json::Value, context: Context) -> BoxFuture<FunctionResult> {
-        let payload = match deserialize_event::<T>(event) {
-            Ok(p) => p,
-            Err(d) => return Box::pin(async move { Err(d) }),
-        };
-        let fut = (self.f)(LambdaEvent::new(payload, context));
-        Box::pin(async move {
-            match fut.await {
-                Ok(r) => serialize_owned(r),
-                Err(e) => Err(e.into()),
-            }
-        })
+        match deserialize_event::<T>(event) {
+            Ok(payload) => finish((self.f)(LambdaEvent::new(payload, context))),
+            Err(d) => failed(d),
+        }
     }
 }
 
@@ -143,17 +156,10 @@ where
     T: DeserializeOwned + Send + 'static,
 {
     fn call(&self, event: serde_json::Value, context: Context) -> BoxFuture<FunctionResult> {
-        let payload = match deserialize_event::<T>(event) {
-            Ok(p) => p,
-            Err(d) => return Box::pin(async move { Err(d) }),
-        };
-        let service = self.service.clone();
-        Box::pin(async move {
-            match service.oneshot(LambdaEvent::new(payload, context)).await {
-                Ok(r) => serialize_owned(r),
-                Err(e) => Err(e.into()),
-            }
-        })
+        match deserialize_event::<T>(event) {
+            Ok(payload) => finish(self.service.clone().oneshot(LambdaEvent::new(payload, context))),
+            Err(d) => failed(d),
+        }
     }
 }
 

@@ -20,7 +20,7 @@ use lambda_http::{IntoResponse, Request, RequestExt};
 use lambda_runtime::{Context, Diagnostic};
 use tower::{Service, ServiceExt};
 
-use crate::handler::{BoxFuture, ErasedHandler, Function, FunctionResult, Handler, serialize_output};
+use crate::handler::{BoxFuture, ErasedHandler, Function, FunctionResult, Handler, failed, serialize_output};
 
 /// Marker for `async fn(lambda_http::Request) -> Result<impl IntoResponse, E>` handlers.
 #[doc(hidden)]
@@ -85,6 +85,21 @@ async fn to_event_response<R: IntoResponse>(response: R, origin: Origin) -> Func
     }
 }
 
+/// Awaits a handler's future and turns its `IntoResponse` into the event response for `origin`.
+fn finish_http<Fut, R, E>(fut: Fut, origin: Origin) -> BoxFuture<FunctionResult>
+where
+    Fut: Future<Output = Result<R, E>> + Send + 'static,
+    R: IntoResponse + Send + 'static,
+    E: Into<Diagnostic> + Send + 'static,
+{
+    Box::pin(async move {
+        match fut.await {
+            Ok(response) => to_event_response(response, origin).await,
+            Err(e) => Err(e.into()),
+        }
+    })
+}
+
 /// HTTP API responses have no `multiValueHeaders`: repeated headers are comma-joined into one value.
 fn join_repeated(headers: HeaderMap) -> HeaderMap {
     if headers.keys_len() == headers.len() {
@@ -113,17 +128,10 @@ where
     E: Into<Diagnostic> + Debug + Send + 'static,
 {
     fn call(&self, event: serde_json::Value, context: Context) -> BoxFuture<FunctionResult> {
-        let (request, origin) = match to_request(&event, context) {
-            Ok(r) => r,
-            Err(d) => return Box::pin(async move { Err(d) }),
-        };
-        let fut = (self.f)(request);
-        Box::pin(async move {
-            match fut.await {
-                Ok(response) => to_event_response(response, origin).await,
-                Err(e) => Err(e.into()),
-            }
-        })
+        match to_request(&event, context) {
+            Ok((request, origin)) => finish_http((self.f)(request), origin),
+            Err(d) => failed(d),
+        }
     }
 }
 
@@ -152,17 +160,10 @@ where
     E: Into<Diagnostic> + Debug + Send + 'static,
 {
     fn call(&self, event: serde_json::Value, context: Context) -> BoxFuture<FunctionResult> {
-        let (request, origin) = match to_request(&event, context) {
-            Ok(r) => r,
-            Err(d) => return Box::pin(async move { Err(d) }),
-        };
-        let service = self.service.clone();
-        Box::pin(async move {
-            match service.oneshot(request).await {
-                Ok(response) => to_event_response(response, origin).await,
-                Err(e) => Err(e.into()),
-            }
-        })
+        match to_request(&event, context) {
+            Ok((request, origin)) => finish_http(self.service.clone().oneshot(request), origin),
+            Err(d) => failed(d),
+        }
     }
 }
 
