@@ -91,11 +91,11 @@ pub(crate) fn log_stream_name(epoch_ms: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::function;
+    use emu_template::Function;
 
     #[test]
     fn context_has_arn_deadline_and_env_config() {
-        let mut f = function("HelloFunction");
+        let mut f = Function::new("HelloFunction");
         f.name = "hello-fn".into();
         f.timeout_secs = 7;
         f.memory_mb = 256;

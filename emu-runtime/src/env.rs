@@ -327,14 +327,14 @@ mod tests {
     use emu_template::EnvVar;
 
     fn function(id: &str, vars: &[(&str, &str)]) -> Function {
-        let mut f = crate::testutil::function(id);
+        let mut f = Function::new(id);
         f.environment =
             vars.iter().map(|(k, v)| EnvVar::literal(k.to_string(), v.to_string())).collect::<Vec<_>>().into();
         f
     }
 
     fn model(functions: Vec<Function>) -> Model {
-        let mut m = crate::testutil::model(Vec::new(), Vec::new());
+        let mut m = Model::from_routes(Vec::new(), Vec::new());
         m.functions = functions.into();
         m
     }

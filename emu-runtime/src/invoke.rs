@@ -206,11 +206,11 @@ pub(crate) async fn run(
 mod tests {
     use super::*;
     use crate::handler::Handler;
-    use crate::testutil::function;
+    use emu_template::Function;
     use lambda_runtime::LambdaEvent;
 
     fn info(timeout: u32) -> FunctionInfo {
-        let mut f = function("F");
+        let mut f = Function::new("F");
         f.timeout_secs = timeout;
         FunctionInfo::new(&f)
     }

@@ -19,8 +19,6 @@ mod router;
 pub mod routes_table;
 pub(crate) mod routing;
 pub mod server;
-#[cfg(test)]
-mod testutil;
 pub(crate) mod util;
 
 pub use app::{App, AppOptions, LAMBDA_PAYLOAD_LIMIT, TemplateSource};

@@ -285,13 +285,13 @@ fn compare(a: &CompiledRoute, b: &CompiledRoute) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::{api, model, route};
+    use emu_template::{Api, Model, Route};
     use emu_template::{Method as M, PayloadVersion};
 
     fn table(routes: &[(M, &str)]) -> (Model, RouteTable) {
-        let m = model(
-            vec![api("Rest", ApiKind::Rest)],
-            routes.iter().map(|(me, p)| route(*me, p, "Rest", "F", PayloadVersion::V1)).collect(),
+        let m = Model::from_routes(
+            vec![Api::new("Rest", ApiKind::Rest)],
+            routes.iter().map(|(me, p)| Route::new(*me, *p, "Rest", "F", PayloadVersion::V1)).collect(),
         );
         let t = RouteTable::build(&m, true);
         (m, t)
@@ -356,11 +356,11 @@ mod tests {
 
     #[test]
     fn http_default_route_catches_the_rest_of_its_api() {
-        let m = model(
-            vec![api("Http", ApiKind::Http)],
+        let m = Model::from_routes(
+            vec![Api::new("Http", ApiKind::Http)],
             vec![
-                route(M::Get, "/pets", "Http", "F", PayloadVersion::V2),
-                route(M::Any, "$default", "Http", "G", PayloadVersion::V2),
+                Route::new(M::Get, "/pets", "Http", "F", PayloadVersion::V2),
+                Route::new(M::Any, "$default", "Http", "G", PayloadVersion::V2),
             ],
         );
         let t = RouteTable::build(&m, true);
@@ -372,10 +372,10 @@ mod tests {
 
     #[test]
     fn stage_prefix_is_required_when_stage_in_url_and_can_be_turned_off() {
-        let mut a = api("Rest", ApiKind::Rest);
+        let mut a = Api::new("Rest", ApiKind::Rest);
         a.stage = "dev".into();
         a.stage_in_url = true;
-        let m = model(vec![a], vec![route(M::Get, "/hello", "Rest", "F", PayloadVersion::V1)]);
+        let m = Model::from_routes(vec![a], vec![Route::new(M::Get, "/hello", "Rest", "F", PayloadVersion::V1)]);
         let t = RouteTable::build(&m, true);
         assert!(t.find(&Method::GET, "/hello").is_none());
         let x = t.find(&Method::GET, "/dev/hello").unwrap();
@@ -387,14 +387,14 @@ mod tests {
 
     #[test]
     fn several_apis_most_specific_wins_then_template_order() {
-        let m = model(
-            vec![api("Rest", ApiKind::Rest), api("Http", ApiKind::Http)],
+        let m = Model::from_routes(
+            vec![Api::new("Rest", ApiKind::Rest), Api::new("Http", ApiKind::Http)],
             vec![
-                route(M::Any, "/{proxy+}", "Rest", "A", PayloadVersion::V1),
-                route(M::Get, "/users/{id}", "Http", "B", PayloadVersion::V2),
-                route(M::Get, "/same", "Rest", "C", PayloadVersion::V1),
-                route(M::Get, "/same", "Http", "D", PayloadVersion::V2),
-                route(M::Any, "$default", "Http", "E", PayloadVersion::V2),
+                Route::new(M::Any, "/{proxy+}", "Rest", "A", PayloadVersion::V1),
+                Route::new(M::Get, "/users/{id}", "Http", "B", PayloadVersion::V2),
+                Route::new(M::Get, "/same", "Rest", "C", PayloadVersion::V1),
+                Route::new(M::Get, "/same", "Http", "D", PayloadVersion::V2),
+                Route::new(M::Any, "$default", "Http", "E", PayloadVersion::V2),
             ],
         );
         let t = RouteTable::build(&m, true);
@@ -407,14 +407,14 @@ mod tests {
 
     #[test]
     fn an_api_under_its_stage_prefix_wins_over_root_apis() {
-        let mut staged = api("Staged", ApiKind::Http);
+        let mut staged = Api::new("Staged", ApiKind::Http);
         staged.stage = "v2".into();
         staged.stage_in_url = true;
-        let m = model(
-            vec![api("Rest", ApiKind::Rest), staged],
+        let m = Model::from_routes(
+            vec![Api::new("Rest", ApiKind::Rest), staged],
             vec![
-                route(M::Any, "/{proxy+}", "Rest", "A", PayloadVersion::V1),
-                route(M::Any, "$default", "Staged", "B", PayloadVersion::V2),
+                Route::new(M::Any, "/{proxy+}", "Rest", "A", PayloadVersion::V1),
+                Route::new(M::Any, "$default", "Staged", "B", PayloadVersion::V2),
             ],
         );
         let t = RouteTable::build(&m, true);

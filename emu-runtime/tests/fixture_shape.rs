@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayV2httpRequest};
 use axum::body::Body;
 use common::*;
-use emu_runtime::__private::{ApiKind, AppBuilder, KeyValue, Method as M, PayloadVersion as P};
+use emu_runtime::__private::{Api, ApiKind, AppBuilder, KeyValue, Method as M, Model, PayloadVersion as P, Route};
 use emu_runtime::{App, LambdaEvent};
 use http::Request;
 use serde_json::{Value, json};
@@ -134,21 +134,21 @@ async fn echo(e: LambdaEvent<Value>) -> Result<Value, emu_runtime::Error> {
 }
 
 fn app() -> App {
-    let mut rest = api("Rest", ApiKind::Rest);
+    let mut rest = Api::new("Rest", ApiKind::Rest);
     rest.stage = "testStage".into();
     rest.stage_variables =
         vec![KeyValue { key: "stageVariableName".into(), value: "stageVariableValue".into() }].into();
-    let mut http = api("Http", ApiKind::Http);
+    let mut http = Api::new("Http", ApiKind::Http);
     http.stage_variables = vec![KeyValue { key: "stageVariable1".into(), value: "value1".into() }].into();
-    let mut minimal = api("Minimal", ApiKind::Http);
+    let mut minimal = Api::new("Minimal", ApiKind::Http);
     minimal.stage_in_url = true;
     minimal.stage = "min".into();
-    let m = model(
+    let m = Model::from_routes(
         vec![rest, http, minimal],
         vec![
-            route(M::Any, "/{proxy+}", "Rest", "Echo", P::V1),
-            route(M::Post, "/my/{parameter1}", "Http", "Echo", P::V2),
-            route(M::Any, "$default", "Minimal", "Echo", P::V2),
+            Route::new(M::Any, "/{proxy+}", "Rest", "Echo", P::V1),
+            Route::new(M::Post, "/my/{parameter1}", "Http", "Echo", P::V2),
+            Route::new(M::Any, "$default", "Minimal", "Echo", P::V2),
         ],
     );
     AppBuilder::from_model(m).bind("Echo", echo).build()

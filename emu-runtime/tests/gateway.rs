@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use common::*;
-use emu_runtime::__private::{ApiKind, Cors, KeyValue, Method as M, PayloadVersion as P};
+use emu_runtime::__private::{Api, ApiKind, Cors, KeyValue, Method as M, Model, PayloadVersion as P, Route};
 use emu_runtime::{__private::AppBuilder, App, AppOptions, InvokeError, LambdaEvent};
 use http::Request;
 use serde_json::{Value, json};
@@ -39,27 +39,27 @@ async fn simple(_: LambdaEvent<Value>) -> R {
 }
 
 fn app() -> App {
-    let mut rest = api("Rest", ApiKind::Rest);
+    let mut rest = Api::new("Rest", ApiKind::Rest);
     rest.stage_variables = vec![KeyValue { key: "env".into(), value: "test".into() }].into();
-    let http = api("Http", ApiKind::Http);
-    let mut m = model(
+    let http = Api::new("Http", ApiKind::Http);
+    let mut m = Model::from_routes(
         vec![rest, http],
         vec![
-            route(M::Get, "/dogs/{id}", "Rest", "Echo", P::V1),
-            route(M::Any, "/{proxy+}", "Rest", "Echo", P::V1),
-            route(M::Get, "/fail", "Rest", "Fails", P::V1),
-            route(M::Get, "/panic", "Rest", "Panics", P::V1),
-            route(M::Get, "/invalid", "Rest", "Invalid", P::V1),
-            route(M::Get, "/slow", "Rest", "Sleeps", P::V1),
-            route(M::Get, "/ignored", "Rest", "Ignored", P::V1),
-            route(M::Get, "/unbound", "Rest", "Unbound", P::V1),
-            route(M::Get, "/h/echo/{id}", "Http", "Echo", P::V2),
-            route(M::Any, "/h/any", "Http", "Echo", P::V2),
-            route(M::Get, "/h/v1", "Http", "Echo", P::V1),
-            route(M::Get, "/h/fail", "Http", "Fails", P::V2),
-            route(M::Get, "/h/panic", "Http", "Panics", P::V2),
-            route(M::Get, "/h/slow", "Http", "Sleeps", P::V2),
-            route(M::Get, "/h/simple", "Http", "Simple", P::V2),
+            Route::new(M::Get, "/dogs/{id}", "Rest", "Echo", P::V1),
+            Route::new(M::Any, "/{proxy+}", "Rest", "Echo", P::V1),
+            Route::new(M::Get, "/fail", "Rest", "Fails", P::V1),
+            Route::new(M::Get, "/panic", "Rest", "Panics", P::V1),
+            Route::new(M::Get, "/invalid", "Rest", "Invalid", P::V1),
+            Route::new(M::Get, "/slow", "Rest", "Sleeps", P::V1),
+            Route::new(M::Get, "/ignored", "Rest", "Ignored", P::V1),
+            Route::new(M::Get, "/unbound", "Rest", "Unbound", P::V1),
+            Route::new(M::Get, "/h/echo/{id}", "Http", "Echo", P::V2),
+            Route::new(M::Any, "/h/any", "Http", "Echo", P::V2),
+            Route::new(M::Get, "/h/v1", "Http", "Echo", P::V1),
+            Route::new(M::Get, "/h/fail", "Http", "Fails", P::V2),
+            Route::new(M::Get, "/h/panic", "Http", "Panics", P::V2),
+            Route::new(M::Get, "/h/slow", "Http", "Sleeps", P::V2),
+            Route::new(M::Get, "/h/simple", "Http", "Simple", P::V2),
         ],
     );
     let mut functions = m.functions.to_vec();
@@ -187,9 +187,9 @@ async fn misses_per_api_type() {
     let res = send(&router, Request::delete("/").body(Body::empty()).unwrap()).await;
     assert_eq!(res.headers()["x-amzn-errortype"], "MissingAuthenticationTokenException");
     assert_eq!(split(res).await, (403, r#"{"message":"Missing Authentication Token"}"#.to_owned()));
-    let http_only = AppBuilder::from_model(model(
-        vec![api("Http", ApiKind::Http)],
-        vec![route(M::Get, "/x", "Http", "Echo", P::V2)],
+    let http_only = AppBuilder::from_model(Model::from_routes(
+        vec![Api::new("Http", ApiKind::Http)],
+        vec![Route::new(M::Get, "/x", "Http", "Echo", P::V2)],
     ))
     .bind("Echo", echo)
     .build();
@@ -271,11 +271,12 @@ async fn oversized_body_gets_413_and_the_router_keeps_serving() {
 
 #[tokio::test]
 async fn binary_and_invalid_utf8_bodies_never_panic() {
-    let mut rest = api("Rest", ApiKind::Rest);
+    let mut rest = Api::new("Rest", ApiKind::Rest);
     rest.binary_media_types = vec!["image/png".into()].into();
-    let app = AppBuilder::from_model(model(vec![rest], vec![route(M::Post, "/up", "Rest", "Echo", P::V1)]))
-        .bind("Echo", echo)
-        .build();
+    let app =
+        AppBuilder::from_model(Model::from_routes(vec![rest], vec![Route::new(M::Post, "/up", "Rest", "Echo", P::V1)]))
+            .bind("Echo", echo)
+            .build();
     let router = app.router();
     let req = Request::post("/up").header("content-type", "image/png").body(Body::from(vec![0u8, 255, 1])).unwrap();
     let (_, body) = split(send(&router, req).await).await;
@@ -301,12 +302,15 @@ async fn source_ip_comes_from_connect_info() {
 
 #[tokio::test]
 async fn stage_prefix_when_stage_in_url() {
-    let mut rest = api("Rest", ApiKind::Rest);
+    let mut rest = Api::new("Rest", ApiKind::Rest);
     rest.stage = "dev".into();
     rest.stage_in_url = true;
-    let app = AppBuilder::from_model(model(vec![rest], vec![route(M::Get, "/hello", "Rest", "Echo", P::V1)]))
-        .bind("Echo", echo)
-        .build();
+    let app = AppBuilder::from_model(Model::from_routes(
+        vec![rest],
+        vec![Route::new(M::Get, "/hello", "Rest", "Echo", P::V1)],
+    ))
+    .bind("Echo", echo)
+    .build();
     assert_eq!(app.stage_prefix("Rest"), "/dev");
     let e = event(&app.router(), "/dev/hello").await;
     assert_eq!(e["path"], "/hello");
@@ -327,13 +331,13 @@ async fn cors_rest_preflight_and_http_headers() {
         allow_credentials: false,
         max_age: Some(300),
     };
-    let mut rest = api("Rest", ApiKind::Rest);
+    let mut rest = Api::new("Rest", ApiKind::Rest);
     rest.cors = Some(cors.clone());
-    let mut http = api("Http", ApiKind::Http);
+    let mut http = Api::new("Http", ApiKind::Http);
     http.cors = Some(cors);
-    let app = AppBuilder::from_model(model(
+    let app = AppBuilder::from_model(Model::from_routes(
         vec![rest, http],
-        vec![route(M::Get, "/r", "Rest", "Fails", P::V1), route(M::Get, "/h", "Http", "Echo", P::V2)],
+        vec![Route::new(M::Get, "/r", "Rest", "Fails", P::V1), Route::new(M::Get, "/h", "Http", "Echo", P::V2)],
     ))
     .bind("Fails", fails)
     .bind("Echo", echo)
@@ -386,9 +390,9 @@ async fn png(_: LambdaEvent<Value>) -> R {
 #[tokio::test]
 async fn rest_binary_responses_need_a_binary_media_type() {
     let build = |types: Vec<&'static str>| {
-        let mut rest = api("Rest", ApiKind::Rest);
+        let mut rest = Api::new("Rest", ApiKind::Rest);
         rest.binary_media_types = types.into_iter().map(Into::into).collect::<Vec<_>>().into();
-        AppBuilder::from_model(model(vec![rest], vec![route(M::Get, "/img", "Rest", "Png", P::V1)]))
+        AppBuilder::from_model(Model::from_routes(vec![rest], vec![Route::new(M::Get, "/img", "Rest", "Png", P::V1)]))
             .bind("Png", png)
             .build()
             .router()
@@ -399,9 +403,9 @@ async fn rest_binary_responses_need_a_binary_media_type() {
     // Without the binary media type, API Gateway sends the base64 text.
     assert_eq!(get(&build(vec![]), "/img").await, (200, "AP8B".to_owned()));
     // HTTP APIs always decode.
-    let http = AppBuilder::from_model(model(
-        vec![api("Http", ApiKind::Http)],
-        vec![route(M::Get, "/img", "Http", "Png", P::V2)],
+    let http = AppBuilder::from_model(Model::from_routes(
+        vec![Api::new("Http", ApiKind::Http)],
+        vec![Route::new(M::Get, "/img", "Http", "Png", P::V2)],
     ))
     .bind("Png", png)
     .build();
@@ -428,9 +432,9 @@ async fn minute(_: LambdaEvent<Value>) -> R {
 
 #[tokio::test(start_paused = true)]
 async fn gateway_integration_timeout_comes_before_a_long_function_timeout() {
-    let mut m = model(
-        vec![api("Rest", ApiKind::Rest), api("Http", ApiKind::Http)],
-        vec![route(M::Get, "/r", "Rest", "Long", P::V1), route(M::Get, "/h", "Http", "Long", P::V2)],
+    let mut m = Model::from_routes(
+        vec![Api::new("Rest", ApiKind::Rest), Api::new("Http", ApiKind::Http)],
+        vec![Route::new(M::Get, "/r", "Rest", "Long", P::V1), Route::new(M::Get, "/h", "Http", "Long", P::V2)],
     );
     let mut functions = m.functions.to_vec();
     functions[0].timeout_secs = 60;

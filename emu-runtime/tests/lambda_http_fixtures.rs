@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
-use common::{api, model, route};
+use emu_runtime::__private::{Api, Model, Route};
 use emu_runtime::__private::{ApiKind, AppBuilder, KeyValue, Method as M, PayloadVersion as P};
 use emu_runtime::lambda_http::request::RequestContext;
 use emu_runtime::lambda_http::{Request, RequestExt};
@@ -464,7 +464,7 @@ async fn replay(name: &str, text: &str) -> Outcome {
         Ok(r) => r,
         Err(e) => return Outcome::Skipped(format!("lambda_http cannot read it: {e}")),
     };
-    let mut api = api("Api", case.kind);
+    let mut api = Api::new("Api", case.kind);
     api.stage = case.stage.clone().into();
     api.stage_variables = case
         .stage_variables
@@ -473,7 +473,10 @@ async fn replay(name: &str, text: &str) -> Outcome {
         .collect::<Vec<_>>()
         .into();
     let payload = if case.kind == ApiKind::Rest { P::V1 } else { P::V2 };
-    let model = model(vec![api], vec![route(case.route_method, &case.route_path, "Api", "Recorder", payload)]);
+    let model = Model::from_routes(
+        vec![api],
+        vec![Route::new(case.route_method, &case.route_path, "Api", "Recorder", payload)],
+    );
     let slot: Arc<Mutex<Option<Request>>> = Arc::default();
     let recorder = {
         let slot = slot.clone();

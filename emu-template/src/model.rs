@@ -69,6 +69,25 @@ impl Model {
     pub fn api(&self, id: &str) -> Option<&Api> {
         self.apis.iter().find(|a| a.id == id)
     }
+
+    /// A hand-built SAM model (tests, other front ends): these APIs and routes, plus one [`Function::new`] for each
+    /// function id the routes name, in route order.
+    pub fn from_routes(apis: Vec<Api>, routes: Vec<Route>) -> Model {
+        let mut functions: Vec<Function> = Vec::new();
+        for r in &routes {
+            if !functions.iter().any(|f| f.id == r.function) {
+                functions.push(Function::new(r.function.to_string()));
+            }
+        }
+        Model {
+            source: "template.yaml".into(),
+            format: TemplateFormat::Sam,
+            functions: functions.into(),
+            apis: apis.into(),
+            routes: routes.into(),
+            warnings: Vec::new().into(),
+        }
+    }
 }
 
 /// One Lambda function.
@@ -92,6 +111,25 @@ pub struct Function {
     pub events: List<Event>,
     /// Where the function is defined (the line of its logical id).
     pub location: Location,
+}
+
+impl Function {
+    /// A function with SAM's defaults: `Handler: bootstrap`, `Runtime: provided.al2023`, `Timeout: 3`,
+    /// `MemorySize: 128`, no environment, no events; its deployed name is its logical id.
+    pub fn new(id: impl Into<String>) -> Function {
+        let id: String = id.into();
+        Function {
+            name: id.clone().into(),
+            id: id.into(),
+            handler: "bootstrap".into(),
+            runtime: "provided.al2023".into(),
+            timeout_secs: 3,
+            memory_mb: 128,
+            environment: Vec::new().into(),
+            events: Vec::new().into(),
+            location: Location::default(),
+        }
+    }
 }
 
 /// One environment variable of a function.
@@ -253,6 +291,32 @@ pub struct Api {
     pub location: Location,
 }
 
+impl Api {
+    /// An API as SAM creates it implicitly: stage `Prod` (REST) or `$default` (HTTP), payload 1.0 (REST) or 2.0
+    /// (HTTP), no stage variables, CORS, binary media types or auth.
+    pub fn new(id: impl Into<String>, kind: ApiKind) -> Api {
+        Api {
+            id: id.into().into(),
+            kind,
+            implicit: true,
+            stage: match kind {
+                ApiKind::Rest => "Prod".into(),
+                ApiKind::Http => "$default".into(),
+            },
+            stage_in_url: false,
+            stage_variables: Vec::new().into(),
+            cors: None,
+            binary_media_types: Vec::new().into(),
+            auth: "".into(),
+            default_payload: match kind {
+                ApiKind::Rest => PayloadVersion::V1,
+                ApiKind::Http => PayloadVersion::V2,
+            },
+            location: Location::default(),
+        }
+    }
+}
+
 /// A name and a value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyValue {
@@ -357,6 +421,28 @@ pub struct Route {
     pub authorizer: Option<Str>,
     /// Where the route is defined.
     pub location: Location,
+}
+
+impl Route {
+    /// A route of `api` bound to `function`, with no operation name or authorizer.
+    pub fn new(
+        method: Method,
+        path: impl Into<String>,
+        api: impl Into<String>,
+        function: impl Into<String>,
+        payload: PayloadVersion,
+    ) -> Route {
+        Route {
+            method,
+            path: path.into().into(),
+            api: api.into().into(),
+            function: function.into().into(),
+            payload,
+            operation_name: None,
+            authorizer: None,
+            location: Location::default(),
+        }
+    }
 }
 
 /// Something the reader approximated: unresolvable intrinsics, unsupported resources it skipped on purpose.
