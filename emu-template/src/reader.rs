@@ -45,6 +45,28 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Validates what was read and turns it into the model: every problem, sorted by file and position, or the
+    /// model with its routes sorted by path then method.
+    pub fn finish(mut self, file: String, format: TemplateFormat) -> Result<Loaded, Problems> {
+        validate::check(&mut self);
+        let Reader { diags, functions, apis, mut routes, referenced_files, .. } = self;
+        if !diags.problems.is_empty() {
+            let mut problems = diags.problems;
+            problems.sort_by(|a, b| (a.file.as_str(), a.location).cmp(&(b.file.as_str(), b.location)));
+            return Err(Problems(problems));
+        }
+        routes.sort_by(|a, b| route_key(a).cmp(&route_key(b)));
+        let model = Model {
+            source: file.into(),
+            format,
+            functions: functions.into(),
+            apis: apis.into(),
+            routes: routes.into(),
+            warnings: diags.warnings.into(),
+        };
+        Ok(Loaded { model, referenced_files })
+    }
+
     /// Resolves a property to JSON (`None` when absent or `AWS::NoValue`).
     pub fn json(&mut self, node: Option<Node<'a>>) -> Option<Json> {
         let node = node?;
@@ -209,23 +231,7 @@ pub(crate) fn read(source: &str, path: &Path, options: &ReadOptions) -> Result<L
         }
     }
     sam::add_implicit_apis(&mut reader, &globals);
-    validate::check(&mut reader);
-    let Reader { diags, functions, apis, mut routes, referenced_files, .. } = reader;
-    if !diags.problems.is_empty() {
-        let mut problems = diags.problems;
-        problems.sort_by(|a, b| (a.file.as_str(), a.location).cmp(&(b.file.as_str(), b.location)));
-        return Err(Problems(problems));
-    }
-    routes.sort_by(|a, b| route_key(a).cmp(&route_key(b)));
-    let model = Model {
-        source: file.into(),
-        format,
-        functions: functions.into(),
-        apis: apis.into(),
-        routes: routes.into(),
-        warnings: diags.warnings.into(),
-    };
-    Ok(Loaded { model, referenced_files })
+    reader.finish(file, format)
 }
 
 /// The sort key of routes: path, then method name, then API.

@@ -12,9 +12,9 @@ use serde_json::Value as Json;
 use crate::error::{Diagnostics, ProblemKind};
 use crate::intrinsics::{Resolver, ResourceInfo, json_text};
 use crate::model::{Api, ApiKind, EnvPiece, EnvVar, Function, Location, PayloadVersion, TemplateFormat};
-use crate::reader::{Reader, compact, route_key};
+use crate::reader::{Reader, compact};
 use crate::yaml::Node;
-use crate::{Loaded, Model, Problems, ReadOptions, validate};
+use crate::{Loaded, Problems, ReadOptions};
 
 use events::{Collected, HTTP_API_ID, REST_API_ID};
 use variables::{Vars, env_pieces};
@@ -210,23 +210,7 @@ pub(crate) fn read<'a>(
             location: at,
         });
     }
-    validate::check(&mut reader);
-    let Reader { diags, functions, apis, mut routes, referenced_files, .. } = reader;
-    if !diags.problems.is_empty() {
-        let mut problems = diags.problems;
-        problems.sort_by(|a, b| (a.file.as_str(), a.location).cmp(&(b.file.as_str(), b.location)));
-        return Err(Problems(problems));
-    }
-    routes.sort_by(|a, b| route_key(a).cmp(&route_key(b)));
-    let model = Model {
-        source: file.into(),
-        format: TemplateFormat::Serverless,
-        functions: functions.into(),
-        apis: apis.into(),
-        routes: routes.into(),
-        warnings: diags.warnings.into(),
-    };
-    Ok(Loaded { model, referenced_files })
+    reader.finish(file, TemplateFormat::Serverless)
 }
 
 /// Provider-level settings every function inherits.
