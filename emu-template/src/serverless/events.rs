@@ -111,41 +111,56 @@ pub fn event_kind(key: &str, value: &Json) -> EventKind {
     }
 }
 
-fn http_event(reader: &mut Reader<'_>, function: &str, value: &Json, collected: &mut Collected, at: Location) {
-    let owner = format!("`http` event of function {function}");
-    let (method, path) = match value {
+/// The method and path of an `http` / `httpApi` event: the `METHOD path` shorthand or a mapping with `method` and
+/// `path`. With `default_route` (`httpApi`), `*` alone, or a mapping with path `*` and no method, is the `$default`
+/// route. Problems are reported against `owner`.
+fn method_and_path(
+    reader: &mut Reader<'_>,
+    value: &Json,
+    owner: &str,
+    at: Location,
+    default_route: bool,
+) -> Option<(String, String)> {
+    let owner = owner.to_owned();
+    let (shorthand, example) =
+        if default_route { ("`*` or `METHOD /path`", "GET /users/{id}") } else { ("`METHOD path`", "GET users/{id}") };
+    match value {
+        Json::String(s) if default_route && s.trim() == "*" => Some(("*".to_string(), "*".to_string())),
         Json::String(s) => match s.split_whitespace().collect::<Vec<_>>().as_slice() {
-            [m, p] => (m.to_string(), p.to_string()),
+            [m, p] => Some((m.to_string(), p.to_string())),
             _ => {
-                reader.diags.problem(
-                    at,
-                    ProblemKind::InvalidValue { what: owner, expected: "`METHOD path`, as in `GET users/{id}`".into() },
-                );
-                return;
+                let expected = format!("{shorthand}, as in `{example}`");
+                reader.diags.problem(at, ProblemKind::InvalidValue { what: owner, expected });
+                None
             }
         },
         Json::Object(map) => {
-            let Some(method) = map.get("method").and_then(json_text) else {
-                reader.diags.problem(at, ProblemKind::MissingProperty { owner, property: "method" });
-                return;
+            let path = map.get("path").and_then(json_text);
+            let method = match (map.get("method").and_then(json_text), &path) {
+                (Some(m), _) => m,
+                (None, Some(p)) if default_route && p.trim() == "*" => "*".to_string(),
+                (None, _) => {
+                    reader.diags.problem(at, ProblemKind::MissingProperty { owner, property: "method" });
+                    return None;
+                }
             };
-            let Some(path) = map.get("path").and_then(json_text) else {
+            let Some(path) = path else {
                 reader.diags.problem(at, ProblemKind::MissingProperty { owner, property: "path" });
-                return;
+                return None;
             };
-            (method, path)
+            Some((method, path))
         }
         _ => {
-            reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue {
-                    what: owner,
-                    expected: "`METHOD path` or a mapping with `method` and `path`".into(),
-                },
-            );
-            return;
+            let expected = format!("{shorthand} or a mapping with `method` and `path`");
+            reader.diags.problem(at, ProblemKind::InvalidValue { what: owner, expected });
+            None
         }
-    };
+    }
+}
+
+fn http_event(reader: &mut Reader<'_>, function: &str, value: &Json, collected: &mut Collected, at: Location) {
+    let owner = format!("`http` event of function {function}");
+    let Some((method, path)) = method_and_path(reader, value, &owner, at, false) else { return };
     let Some(method) = parse_method(reader, &method, &owner, at) else { return };
     let path = rest_path(&path);
     let map = value.as_object();
@@ -291,47 +306,7 @@ fn http_api_event(
     at: Location,
 ) {
     let owner = format!("`httpApi` event of function {function}");
-    let (method, path) = match value {
-        Json::String(s) if s.trim() == "*" => ("*".to_string(), "*".to_string()),
-        Json::String(s) => match s.split_whitespace().collect::<Vec<_>>().as_slice() {
-            [m, p] => (m.to_string(), p.to_string()),
-            _ => {
-                reader.diags.problem(
-                    at,
-                    ProblemKind::InvalidValue {
-                        what: owner,
-                        expected: "`*` or `METHOD /path`, as in `GET /users/{id}`".into(),
-                    },
-                );
-                return;
-            }
-        },
-        Json::Object(map) => {
-            let Some(path) = map.get("path").and_then(json_text) else {
-                reader.diags.problem(at, ProblemKind::MissingProperty { owner, property: "path" });
-                return;
-            };
-            let method = match map.get("method").and_then(json_text) {
-                Some(m) => m,
-                None if path.trim() == "*" => "*".to_string(),
-                None => {
-                    reader.diags.problem(at, ProblemKind::MissingProperty { owner, property: "method" });
-                    return;
-                }
-            };
-            (method, path)
-        }
-        _ => {
-            reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue {
-                    what: owner,
-                    expected: "`*`, `METHOD /path` or a mapping with `method` and `path`".into(),
-                },
-            );
-            return;
-        }
-    };
+    let Some((method, path)) = method_and_path(reader, value, &owner, at, true) else { return };
     let Some(method) = parse_method(reader, &method, &owner, at) else { return };
     let path = path.trim();
     let path = if path == "*" {
