@@ -157,6 +157,21 @@ fn body_of(event: &Value) -> Result<Vec<u8>, String> {
     }
 }
 
+/// Whether the fixture's `domainName` agrees with its Host header (the emulator derives it from Host); when it does
+/// not, a note says it is left out of the comparison.
+fn domain_comparable(event: &Value, headers: &[(String, String)], notes: &mut Vec<String>) -> bool {
+    let domain = str_at(event, &["requestContext", "domainName"]);
+    let comparable = domain.is_none_or(|d| Some(d) == host_of(headers));
+    if !comparable {
+        notes.push(format!(
+            "Host `{}` and domainName `{}` differ: domainName not compared (the emulator derives it from Host)",
+            host_of(headers).unwrap_or(""),
+            domain.unwrap_or("")
+        ));
+    }
+    comparable
+}
+
 fn host_of(headers: &[(String, String)]) -> Option<&str> {
     headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("host")).map(|(_, v)| v.as_str())
 }
@@ -203,15 +218,7 @@ fn plan_v1(event: &Value) -> Result<Case, String> {
         target.push('?');
         target.push_str(&q.join("&"));
     }
-    let domain = str_at(event, &["requestContext", "domainName"]);
-    let compare_domain = domain.is_none_or(|d| Some(d) == host_of(&headers));
-    if !compare_domain {
-        notes.push(format!(
-            "Host `{}` and domainName `{}` differ: domainName not compared (the emulator derives it from Host)",
-            host_of(&headers).unwrap_or(""),
-            domain.unwrap_or("")
-        ));
-    }
+    let compare_domain = domain_comparable(event, &headers, &mut notes);
     Ok(Case {
         kind: ApiKind::Rest,
         stage: stage.to_owned(),
@@ -273,15 +280,7 @@ fn plan_v2(event: &Value) -> Result<Case, String> {
         target.push('?');
         target.push_str(q);
     }
-    let domain = str_at(event, &["requestContext", "domainName"]);
-    let compare_domain = domain.is_none_or(|d| Some(d) == host_of(&headers));
-    if !compare_domain {
-        notes.push(format!(
-            "Host `{}` and domainName `{}` differ: domainName not compared (the emulator derives it from Host)",
-            host_of(&headers).unwrap_or(""),
-            domain.unwrap_or("")
-        ));
-    }
+    let compare_domain = domain_comparable(event, &headers, &mut notes);
     Ok(Case {
         kind: ApiKind::Http,
         stage: stage.to_owned(),
