@@ -8,7 +8,7 @@
 //! * After criterion, an interleaved A/B run (bare, emu, bare, emu, ...) prints the in-process ratios and the time
 //!   added per request, which drifts less than separate criterion groups on a busy machine.
 //!
-//! `cargo bench -p emu-runtime --bench request -- --warm-up-time 1 --measurement-time 3`
+//! `cargo bench -p emu-runtime --features bench-internals --bench request -- --warm-up-time 1 --measurement-time 3`
 
 #[path = "support/hello.rs"]
 mod hello;
@@ -19,7 +19,9 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use bytes::Bytes;
 use criterion::{BatchSize, Criterion};
-use emu_runtime::__bench::{ApiKind, ResponseFormat, Route, parse_response};
+use emu_runtime::bench_internals::Route;
+use emu_runtime::model::{Api, ApiKind, Function, Method, Model, PayloadVersion};
+use emu_runtime::{App, AppBuilder, Error, LambdaEvent};
 use http::Request;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
@@ -78,14 +80,32 @@ fn typical_request() -> Request<Bytes> {
         .expect("request")
 }
 
+/// An app with one `POST /items` route on a `kind` API (REST: stage `Prod`, payload 1.0; HTTP: `$default`, 2.0).
+fn items_app(kind: ApiKind) -> App {
+    let mut api = Api::new("Api", kind);
+    if kind == ApiKind::Rest {
+        api.stage = "Prod".into();
+    }
+    let payload = if kind == ApiKind::Rest { PayloadVersion::V1 } else { PayloadVersion::V2 };
+    let mut model = Model::from_routes(
+        vec![api],
+        vec![emu_runtime::model::Route::new(Method::Post, "/items", "Api", "Items", payload)],
+    );
+    model.functions = vec![Function::new("Items")].into();
+    AppBuilder::from_model(model)
+        .bind("Items", |e: LambdaEvent<Value>| async move { Ok::<_, Error>(e.payload) })
+        .build()
+}
+
 fn events(c: &mut Criterion) {
     let req = typical_request();
     assert_eq!(req.body().len(), 1024);
-    let rest = Route::new(ApiKind::Rest, "Prod", "POST", "/items");
-    let http = Route::new(ApiKind::Http, "$default", "POST", "/items");
+    let (rest_app, http_app) = (items_app(ApiKind::Rest), items_app(ApiKind::Http));
+    let rest = Route::find(&rest_app, &http::Method::POST, "/items").expect("REST route");
+    let http = Route::find(&http_app, &http::Method::POST, "/items").expect("HTTP API route");
     let mut g = c.benchmark_group("event");
-    g.bench_function("build_rest_v1", |b| b.iter(|| rest.build_event(black_box(&req), false)));
-    g.bench_function("build_http_v2", |b| b.iter(|| http.build_event(black_box(&req), true)));
+    g.bench_function("build_rest_v1", |b| b.iter(|| rest.build_event(black_box(&req))));
+    g.bench_function("build_http_v2", |b| b.iter(|| http.build_event(black_box(&req))));
     g.finish();
 
     let body = String::from_utf8(req.body().to_vec()).expect("utf-8");
@@ -106,10 +126,10 @@ fn events(c: &mut Criterion) {
     let mut g = c.benchmark_group("response");
     // The output is moved into parse; cloning it is setup, not measured.
     g.bench_function("parse_rest_v1", |b| {
-        b.iter_batched(|| v1.clone(), |o| parse_response(o, ResponseFormat::RestV1), BatchSize::SmallInput)
+        b.iter_batched(|| v1.clone(), |o| rest.parse_response(o), BatchSize::SmallInput)
     });
     g.bench_function("parse_http_v2", |b| {
-        b.iter_batched(|| v2.clone(), |o| parse_response(o, ResponseFormat::HttpV2), BatchSize::SmallInput)
+        b.iter_batched(|| v2.clone(), |o| http.parse_response(o), BatchSize::SmallInput)
     });
     g.finish();
 }

@@ -43,15 +43,12 @@ async fn serve(mode: &str, addr: SocketAddr) {
     if mode == "emu" {
         let server = emu_runtime::Server::bind(hello::hello(), addr).await.expect("bind");
         println!("listening on {}", server.local_addr());
-        server.serve_until(emu_runtime::server::shutdown_signal()).await.expect("serve");
+        server.serve_until(emu_runtime::shutdown_signal()).await.expect("serve");
     } else {
         let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
         println!("listening on {}", listener.local_addr().expect("local addr"));
         let service = hello::bare().into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, service)
-            .with_graceful_shutdown(emu_runtime::server::shutdown_signal())
-            .await
-            .expect("serve");
+        axum::serve(listener, service).with_graceful_shutdown(emu_runtime::shutdown_signal()).await.expect("serve");
     }
 }
 

@@ -1,18 +1,21 @@
-//! `App`: the application model plus one bound handler per function; built by `lambda_app!` through `AppBuilder`.
-//! Everything the server, the router and the test client need hangs off this type.
+//! `App`: the template's model with a handler bound to each function, compiled into the gateway and Lambda layers.
+//! Built by `lambda_app!` (or by hand with [`AppBuilder`]); the server, the router and the test client hang off it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::convert::Infallible;
+use std::path::Path;
 use std::sync::Arc;
 
-use emu_template::{ApiKind, Model, PayloadVersion, Route};
+use axum::body::Body;
+use emu_template::{Model, Route};
+use http::{Request, Response};
+use serde_json::Value;
 
-use crate::context::FunctionInfo;
-use crate::cors::CorsData;
-use crate::event::{ApiData, RouteData, stage_variables_json};
-use crate::handler::{Function, Handler};
-use crate::response::ResponseFormat;
-use crate::routing::RouteTable;
-use crate::util;
+use crate::gateway::Gateway;
+use crate::handler::Handler;
+use crate::lambda::env::{EnvVarsFile, OverrideError, function_environment};
+use crate::lambda::invoke::InvokeError;
+use crate::lambda::{Binding, LambdaService};
 
 /// How the app serves its routes. `AppOptions::default()` is what AWS does.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,121 +67,38 @@ pub struct TemplateSource {
     pub text: &'static str,
 }
 
-/// How a template function is served.
-#[derive(Clone)]
-pub(crate) enum Binding {
-    /// A Rust handler.
-    Bound(Function),
-    /// Listed as ignored in `lambda_app!`: requests get API Gateway's error response and a log line.
-    Ignored,
-}
-
 /// A serverless application: its template model with a Rust handler bound to every function.
 ///
-/// Built by [`lambda_app!`](crate::lambda_app). Cheap to clone.
-#[derive(Clone)]
+/// Built by [`lambda_app!`](crate::lambda_app) or [`AppBuilder`]. Cheap to clone.
+#[derive(Clone, Debug)]
 pub struct App {
-    pub(crate) inner: Arc<AppInner>,
+    inner: Arc<AppInner>,
 }
 
-pub(crate) struct AppInner {
-    pub(crate) model: Model,
-    pub(crate) template: Option<TemplateSource>,
-    pub(crate) bindings: HashMap<String, Binding>,
-    pub(crate) options: AppOptions,
-    /// Everything below is derived from the fields above when the app is built.
-    pub(crate) compiled: Compiled,
-}
-
-/// Per-API, per-route and per-function data computed once, so the request path only looks things up.
-pub(crate) struct Compiled {
-    pub(crate) table: RouteTable,
-    /// Indexed like `Model::apis`.
-    pub(crate) apis: Vec<ApiData>,
-    /// Indexed like `Model::apis`.
-    pub(crate) cors: Vec<Option<CorsData>>,
-    /// Indexed like `Model::routes`.
-    pub(crate) routes: Vec<CompiledRouteData>,
-    /// Indexed like `Model::functions`.
-    pub(crate) functions: Vec<FunctionEntry>,
-}
-
-/// What the request path needs about one route.
-pub(crate) struct CompiledRouteData {
-    pub(crate) data: RouteData,
-    pub(crate) payload: PayloadVersion,
-    pub(crate) format: ResponseFormat,
-    /// Index into `Compiled::functions`, `None` when the template has no such function.
-    pub(crate) function: Option<usize>,
-}
-
-/// A template function with its binding.
-pub(crate) struct FunctionEntry {
-    pub(crate) info: FunctionInfo,
-    pub(crate) binding: Option<Binding>,
-}
-
-impl Compiled {
-    fn new(model: &Model, bindings: &HashMap<String, Binding>, options: &AppOptions) -> Compiled {
-        let apis = model
-            .apis
-            .iter()
-            .map(|a| ApiData {
-                kind: a.kind,
-                stage: a.stage.to_string(),
-                stage_path: if a.stage.is_empty() || a.stage == "$default" {
-                    String::new()
-                } else {
-                    format!("/{}", a.stage)
-                },
-                api_id: util::stable_id(&a.id, 10),
-                stage_variables: stage_variables_json(&a.stage_variables),
-                binary_media_types: a.binary_media_types.iter().map(|t| t.trim().to_ascii_lowercase()).collect(),
-            })
-            .collect();
-        let cors = model.apis.iter().map(|a| a.cors.as_ref().map(CorsData::new)).collect();
-        let functions: Vec<FunctionEntry> = model
-            .functions
-            .iter()
-            .map(|f| FunctionEntry { info: FunctionInfo::new(f), binding: bindings.get(&*f.id).cloned() })
-            .collect();
-        let routes = model
-            .routes
-            .iter()
-            .map(|r| {
-                let kind = model.api(&r.api).map_or(ApiKind::Rest, |a| a.kind);
-                let route_key = if r.path == "$default" {
-                    "$default".to_owned()
-                } else {
-                    format!("{} {}", r.method.as_str(), r.path)
-                };
-                CompiledRouteData {
-                    data: RouteData {
-                        resource: r.path.to_string(),
-                        route_key,
-                        resource_id: util::stable_id(&format!("{}{}", r.api, r.path), 6),
-                        operation_name: r.operation_name.as_ref().map(|o| o.to_string()),
-                    },
-                    payload: r.payload,
-                    format: match (kind, r.payload) {
-                        (ApiKind::Rest, _) => ResponseFormat::RestV1,
-                        (ApiKind::Http, PayloadVersion::V1) => ResponseFormat::HttpV1,
-                        (ApiKind::Http, PayloadVersion::V2) => ResponseFormat::HttpV2,
-                    },
-                    function: model.functions.iter().position(|f| f.id == r.function),
-                }
-            })
-            .collect();
-        for id in bindings.keys() {
-            if model.function(id).is_none() {
-                tracing::warn!(function = %id, "a handler is bound to `{id}`, which is not a function of the template");
-            }
-        }
-        Compiled { table: RouteTable::build(model, options.prepend_stage), apis, cors, functions, routes }
-    }
+#[derive(Debug)]
+struct AppInner {
+    model: Model,
+    template: Option<TemplateSource>,
+    bindings: HashMap<String, Binding>,
+    options: AppOptions,
+    /// The Lambda service: every function with its binding.
+    lambda: LambdaService,
+    /// API Gateway: every API with its routes, compiled against `lambda`.
+    gateway: Gateway,
 }
 
 impl App {
+    fn assemble(
+        model: Model,
+        template: Option<TemplateSource>,
+        bindings: HashMap<String, Binding>,
+        options: AppOptions,
+    ) -> App {
+        let lambda = LambdaService::new(&model, &bindings);
+        let gateway = Gateway::new(&model, &lambda, &options);
+        App { inner: Arc::new(AppInner { model, template, bindings, options, lambda, gateway }) }
+    }
+
     /// The application model the app serves.
     pub fn model(&self) -> &Model {
         &self.inner.model
@@ -199,7 +119,7 @@ impl App {
         &self.inner.options
     }
 
-    /// The same app with other options (the route table is recompiled).
+    /// The same app with other options (the routes are recompiled).
     pub fn with_options(&self, options: AppOptions) -> App {
         App::assemble(self.inner.model.clone(), self.inner.template, self.inner.bindings.clone(), options)
     }
@@ -211,28 +131,76 @@ impl App {
 
     /// The path prefix the API with logical id `api` is served under: `/{stage}` or `""`.
     pub fn stage_prefix(&self, api: &str) -> &str {
-        let c = &self.inner.compiled;
-        c.table
-            .apis
-            .iter()
-            .find(|e| self.inner.model.apis.get(e.api).is_some_and(|a| a.id == api))
-            .and_then(|e| e.prefix.as_deref())
-            .unwrap_or("")
+        self.inner.gateway.routes.api_by_logical_id(api).and_then(|a| a.prefix.as_deref()).unwrap_or("")
     }
 
-    pub(crate) fn assemble(
-        model: Model,
-        template: Option<TemplateSource>,
-        bindings: HashMap<String, Binding>,
-        options: AppOptions,
-    ) -> App {
-        let compiled = Compiled::new(&model, &bindings, &options);
-        App { inner: Arc::new(AppInner { model, template, bindings, options, compiled }) }
+    /// An axum `Router` serving every route of every API of the app.
+    ///
+    /// Works with `tower::ServiceExt::oneshot` (the peer address is then 127.0.0.1) and with
+    /// `into_make_service_with_connect_info::<SocketAddr>()` (the peer address becomes `sourceIp`).
+    pub fn router(&self) -> axum::Router {
+        let app = self.clone();
+        axum::Router::new().fallback_service(tower::service_fn(move |req: Request<Body>| {
+            let app = app.clone();
+            async move { Ok::<_, Infallible>(app.handle(req).await) }
+        }))
+    }
+
+    /// Serves one HTTP request as API Gateway would. Never panics on request data.
+    pub async fn handle(&self, req: Request<Body>) -> Response<Body> {
+        self.inner.gateway.handle(&self.inner.lambda, req).await
+    }
+
+    /// Calls the function with logical id (or deployed name) `function` with a raw event, as `aws lambda invoke` does.
+    pub async fn invoke(&self, function: &str, event: Value) -> Result<Value, InvokeError> {
+        let lambda = &self.inner.lambda;
+        let id = lambda.resolve(function).ok_or_else(|| InvokeError::UnknownFunction(function.to_owned()))?;
+        lambda.invoke(id, event, Default::default()).await
+    }
+
+    /// The same app with template parameters overridden: the template embedded at compile time is read again with
+    /// `overrides` (so `!Ref`, `!Sub`, conditions and environment values follow them); bindings are kept.
+    pub fn with_parameter_overrides(&self, overrides: BTreeMap<String, String>) -> Result<App, OverrideError> {
+        let template = self.inner.template.ok_or(OverrideError::NoTemplate)?;
+        let options = emu_template::ReadOptions { parameter_overrides: overrides };
+        let loaded = emu_template::read_str(template.text, Path::new(template.path), &options)
+            .map_err(OverrideError::Template)?;
+        Ok(App::assemble(loaded.model, self.inner.template, self.inner.bindings.clone(), self.inner.options.clone()))
+    }
+
+    /// The environment the function `id` would see on Lambda (reserved variables, template values, `overrides`).
+    pub fn function_environment(&self, id: &str, overrides: &EnvVarsFile) -> Option<BTreeMap<String, String>> {
+        self.model().function(id).map(|f| function_environment(f, overrides))
+    }
+
+    /// The gateway and Lambda layers, for the feature-gated bench internals.
+    #[cfg(feature = "bench-internals")]
+    pub(crate) fn layers(&self) -> (&Gateway, &LambdaService) {
+        (&self.inner.gateway, &self.inner.lambda)
     }
 }
 
-/// Used by the code `lambda_app!` generates; not a public API.
-#[doc(hidden)]
+/// Builds an [`App`]: the code `lambda_app!` generates uses it, and so can tests and other front ends that read a
+/// model at run time.
+///
+/// ```
+/// use emu_runtime::model::{Api, ApiKind, Function, Method, Model, PayloadVersion, Route};
+/// use emu_runtime::{AppBuilder, Error, LambdaEvent};
+///
+/// let mut model = Model::from_routes(
+///     vec![Api::new("Api", ApiKind::Http)],
+///     vec![Route::new(Method::Get, "/hello", "Api", "Hello", PayloadVersion::V2)],
+/// );
+/// model.functions = vec![Function::new("Hello")].into();
+/// let app = AppBuilder::from_model(model)
+///     .bind("Hello", |_: LambdaEvent<serde_json::Value>| async { Ok::<_, Error>("hi") })
+///     .build();
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// // Payload 2.0's simple response: JSON without a `statusCode` is a 200 with that JSON as the body.
+/// assert_eq!(app.client().get("/hello").await.text(), r#""hi""#);
+/// # });
+/// ```
+#[derive(Debug)]
 pub struct AppBuilder {
     model: Model,
     template: Option<TemplateSource>,
@@ -242,6 +210,7 @@ pub struct AppBuilder {
 
 impl AppBuilder {
     /// Starts from the static table the macro emitted.
+    #[doc(hidden)]
     pub fn new(model: &'static Model, template: TemplateSource) -> Self {
         AppBuilder {
             model: model.clone(),
@@ -280,6 +249,7 @@ impl AppBuilder {
     }
 
     /// An empty app, emitted by `lambda_app!` after a compile error so the rest of `main` type-checks.
+    #[doc(hidden)]
     pub fn placeholder() -> App {
         AppBuilder::from_model(Model {
             source: "".into(),

@@ -1,33 +1,53 @@
-//! emu-runtime: serves AWS Lambda handlers behind an emulated API Gateway, in-process, from a SAM or Serverless template.
-//! `lambda_app!("template.yaml")` builds an [`App`]; [`App::router`] serves it; `run` is the dev server for `main`.
-#![warn(missing_docs)]
+//! emu-runtime: serves AWS Lambda handlers behind an emulated API Gateway, in-process, from a SAM or Serverless
+//! template.
+//!
+//! `lambda_app!("template.yaml")` reads the template at compile time and builds an [`App`] that binds each function
+//! to its Rust handler; [`run`] is the dev server for `main`, [`App::client`] the in-process test client.
+//!
+//! ```
+//! use emu_runtime::{Error, LambdaEvent, lambda_app};
+//! use serde_json::{Value, json};
+//!
+//! async fn hello(_: LambdaEvent<Value>) -> Result<Value, Error> {
+//!     Ok(json!({ "statusCode": 200, "body": "hello" }))
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! // The path is relative to the crate's Cargo.toml; each template function is bound to a handler.
+//! let app = lambda_app!("benches/hello.yaml", { HelloRest => hello, HelloHttp => hello, HelloTyped => hello });
+//! // In a test: the whole API in-process, no socket.
+//! let res = app.client().get("/hello").await;
+//! assert_eq!((res.status(), res.text().as_str()), (200, "hello"));
+//! // In `main`: `emu_runtime::run(app)` serves it on http://127.0.0.1:3000 until Ctrl-C.
+//! # }
+//! ```
+//!
+//! A request crosses the layers this crate is built from: `gateway` (API Gateway: routes, CORS, limits, events,
+//! integrations, responses, errors), `lambda` (the Lambda service: invoke, context, logs, environment) and
+//! `handler` (the accepted handler shapes). `docs/architecture.md` follows one request through them.
+#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
-pub mod app;
-pub mod cli;
-pub mod client;
-pub mod context;
-pub(crate) mod cors;
-pub mod env;
-pub(crate) mod event;
-pub mod gateway;
+mod app;
+mod aws;
+#[cfg(feature = "bench-internals")]
+#[doc(hidden)]
+pub mod bench_internals;
+mod clock;
+mod dev;
+mod gateway;
 pub mod handler;
-#[cfg(feature = "lambda-http")]
-pub mod http_handler;
-pub mod invoke;
-pub mod response;
-mod router;
-pub mod routes_table;
-pub(crate) mod routing;
-pub mod server;
-pub(crate) mod util;
+mod ids;
+mod lambda;
+mod testing;
 
-pub use app::{App, AppOptions, LAMBDA_PAYLOAD_LIMIT, TemplateSource};
-pub use client::{TestClient, TestRequest, TestResponse};
-pub use env::{EnvVarsFile, EnvironmentPlan};
-pub use gateway::GatewayError;
+pub use app::{App, AppBuilder, AppOptions, LAMBDA_PAYLOAD_LIMIT, TemplateSource};
+pub use aws::{ACCOUNT_ID, REGION};
+pub use dev::server::{ServeOptions, Server, init_logging, run, run_with_args, serve, shutdown_signal};
 pub use handler::Handler;
-pub use invoke::InvokeError;
-pub use server::{ServeOptions, Server, run, run_with_args, serve};
+pub use lambda::env::{Conflict, EnvVarsError, EnvVarsFile, EnvironmentPlan, OverrideError};
+pub use lambda::invoke::InvokeError;
+pub use testing::{TestClient, TestRequest, TestResponse};
 
 /// The official `lambda_http` crate, for handlers written against `lambda_http::Request` (feature `lambda-http`).
 #[cfg(feature = "lambda-http")]
@@ -44,71 +64,18 @@ pub mod events {
     pub use aws_lambda_events::encodings::Body;
 }
 
-/// Re-exports used by the code `lambda_app!` generates. Not a public API.
-#[doc(hidden)]
-pub mod __private {
-    pub use crate::app::{AppBuilder, TemplateSource, assert_handler};
+/// The application model an [`App`] serves (`emu_template`'s), for building one by hand with [`AppBuilder`].
+pub mod model {
     pub use emu_template::{
         Api, ApiKind, Cors, EnvPiece, EnvVar, Event, EventKind, Function, KeyValue, List, Location, Method, Model,
         PayloadVersion, Route, Str, TemplateFormat, Warning,
     };
-    pub use std::borrow::Cow;
 }
 
-/// Event building and response parsing on their own, for `benches/request.rs`. Not a public API.
+/// Re-exports used by the code `lambda_app!` generates. Not a public API.
 #[doc(hidden)]
-pub mod __bench {
-    use std::net::{IpAddr, Ipv4Addr};
-
-    pub use crate::response::{ResponseFormat, parse as parse_response};
-    pub use emu_template::ApiKind;
-
-    /// A precomputed API and route, as an `App` keeps them.
-    pub struct Route {
-        api: crate::event::ApiData,
-        route: crate::event::RouteData,
-    }
-
-    impl Route {
-        /// `kind` API with stage `stage`, route `method path` with no path parameters.
-        pub fn new(kind: ApiKind, stage: &str, method: &str, path: &str) -> Route {
-            let api = crate::event::ApiData {
-                kind,
-                stage: stage.to_owned(),
-                stage_path: if stage == "$default" { String::new() } else { format!("/{stage}") },
-                api_id: crate::util::stable_id("BenchApi", 10),
-                stage_variables: serde_json::Value::Null,
-                binary_media_types: Vec::new(),
-            };
-            let route = crate::event::RouteData {
-                resource: path.to_owned(),
-                route_key: format!("{method} {path}"),
-                resource_id: crate::util::stable_id(path, 6),
-                operation_name: None,
-            };
-            Route { api, route }
-        }
-
-        /// The payload 1.0 (`v2 == false`) or 2.0 event for `req`, as `App::handle` builds it.
-        pub fn build_event(&self, req: &http::Request<bytes::Bytes>, v2: bool) -> serde_json::Value {
-            let info = crate::event::RequestInfo {
-                method: req.method(),
-                path: req.uri().path(),
-                raw_query: req.uri().query().unwrap_or(""),
-                headers: req.headers(),
-                body: req.body(),
-                source_ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
-                protocol: "HTTP/1.1",
-                params: &[],
-                request_id: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
-                epoch_ms: 1_589_522_469_693,
-                trace_id: "Root=1-5ebe3a25-0123456789abcdef01234567",
-            };
-            if v2 {
-                crate::event::v2::build(&info, &self.api, &self.route)
-            } else {
-                crate::event::v1::build(&info, &self.api, &self.route)
-            }
-        }
-    }
+pub mod __private {
+    pub use crate::app::{AppBuilder, TemplateSource, assert_handler};
+    pub use crate::model::*;
+    pub use std::borrow::Cow;
 }

@@ -9,8 +9,8 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use common::*;
-use emu_runtime::__private::{Api, ApiKind, Cors, KeyValue, Method as M, Model, PayloadVersion as P, Route};
-use emu_runtime::{__private::AppBuilder, App, AppOptions, InvokeError, LambdaEvent};
+use emu_runtime::model::{Api, ApiKind, Cors, KeyValue, Method as M, Model, PayloadVersion as P, Route};
+use emu_runtime::{App, AppBuilder, AppOptions, InvokeError, LambdaEvent};
 use http::Request;
 use serde_json::{Value, json};
 

@@ -31,10 +31,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
-use emu_runtime::__private::{Api, Model, Route};
-use emu_runtime::__private::{ApiKind, AppBuilder, KeyValue, Method as M, PayloadVersion as P};
+use emu_runtime::AppBuilder;
 use emu_runtime::lambda_http::request::RequestContext;
 use emu_runtime::lambda_http::{Request, RequestExt};
+use emu_runtime::model::{Api, Model, Route};
+use emu_runtime::model::{ApiKind, KeyValue, Method as M, PayloadVersion as P};
 use serde_json::Value;
 
 /// Headers API Gateway sets itself on every request (see the module docs).

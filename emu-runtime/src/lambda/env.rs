@@ -7,14 +7,14 @@ use std::path::Path;
 
 use emu_template::{Function, Model};
 
-/// Region every emulated function runs in (matches the ARNs the emulator builds).
-pub const REGION: &str = "us-east-1";
+use crate::aws::{LATEST, REGION};
+use crate::lambda::log::log_stream_name;
 
 /// Variables Lambda sets that are the same for every function.
 const SHARED_RESERVED: &[(&str, &str)] = &[
     ("AWS_REGION", REGION),
     ("AWS_DEFAULT_REGION", REGION),
-    ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
+    ("AWS_LAMBDA_FUNCTION_VERSION", LATEST),
     ("AWS_EXECUTION_ENV", "AWS_Lambda_rust"),
     ("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand"),
 ];
@@ -55,7 +55,15 @@ impl fmt::Display for EnvVarsError {
     }
 }
 
-impl std::error::Error for EnvVarsError {}
+impl std::error::Error for EnvVarsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            EnvVarsError::Read { source, .. } => Some(source),
+            EnvVarsError::Json { source, .. } => Some(source),
+            EnvVarsError::Shape { .. } => None,
+        }
+    }
+}
 
 /// An `--env-vars` file in SAM CLI's format: `{"Parameters": {"VAR": "v"}, "LogicalId": {"VAR": "v"}}`.
 ///
@@ -118,7 +126,7 @@ fn stringify(value: serde_json::Value) -> String {
 }
 
 /// The variables one function sees on Lambda: reserved ones, then the template's, with `--env-vars` applied.
-pub fn function_environment(function: &Function, overrides: &EnvVarsFile) -> BTreeMap<String, String> {
+pub(crate) fn function_environment(function: &Function, overrides: &EnvVarsFile) -> BTreeMap<String, String> {
     let mut env: BTreeMap<String, String> = BTreeMap::new();
     for var in function.environment.iter() {
         let value = var.resolve(|name| std::env::var(name).ok());
@@ -140,12 +148,12 @@ pub fn function_environment(function: &Function, overrides: &EnvVarsFile) -> BTr
 }
 
 /// The reserved variables Lambda sets for `function` (they win over template values, which AWS rejects).
-pub fn reserved(function: &Function) -> Vec<(&'static str, String)> {
+pub(crate) fn reserved(function: &Function) -> Vec<(&'static str, String)> {
     let mut out: Vec<(&'static str, String)> = SHARED_RESERVED.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
     out.push(("AWS_LAMBDA_FUNCTION_NAME", function.name.to_string()));
     out.push(("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", function.memory_mb.to_string()));
     out.push(("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{}", function.name)));
-    out.push(("AWS_LAMBDA_LOG_STREAM_NAME", crate::context::log_stream_name(crate::util::now_epoch_ms())));
+    out.push(("AWS_LAMBDA_LOG_STREAM_NAME", log_stream_name(&function.name)));
     out.push(("_HANDLER", function.handler.to_string()));
     out
 }
@@ -297,27 +305,12 @@ impl fmt::Display for OverrideError {
     }
 }
 
-impl std::error::Error for OverrideError {}
-
-impl crate::App {
-    /// The same app with template parameters overridden: the template embedded at compile time is read again with
-    /// `overrides` (so `!Ref`, `!Sub`, conditions and environment values follow them); bindings are kept.
-    pub fn with_parameter_overrides(&self, overrides: BTreeMap<String, String>) -> Result<crate::App, OverrideError> {
-        let template = self.inner.template.ok_or(OverrideError::NoTemplate)?;
-        let options = emu_template::ReadOptions { parameter_overrides: overrides };
-        let loaded = emu_template::read_str(template.text, Path::new(template.path), &options)
-            .map_err(OverrideError::Template)?;
-        Ok(crate::App::assemble(
-            loaded.model,
-            self.inner.template,
-            self.inner.bindings.clone(),
-            self.inner.options.clone(),
-        ))
-    }
-
-    /// The environment the function `id` would see on Lambda (reserved variables, template values, `overrides`).
-    pub fn function_environment(&self, id: &str, overrides: &EnvVarsFile) -> Option<BTreeMap<String, String>> {
-        self.model().function(id).map(|f| function_environment(f, overrides))
+impl std::error::Error for OverrideError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            OverrideError::NoTemplate => None,
+            OverrideError::Template(p) => Some(p),
+        }
     }
 }
 
@@ -358,7 +351,9 @@ mod tests {
         assert_eq!(err, "--env-vars file vars.json: \"Fn\" must be an object of variable names to values");
         let err = EnvVarsFile::parse("{", "vars.json").unwrap_err().to_string();
         assert!(err.starts_with("--env-vars file vars.json is not valid JSON: EOF"), "{err}");
-        let err = EnvVarsFile::load(Path::new("/nonexistent/vars.json")).unwrap_err().to_string();
+        let err = EnvVarsFile::load(Path::new("/nonexistent/vars.json")).unwrap_err();
+        assert!(std::error::Error::source(&err).is_some(), "the io::Error is chained");
+        let err = err.to_string();
         assert!(err.starts_with("cannot read --env-vars file /nonexistent/vars.json:"), "{err}");
     }
 

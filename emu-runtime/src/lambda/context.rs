@@ -7,12 +7,9 @@ use std::time::Duration;
 use emu_template::Function as ModelFunction;
 use lambda_runtime::{Config, Context};
 
-use crate::util;
-
-/// The account id every emulated ARN and event uses (the one SAM CLI and the AWS docs use).
-pub const ACCOUNT_ID: &str = "123456789012";
-/// The region every emulated ARN uses.
-pub const REGION: &str = "us-east-1";
+use crate::aws::{LATEST, function_arn};
+use crate::lambda::log::log_stream_name;
+use crate::{clock, ids};
 
 /// A template function's runtime settings, precomputed.
 #[derive(Debug)]
@@ -40,12 +37,12 @@ impl FunctionInfo {
         let config = Config {
             function_name: name.clone(),
             memory: i32::try_from(memory_mb).unwrap_or(i32::MAX),
-            version: "$LATEST".to_owned(),
-            log_stream: log_stream_name(util::now_epoch_ms()),
+            version: LATEST.to_owned(),
+            log_stream: log_stream_name(&name),
             log_group: format!("/aws/lambda/{name}"),
         };
         let mut prototype = Context::default();
-        prototype.invoked_function_arn = format!("arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{name}");
+        prototype.invoked_function_arn = function_arn(&name);
         prototype.env_config = Arc::new(config);
         FunctionInfo {
             id: f.id.to_string(),
@@ -59,33 +56,10 @@ impl FunctionInfo {
     /// A fresh context: a new Lambda request id and `deadline` = now + `Timeout` (epoch ms).
     pub(crate) fn context(&self) -> Context {
         let mut c = self.prototype.clone();
-        c.request_id = util::uuid_v4();
-        c.deadline = util::now_epoch_ms() + self.timeout.as_millis() as u64;
+        c.request_id = ids::uuid_v4();
+        c.deadline = clock::now_epoch_ms() + self.timeout.as_millis() as u64;
         c
     }
-}
-
-/// Lambda's log stream name: `YYYY/MM/DD/[$LATEST]<32 hex>`.
-pub(crate) fn log_stream_name(epoch_ms: u64) -> String {
-    let clf = util::clf_time(epoch_ms); // dd/Mon/yyyy:...
-    let (day, rest) = clf.split_at(2);
-    let month = match rest.get(1..4).unwrap_or("Jan") {
-        "Jan" => 1,
-        "Feb" => 2,
-        "Mar" => 3,
-        "Apr" => 4,
-        "May" => 5,
-        "Jun" => 6,
-        "Jul" => 7,
-        "Aug" => 8,
-        "Sep" => 9,
-        "Oct" => 10,
-        "Nov" => 11,
-        _ => 12,
-    };
-    let year = rest.get(5..9).unwrap_or("1970");
-    let id = util::uuid_v4().replace('-', "");
-    format!("{year}/{month:02}/{day}/[$LATEST]{id}")
 }
 
 #[cfg(test)]
@@ -100,15 +74,19 @@ mod tests {
         f.timeout_secs = 7;
         f.memory_mb = 256;
         let info = FunctionInfo::new(&f);
-        let before = util::now_epoch_ms();
+        let before = clock::now_epoch_ms();
         let c = info.context();
         assert_eq!(c.invoked_function_arn, "arn:aws:lambda:us-east-1:123456789012:function:hello-fn");
-        assert!(c.deadline >= before + 7000 && c.deadline <= util::now_epoch_ms() + 7000);
+        assert!(c.deadline >= before + 7000 && c.deadline <= clock::now_epoch_ms() + 7000);
         assert_eq!(c.env_config.function_name, "hello-fn");
         assert_eq!(c.env_config.memory, 256);
         assert_eq!(c.env_config.version, "$LATEST");
         assert_eq!(c.env_config.log_group, "/aws/lambda/hello-fn");
-        assert!(c.env_config.log_stream.contains("/[$LATEST]"), "{}", c.env_config.log_stream);
+        assert_eq!(
+            c.env_config.log_stream,
+            log_stream_name("hello-fn"),
+            "the same stream as AWS_LAMBDA_LOG_STREAM_NAME"
+        );
         assert_eq!(c.request_id.len(), 36);
         assert_ne!(info.context().request_id, c.request_id, "one id per invocation");
     }

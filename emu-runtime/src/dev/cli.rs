@@ -18,34 +18,34 @@ Examples:
 /// Serves the application's API locally, as API Gateway and Lambda would.
 #[derive(Debug, Clone, Parser, PartialEq)]
 #[command(about, after_help = EXAMPLES, disable_version_flag = true)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Address to listen on (a dev server stays on loopback unless asked).
     #[arg(long, default_value = "127.0.0.1")]
-    pub host: IpAddr,
+    pub(crate) host: IpAddr,
     /// Port to listen on (0 picks a free port).
     #[arg(short, long, default_value_t = 3000)]
-    pub port: u16,
+    pub(crate) port: u16,
     /// JSON file of environment variable overrides: {"Parameters": {...}, "LogicalId": {...}}.
     #[arg(short = 'n', long, value_name = "FILE")]
-    pub env_vars: Option<PathBuf>,
+    pub(crate) env_vars: Option<PathBuf>,
     /// Template parameter values: Key=Value (or ParameterKey=Key,ParameterValue=Value), several allowed.
     #[arg(long, value_name = "KEY=VALUE", num_args = 1.., value_parser = parse_override)]
-    pub parameter_overrides: Vec<(String, String)>,
+    pub(crate) parameter_overrides: Vec<(String, String)>,
     /// Print the route table and exit.
     #[arg(long)]
-    pub list_routes: bool,
+    pub(crate) list_routes: bool,
     /// With --list-routes: print JSON instead of a table.
     #[arg(long, requires = "list_routes")]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Serve REST routes of Serverless services without the /{stage} prefix (like serverless-offline's --noPrependStageInUrl).
     #[arg(long)]
-    pub no_prepend_stage: bool,
+    pub(crate) no_prepend_stage: bool,
 }
 
 impl Cli {
     /// Parses `args` (the first item is the program name). A bad flag is a one-line message; `--help` is `Ok(None)`
     /// after printing help.
-    pub fn parse_from_args<I, T>(args: I) -> Result<Option<Cli>, String>
+    pub(crate) fn parse_from_args<I, T>(args: I) -> Result<Option<Cli>, String>
     where
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
@@ -61,7 +61,7 @@ impl Cli {
     }
 
     /// The overrides as a map (a later value for the same key wins).
-    pub fn overrides(&self) -> BTreeMap<String, String> {
+    pub(crate) fn overrides(&self) -> BTreeMap<String, String> {
         self.parameter_overrides.iter().cloned().collect()
     }
 }

@@ -2,8 +2,10 @@
 //! HTTP API `CorsConfiguration` answers preflights itself and adds headers to every response whose Origin is allowed.
 
 use axum::body::Body;
-use emu_template::Cors;
+use emu_template::{ApiKind, Cors};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCode, header};
+
+use crate::gateway::routes::Routes;
 
 /// A CORS configuration with its header values precomputed.
 #[derive(Debug)]
@@ -127,8 +129,40 @@ impl CorsData {
     }
 }
 
+/// Answers a CORS preflight the way the API's type does, when one applies: REST gets SAM's mock `OPTIONS` method
+/// on each resource that declares none; HTTP APIs answer every preflight (`OPTIONS` with `Origin` and
+/// `Access-Control-Request-Method`) themselves.
+pub(crate) fn preflight(
+    routes: &Routes,
+    method: &Method,
+    headers: &HeaderMap,
+    raw_path: &str,
+) -> Option<Response<Body>> {
+    if method != Method::OPTIONS {
+        return None;
+    }
+    for api in routes.apis() {
+        let Some(cors) = &api.cors else { continue };
+        let Some(rel) = api.relative(raw_path) else { continue };
+        match api.kind {
+            ApiKind::Rest => {
+                let methods = api.methods_at(rel);
+                if !methods.is_empty() && !methods.contains(&Some(&Method::OPTIONS)) {
+                    return Some(cors.rest_preflight(&methods));
+                }
+            }
+            ApiKind::Http => {
+                if is_preflight(method, headers) {
+                    return Some(cors.http_preflight(headers));
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Whether a request is a CORS preflight (OPTIONS with `Origin` and `Access-Control-Request-Method`).
-pub(crate) fn is_preflight(method: &Method, headers: &HeaderMap) -> bool {
+fn is_preflight(method: &Method, headers: &HeaderMap) -> bool {
     method == Method::OPTIONS
         && headers.contains_key(header::ORIGIN)
         && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)

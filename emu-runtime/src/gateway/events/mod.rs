@@ -8,9 +8,12 @@ use std::borrow::Cow;
 use std::net::IpAddr;
 
 use base64::Engine as _;
-use emu_template::ApiKind;
+use emu_template::{Api, ApiKind, Route};
 use http::{HeaderMap, Method, header};
 use serde_json::{Map, Value};
+
+use crate::gateway::routes::DEFAULT_ROUTE;
+use crate::{clock, ids};
 
 /// What the event builders need to know about the request.
 #[derive(Debug)]
@@ -56,6 +59,24 @@ pub(crate) struct ApiData {
     pub(crate) binary_media_types: Vec<String>,
 }
 
+impl ApiData {
+    /// Precomputes the per-API fields of `api`'s events.
+    pub(crate) fn new(api: &Api) -> ApiData {
+        ApiData {
+            kind: api.kind,
+            stage: api.stage.to_string(),
+            stage_path: if api.stage.is_empty() || api.stage == DEFAULT_ROUTE {
+                String::new()
+            } else {
+                format!("/{}", api.stage)
+            },
+            api_id: ids::stable_id(&api.id, 10),
+            stage_variables: stage_variables_json(&api.stage_variables),
+            binary_media_types: api.binary_media_types.iter().map(|t| t.trim().to_ascii_lowercase()).collect(),
+        }
+    }
+}
+
 /// Per-route data precomputed at build time.
 #[derive(Debug)]
 pub(crate) struct RouteData {
@@ -67,6 +88,23 @@ pub(crate) struct RouteData {
     pub(crate) resource_id: String,
     /// REST `operationName`.
     pub(crate) operation_name: Option<String>,
+}
+
+impl RouteData {
+    /// Precomputes the per-route fields of `route`'s events.
+    pub(crate) fn new(route: &Route) -> RouteData {
+        let route_key = if route.path == DEFAULT_ROUTE {
+            DEFAULT_ROUTE.to_owned()
+        } else {
+            format!("{} {}", route.method.as_str(), route.path)
+        };
+        RouteData {
+            resource: route.path.to_string(),
+            route_key,
+            resource_id: ids::stable_id(&format!("{}{}", route.api, route.path), 6),
+            operation_name: route.operation_name.as_ref().map(|o| o.to_string()),
+        }
+    }
 }
 
 /// The headers API Gateway adds to every proxied request, replacing any the client sent: `x-amzn-trace-id`,
@@ -195,6 +233,37 @@ pub(crate) fn encode_body(api: &ApiData, headers: &HeaderMap, body: &[u8]) -> (O
     }
 }
 
+/// Percent-decodes `s` as a path component (`+` stays `+`).
+///
+/// Invalid escapes (`%zz`, a trailing `%`) are kept verbatim and bytes that do not form UTF-8 are replaced by
+/// U+FFFD, so this never fails. Borrows when there is nothing to decode.
+pub(crate) fn percent_decode(s: &str) -> Cow<'_, str> {
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy()
+}
+
+/// Parses a raw query string into decoded `(key, value)` pairs, in order (`+` is a space, as in forms); `a` and
+/// `a=` both give `""`.
+pub(crate) fn parse_query(raw: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(raw.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+/// The textual form of `ip` (`Display`'s), with IPv4 written by hand: `to_string` goes through the formatter.
+pub(crate) fn ip_string(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            let mut s = String::with_capacity(15);
+            for (i, octet) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    s.push('.');
+                }
+                clock::push_decimal(&mut s, i64::from(octet));
+            }
+            s
+        }
+        std::net::IpAddr::V6(_) => ip.to_string(),
+    }
+}
+
 /// Builds `stageVariables` once.
 pub(crate) fn stage_variables_json(vars: &[emu_template::KeyValue]) -> Value {
     if vars.is_empty() {
@@ -270,6 +339,34 @@ mod tests {
         assert!(encode_body(&a, &ct("application/octet-stream"), b"hi").1);
         assert!(encode_body(&a, &ct("multipart/form-data; boundary=x"), b"hi").1);
         assert!(encode_body(&a, &ct("text/plain"), b"\xff").1);
+    }
+
+    #[test]
+    fn percent_decoding_is_total() {
+        assert_eq!(percent_decode("a%2Fb"), "a/b");
+        assert_eq!(percent_decode("a+b"), "a+b");
+        assert_eq!(parse_query("a+b%20c=d+e"), vec![("a b c".to_owned(), "d e".to_owned())]);
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%ff"), "\u{fffd}");
+        assert!(matches!(percent_decode("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn query_parsing_keeps_blank_values_and_order() {
+        assert_eq!(
+            parse_query("a=1&b&a=2&c="),
+            vec![("a".into(), "1".into()), ("b".into(), "".into()), ("a".into(), "2".into()), ("c".into(), "".into())]
+        );
+        assert!(parse_query("").is_empty());
+    }
+
+    #[test]
+    fn ip_strings_match_display() {
+        for ip in ["0.0.0.0", "127.0.0.1", "10.20.255.7", "::1", "2001:db8::5"] {
+            let ip: std::net::IpAddr = ip.parse().unwrap();
+            assert_eq!(ip_string(ip), ip.to_string());
+        }
     }
 
     #[test]

@@ -7,13 +7,15 @@ use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use lambda_runtime::Diagnostic;
 use serde_json::Value;
 
-use crate::context::FunctionInfo;
-use crate::handler::{BoxFuture, Function, FunctionResult};
+use crate::handler::{BoxFuture, BoxedHandler, FunctionResult};
+use crate::lambda::InvokeOptions;
+use crate::lambda::context::FunctionInfo;
+use crate::lambda::log;
 
 /// Polls the handler's future inside `catch_unwind`, so a panic becomes an error instead of unwinding
 /// through the server (what `lambda_runtime`'s panic layer does on Lambda). No extra task is spawned.
@@ -109,7 +111,7 @@ impl InvokeError {
     /// The error as Lambda logs it: `{"errorType":"…","errorMessage":"…"}`, in that order.
     pub fn log_line(&self) -> String {
         let d = self.diagnostic();
-        error_json(&d.error_type, &d.error_message)
+        log::error_json(&d.error_type, &d.error_message)
     }
 }
 
@@ -122,12 +124,6 @@ impl fmt::Display for InvokeError {
 
 impl std::error::Error for InvokeError {}
 
-/// `{"errorType":…,"errorMessage":…}` with the keys in Lambda's order.
-pub(crate) fn error_json(error_type: &str, message: &str) -> String {
-    let q = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\""));
-    format!("{{\"errorType\":{},\"errorMessage\":{}}}", q(error_type), q(message))
-}
-
 fn panic_message(p: &(dyn Any + Send)) -> String {
     if let Some(s) = p.downcast_ref::<&str>() {
         (*s).to_owned()
@@ -138,23 +134,22 @@ fn panic_message(p: &(dyn Any + Send)) -> String {
     }
 }
 
-/// Invokes `func` with `event`. `gateway_cap` is API Gateway's integration timeout, when the call comes through it;
-/// `trace_id` the X-Ray header API Gateway added, which Lambda passes on as `Context::xray_trace_id`.
+/// Invokes `func` with `event` as Lambda would: a fresh `Context`, `START`, the call with its panics caught and its
+/// `Timeout` (or the gateway's cap, when that is shorter) enforced, then the error line if any, `END` and `REPORT`.
 pub(crate) async fn run(
-    func: &Function,
+    func: &BoxedHandler,
     info: &FunctionInfo,
     event: Value,
-    gateway_cap: Option<Duration>,
-    trace_id: Option<String>,
+    options: InvokeOptions,
 ) -> Result<Value, InvokeError> {
     let mut ctx = info.context();
-    ctx.xray_trace_id = trace_id;
+    ctx.xray_trace_id = options.trace_id;
     let request_id = ctx.request_id.clone();
-    tracing::info!(target: "lambda", function = %info.name, "START RequestId: {request_id} Version: $LATEST");
+    log::start(info, &request_id);
     let started = Instant::now();
     // The synchronous part of the call (deserializing the event, the user's fn body up to its first await)
     // may panic too.
-    let fut = match catch_unwind(AssertUnwindSafe(|| func.call(event, ctx))) {
+    let fut = match catch_unwind(AssertUnwindSafe(|| func.0.call(event, ctx))) {
         Ok(fut) => fut,
         Err(panic) => {
             let fut: BoxFuture<FunctionResult> = Box::pin(async move { std::panic::resume_unwind(panic) });
@@ -162,7 +157,7 @@ pub(crate) async fn run(
         }
     };
     let mut fut = CatchUnwind(fut);
-    let (limit, gateway_first) = match gateway_cap {
+    let (limit, gateway_first) = match options.gateway_cap {
         Some(cap) if cap < info.timeout => (cap, true),
         _ => (info.timeout, false),
     };
@@ -185,20 +180,10 @@ pub(crate) async fn run(
             Err(InvokeError::Timeout { function: info.id.clone(), seconds: info.timeout.as_secs() })
         }
     };
-    let elapsed = started.elapsed();
     if let Err(e) = &result {
-        tracing::error!(target: "lambda", function = %info.name, "{}", e.log_line());
+        log::error(info, &e.log_line());
     }
-    tracing::info!(target: "lambda", function = %info.name, "END RequestId: {request_id}");
-    let ms = elapsed.as_secs_f64() * 1000.0;
-    // Max Memory Used cannot be measured per function in-process; it is left out (see docs/fidelity.md).
-    tracing::info!(
-        target: "lambda",
-        function = %info.name,
-        "REPORT RequestId: {request_id}\tDuration: {ms:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB\t",
-        (ms.ceil() as u64).max(1),
-        info.memory_mb,
-    );
+    log::end(info, &request_id, started.elapsed());
     result
 }
 
@@ -208,6 +193,7 @@ mod tests {
     use crate::handler::Handler;
     use emu_template::Function;
     use lambda_runtime::LambdaEvent;
+    use std::time::Duration;
 
     fn info(timeout: u32) -> FunctionInfo {
         let mut f = Function::new("F");
@@ -215,14 +201,22 @@ mod tests {
         FunctionInfo::new(&f)
     }
 
+    fn no_cap() -> InvokeOptions {
+        InvokeOptions::default()
+    }
+
+    fn cap(secs: u64) -> InvokeOptions {
+        InvokeOptions { gateway_cap: Some(Duration::from_secs(secs)), trace_id: None }
+    }
+
     #[tokio::test]
     async fn ok_error_and_panic_are_told_apart() {
         let ok = (|e: LambdaEvent<Value>| async move { Ok::<_, lambda_runtime::Error>(e.payload) }).into_function();
-        assert_eq!(run(&ok, &info(3), Value::from(1), None, None).await, Ok(Value::from(1)));
+        assert_eq!(run(&ok, &info(3), Value::from(1), no_cap()).await, Ok(Value::from(1)));
 
         let err = (|_: LambdaEvent<Value>| async move { Err::<Value, _>(lambda_runtime::Error::from("boom")) })
             .into_function();
-        let e = run(&err, &info(3), Value::Null, None, None).await.unwrap_err();
+        let e = run(&err, &info(3), Value::Null, no_cap()).await.unwrap_err();
         assert!(matches!(&e, InvokeError::Handler { error, .. } if error.error_message == "boom"), "{e:?}");
 
         let panics = (|_: LambdaEvent<Value>| async move {
@@ -232,7 +226,7 @@ mod tests {
             Ok::<Value, lambda_runtime::Error>(Value::Null)
         })
         .into_function();
-        let e = run(&panics, &info(3), Value::Null, None, None).await.unwrap_err();
+        let e = run(&panics, &info(3), Value::Null, no_cap()).await.unwrap_err();
         assert_eq!(e.diagnostic().error_message, "Lambda panicked: kaput");
     }
 
@@ -243,10 +237,10 @@ mod tests {
             Ok::<Value, lambda_runtime::Error>(Value::Null)
         })
         .into_function();
-        let e = run(&slow, &info(2), Value::Null, Some(Duration::from_secs(29)), None).await.unwrap_err();
+        let e = run(&slow, &info(2), Value::Null, cap(29)).await.unwrap_err();
         assert_eq!(e, InvokeError::Timeout { function: "F".into(), seconds: 2 });
         assert_eq!(e.diagnostic().error_type, "Sandbox.Timedout");
-        let e = run(&slow, &info(60), Value::Null, Some(Duration::from_secs(29)), None).await.unwrap_err();
+        let e = run(&slow, &info(60), Value::Null, cap(29)).await.unwrap_err();
         assert_eq!(e, InvokeError::GatewayTimeout { function: "F".into(), seconds: 29 });
     }
 }
@@ -262,6 +256,5 @@ mod log_tests {
             e.log_line(),
             r#"{"errorType":"Sandbox.Timedout","errorMessage":"Task timed out after 3.00 seconds"}"#
         );
-        assert_eq!(error_json("A", "say \"hi\""), r#"{"errorType":"A","errorMessage":"say \"hi\""}"#);
     }
 }

@@ -1,5 +1,5 @@
 //! Turns a function's JSON output into the HTTP response API Gateway would send, for payload 1.0 and 2.0.
-//! A tolerant parser over `serde_json::Value`: accepts what AWS accepts (v2 simple responses) and rejects what AWS rejects.
+//! A tolerant parser over `serde_json::Value`: accepts what AWS accepts (v2 simple responses), rejects what AWS rejects.
 
 use std::fmt;
 
@@ -8,9 +8,15 @@ use bytes::Bytes;
 use http::{HeaderName, HeaderValue, StatusCode, header};
 use serde_json::{Map, Value};
 
+use axum::body::Body;
+use emu_template::{ApiKind, PayloadVersion};
+use http::{HeaderMap, Response};
+
+use crate::gateway::events::{ApiData, is_binary_type};
+
 /// How the output is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ResponseFormat {
+pub(crate) enum ResponseFormat {
     /// REST API Lambda proxy integration (payload 1.0): strict keys.
     RestV1,
     /// HTTP API with payload format 1.0: unknown keys ignored.
@@ -19,22 +25,33 @@ pub enum ResponseFormat {
     HttpV2,
 }
 
+impl ResponseFormat {
+    /// How API Gateway reads the output of a route of a `kind` API with payload version `payload`.
+    pub(crate) fn of(kind: ApiKind, payload: PayloadVersion) -> ResponseFormat {
+        match (kind, payload) {
+            (ApiKind::Rest, _) => ResponseFormat::RestV1,
+            (ApiKind::Http, PayloadVersion::V1) => ResponseFormat::HttpV1,
+            (ApiKind::Http, PayloadVersion::V2) => ResponseFormat::HttpV2,
+        }
+    }
+}
+
 /// A parsed response, ready to send.
 #[derive(Debug, Default)]
-pub struct GatewayResponse {
+pub(crate) struct GatewayResponse {
     /// Status code.
-    pub status: StatusCode,
+    pub(crate) status: StatusCode,
     /// Headers in order; repeated names are separate lines.
-    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     /// The body (base64-decoded when the output said so).
-    pub body: Bytes,
+    pub(crate) body: Bytes,
     /// The output had `isBase64Encoded: true` (the body above is decoded).
-    pub base64: bool,
+    pub(crate) base64: bool,
 }
 
 /// Why API Gateway would reject the output ("Malformed Lambda proxy response").
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InvalidResponse(pub String);
+pub(crate) struct InvalidResponse(pub(crate) String);
 
 impl fmt::Display for InvalidResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -51,11 +68,51 @@ fn bad(msg: impl Into<String>) -> InvalidResponse {
 const V1_KEYS: [&str; 5] = ["statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"];
 
 /// Parses `output` as API Gateway does for `format`.
-pub fn parse(output: Value, format: ResponseFormat) -> Result<GatewayResponse, InvalidResponse> {
+pub(crate) fn parse(output: Value, format: ResponseFormat) -> Result<GatewayResponse, InvalidResponse> {
     match format {
         ResponseFormat::RestV1 | ResponseFormat::HttpV1 => parse_v1(output, format == ResponseFormat::RestV1),
         ResponseFormat::HttpV2 => parse_v2(output),
     }
+}
+
+impl GatewayResponse {
+    /// The HTTP response API Gateway sends for this output on `api`, for a request with headers `req`.
+    ///
+    /// REST: AWS converts a base64 output to binary only for a binary media type of the API; otherwise the client
+    /// gets the base64 text (the classic "my image is base64 in production" surprise), with a warning here.
+    pub(crate) fn into_http(mut self, format: ResponseFormat, api: &ApiData, req: &HeaderMap) -> Response<Body> {
+        if format == ResponseFormat::RestV1 && self.base64 && !rest_binary_response(api, req, &self) {
+            tracing::warn!(
+                "isBase64Encoded is true but neither the response Content-Type nor the request's Accept is one of the \
+                 API's BinaryMediaTypes: API Gateway sends the base64 text, not the bytes"
+            );
+            self.body = base64::engine::general_purpose::STANDARD.encode(&self.body).into();
+        }
+        let mut res = Response::new(Body::from(self.body));
+        *res.status_mut() = self.status;
+        let h = res.headers_mut();
+        for (n, v) in self.headers {
+            h.append(n, v);
+        }
+        res
+    }
+}
+
+/// REST: whether API Gateway converts a base64 output to binary: the response `Content-Type`, or the first media type
+/// of the request's `Accept`, is one of the API's binary media types.
+fn rest_binary_response(api: &ApiData, req: &HeaderMap, res: &GatewayResponse) -> bool {
+    let types = &api.binary_media_types;
+    if types.is_empty() {
+        return false;
+    }
+    let media = |v: &HeaderValue| -> Option<String> {
+        let s = v.to_str().ok()?;
+        let first = s.split(',').next()?.split(';').next()?.trim().to_ascii_lowercase();
+        Some(first)
+    };
+    let content_type = res.headers.iter().find(|(n, _)| n == header::CONTENT_TYPE).and_then(|(_, v)| media(v));
+    let accept = req.get(header::ACCEPT).and_then(media);
+    [content_type, accept].into_iter().flatten().any(|m| is_binary_type(&m, types))
 }
 
 fn parse_v1(output: Value, strict: bool) -> Result<GatewayResponse, InvalidResponse> {

@@ -7,20 +7,21 @@ use std::net::SocketAddr;
 use emu_template::{Model, Route};
 
 use crate::App;
+use crate::gateway::routes::DEFAULT_ROUTE;
 
 fn api_type(model: &Model, route: &Route) -> &'static str {
     model.api(&route.api).map(|a| a.kind.as_str()).unwrap_or("REST")
 }
 
 /// The URL path a route is served at (with `/{stage}` for APIs served under their stage).
-pub fn served_path(app: &App, route: &Route) -> String {
+pub(crate) fn served_path(app: &App, route: &Route) -> String {
     let prefix = app.stage_prefix(&route.api);
-    if route.path == "$default" { format!("{prefix}/*  ($default)") } else { format!("{prefix}{}", route.path) }
+    if route.path == DEFAULT_ROUTE { format!("{prefix}/*  ($default)") } else { format!("{prefix}{}", route.path) }
 }
 
 /// One line per route for the dev server's start, e.g.
 /// `GET     http://127.0.0.1:3000/dogs/{id}  -> GetDog (REST, payload 1.0)`.
-pub fn startup_lines(app: &App, addr: SocketAddr) -> String {
+pub(crate) fn startup_lines(app: &App, addr: SocketAddr) -> String {
     let model = app.model();
     let urls: Vec<String> = model.routes.iter().map(|r| format!("http://{addr}{}", served_path(app, r))).collect();
     let width = urls.iter().map(String::len).max().unwrap_or(0);

@@ -17,7 +17,7 @@ use tower::ServiceExt;
 use crate::App;
 
 /// Sends requests to an [`App`] in-process. Cheap to clone.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct TestClient {
     router: axum::Router,
     peer: SocketAddr,
@@ -75,6 +75,7 @@ impl TestClient {
 
 /// A request being built; `.await` (or [`TestRequest::send`]) sends it.
 #[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
 pub struct TestRequest {
     client: TestClient,
     method: Method,

@@ -12,9 +12,9 @@ use axum::response::Response;
 use tokio::net::TcpListener;
 
 use crate::App;
-use crate::cli::Cli;
-use crate::env::{EnvVarsFile, EnvironmentPlan};
-use crate::routes_table;
+use crate::dev::banner;
+use crate::dev::cli::Cli;
+use crate::lambda::env::{EnvVarsFile, EnvironmentPlan};
 
 /// How [`serve`] listens.
 #[derive(Clone, Debug)]
@@ -32,6 +32,7 @@ impl Default for ServeOptions {
 }
 
 /// A bound listener serving an [`App`].
+#[derive(Debug)]
 pub struct Server {
     app: App,
     listener: TcpListener,
@@ -109,7 +110,7 @@ pub async fn serve(app: App, options: ServeOptions) -> io::Result<()> {
 async fn serve_announced(app: App, options: ServeOptions, started: Instant) -> io::Result<()> {
     let server = Server::bind(app.clone(), options.addr).await?;
     if options.print_routes {
-        print!("{}", routes_table::startup_lines(&app, server.local_addr()));
+        print!("{}", banner::startup_lines(&app, server.local_addr()));
     }
     println!(
         "Ready on http://{} in {:.1} ms (Ctrl-C to stop)",

@@ -7,7 +7,7 @@ use http::{HeaderValue, Response, StatusCode, header};
 
 /// Why API Gateway answered instead of the function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GatewayError {
+pub(crate) enum GatewayError {
     /// No route matches the method and path.
     NoRoute,
     /// The integration failed: the function raised, panicked, timed out (its own `Timeout`),
@@ -21,7 +21,7 @@ pub enum GatewayError {
 
 impl GatewayError {
     /// Status, JSON body and (REST only) `x-amzn-ErrorType`, as API Gateway sends them for `kind`.
-    pub fn parts(self, kind: ApiKind) -> (StatusCode, &'static str, Option<&'static str>) {
+    pub(crate) fn parts(self, kind: ApiKind) -> (StatusCode, &'static str, Option<&'static str>) {
         match (self, kind) {
             (GatewayError::NoRoute, ApiKind::Rest) => (
                 StatusCode::FORBIDDEN,
@@ -55,7 +55,7 @@ impl GatewayError {
     }
 
     /// The HTTP response API Gateway sends for this error on an API of type `kind`.
-    pub fn response(self, kind: ApiKind) -> Response<Body> {
+    pub(crate) fn response(self, kind: ApiKind) -> Response<Body> {
         let (status, body, error_type) = self.parts(kind);
         let mut res = Response::new(Body::from(body));
         *res.status_mut() = status;

@@ -7,8 +7,9 @@ use super::{
     ApiData, RequestInfo, RouteData, domain_name, domain_prefix, encode_body, gateway_headers, header_str,
     is_gateway_header, object, user_agent,
 };
-use crate::context::ACCOUNT_ID;
-use crate::util::{self, percent_decode};
+use super::{ip_string, parse_query, percent_decode};
+use crate::aws::ACCOUNT_ID;
+use crate::clock;
 
 /// Builds the payload 2.0 event. `rawPath`, `http.path` and `pathParameters` are decoded, as HTTP APIs send them.
 pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> Value {
@@ -36,7 +37,7 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
         }
         headers.insert(name.as_str().to_owned(), Value::String(joined));
     }
-    let source_ip = util::ip_string(req.source_ip);
+    let source_ip = ip_string(req.source_ip);
     for (name, value) in gateway_headers(req, &source_ip) {
         headers.insert(name.to_owned(), Value::String(value));
     }
@@ -65,7 +66,7 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
         ("requestId", s(req.request_id)),
         ("routeKey", s(&route.route_key)),
         ("stage", s(&api.stage)),
-        ("time", Value::String(util::clf_time(req.epoch_ms))),
+        ("time", Value::String(clock::clf_time(req.epoch_ms))),
         ("timeEpoch", Value::from(req.epoch_ms)),
     ]);
     let (body, is_b64) = encode_body(api, req.headers, req.body);
@@ -83,7 +84,7 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
     if !cookies.is_empty() {
         e.insert("cookies".into(), Value::Array(cookies));
     }
-    let pairs = util::parse_query(req.raw_query);
+    let pairs = parse_query(req.raw_query);
     if !pairs.is_empty() {
         let mut q: Map<String, Value> = Map::new();
         for (k, v) in pairs {
@@ -122,7 +123,7 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::test_support::*;
+    use crate::gateway::events::test_support::*;
     use emu_template::ApiKind;
     use http::Method;
     use serde_json::json;

@@ -1,30 +1,52 @@
-//! The `Handler` trait: every shape of Rust function the emulator can bind to a template function.
-//! Each shape is erased into a [`Function`] that takes the event as JSON and returns the result as JSON.
+//! The `Handler` trait: every shape of Rust function the emulator can bind to a template function, and its one erasure.
+//! Each shape (`event.rs`, `http.rs`) becomes a [`BoxedHandler`]: event JSON and `Context` in, result JSON out.
 
-use std::fmt::Debug;
+mod event;
+#[cfg(feature = "lambda-http")]
+mod http;
+
+#[doc(hidden)]
+pub use event::{ViaEventFn, ViaEventService};
+#[cfg(feature = "lambda-http")]
+#[doc(hidden)]
+pub use http::{ViaHttpFn, ViaHttpService};
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use lambda_runtime::{Context, Diagnostic, LambdaEvent};
+use lambda_runtime::{Context, Diagnostic};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tower::{Service, ServiceExt};
 
 /// A boxed, sendable future.
-pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
 /// What a bound function returns: the response as JSON, or Lambda's error shape.
-pub type FunctionResult = Result<serde_json::Value, Diagnostic>;
+pub(crate) type FunctionResult = Result<serde_json::Value, Diagnostic>;
 
 /// A handler with its type erased: event JSON and context in, result JSON out.
-pub trait ErasedHandler: Send + Sync + 'static {
+pub(crate) trait ErasedHandler: Send + Sync + 'static {
     /// Calls the handler. `event` crosses a JSON boundary exactly as on Lambda.
     fn call(&self, event: serde_json::Value, context: Context) -> BoxFuture<FunctionResult>;
 }
 
-/// A bound, type-erased handler.
-pub type Function = Arc<dyn ErasedHandler>;
+/// A handler with its type erased, as [`Handler::into_function`] makes it. Cheap to clone.
+#[derive(Clone)]
+pub struct BoxedHandler(pub(crate) Arc<dyn ErasedHandler>);
+
+impl BoxedHandler {
+    /// Erases `handler` (one of the shapes of this module).
+    pub(crate) fn new(handler: impl ErasedHandler) -> BoxedHandler {
+        BoxedHandler(Arc::new(handler))
+    }
+}
+
+impl std::fmt::Debug for BoxedHandler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BoxedHandler")
+    }
+}
 
 /// Anything that can handle a Lambda invocation: see the accepted shapes in the note below.
 ///
@@ -36,18 +58,9 @@ pub type Function = Arc<dyn ErasedHandler>;
 )]
 pub trait Handler<M>: Send + Sync + 'static {
     /// Erases the handler's type.
-    fn into_function(self) -> Function;
+    #[doc(hidden)]
+    fn into_function(self) -> BoxedHandler;
 }
-
-/// A zero-sized marker carrying the handler's types (never constructed).
-type Marker<T> = std::marker::PhantomData<fn() -> T>;
-
-/// Marker for `async fn(LambdaEvent<T>) -> Result<R, E>` handlers.
-#[doc(hidden)]
-pub struct ViaEventFn<T, R, E>(Marker<(T, R, E)>);
-/// Marker for `tower::Service<LambdaEvent<T>>` handlers.
-#[doc(hidden)]
-pub struct ViaEventService<T>(std::marker::PhantomData<fn() -> T>);
 
 /// Turns a failed deserialization of the event into the error `lambda_runtime` reports for it.
 ///
@@ -106,72 +119,4 @@ where
             Err(e) => Err(e.into()),
         }
     })
-}
-
-struct EventFn<F, T, R, E> {
-    f: F,
-    _marker: Marker<(T, R, E)>,
-}
-
-impl<F, Fut, T, R, E> ErasedHandler for EventFn<F, T, R, E>
-where
-    F: Fn(LambdaEvent<T>) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<R, E>> + Send + 'static,
-    T: DeserializeOwned + Send + 'static,
-    R: Serialize + Send + 'static,
-    E: Into<Diagnostic> + Debug + Send + 'static,
-{
-    fn call(&self, event: serde_json::Value, context: Context) -> BoxFuture<FunctionResult> {
-        match deserialize_event::<T>(event) {
-            Ok(payload) => finish((self.f)(LambdaEvent::new(payload, context))),
-            Err(d) => failed(d),
-        }
-    }
-}
-
-impl<F, Fut, T, R, E> Handler<ViaEventFn<T, R, E>> for F
-where
-    F: Fn(LambdaEvent<T>) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<R, E>> + Send + 'static,
-    T: DeserializeOwned + Send + 'static,
-    R: Serialize + Send + 'static,
-    E: Into<Diagnostic> + Debug + Send + 'static,
-{
-    fn into_function(self) -> Function {
-        Arc::new(EventFn { f: self, _marker: std::marker::PhantomData })
-    }
-}
-
-struct EventService<S, T> {
-    service: S,
-    _marker: std::marker::PhantomData<fn() -> T>,
-}
-
-impl<S, T> ErasedHandler for EventService<S, T>
-where
-    S: Service<LambdaEvent<T>> + Clone + Send + Sync + 'static,
-    S::Future: Send + 'static,
-    S::Response: Serialize + Send + 'static,
-    S::Error: Into<Diagnostic> + Debug + Send + 'static,
-    T: DeserializeOwned + Send + 'static,
-{
-    fn call(&self, event: serde_json::Value, context: Context) -> BoxFuture<FunctionResult> {
-        match deserialize_event::<T>(event) {
-            Ok(payload) => finish(self.service.clone().oneshot(LambdaEvent::new(payload, context))),
-            Err(d) => failed(d),
-        }
-    }
-}
-
-impl<S, T> Handler<ViaEventService<T>> for S
-where
-    S: Service<LambdaEvent<T>> + Clone + Send + Sync + 'static,
-    S::Future: Send + 'static,
-    S::Response: Serialize + Send + 'static,
-    S::Error: Into<Diagnostic> + Debug + Send + 'static,
-    T: DeserializeOwned + Send + 'static,
-{
-    fn into_function(self) -> Function {
-        Arc::new(EventService { service: self, _marker: std::marker::PhantomData })
-    }
 }

@@ -10,8 +10,9 @@ use super::{
     ApiData, RequestInfo, RouteData, domain_name, domain_prefix, encode_body, gateway_headers, header_str,
     is_gateway_header, object, user_agent,
 };
-use crate::context::ACCOUNT_ID;
-use crate::util::{self, percent_decode};
+use super::{ip_string, parse_query, percent_decode};
+use crate::aws::ACCOUNT_ID;
+use crate::clock;
 
 /// `requestContext.identity` with its `null`s; `sourceIp` and `userAgent` are set per request.
 static IDENTITY: LazyLock<Map<String, Value>> = LazyLock::new(|| {
@@ -36,13 +37,13 @@ static IDENTITY: LazyLock<Map<String, Value>> = LazyLock::new(|| {
 /// HTTP APIs decode them and add `version: "1.0"`.
 pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> Value {
     let http_api = api.kind == ApiKind::Http;
-    let source_ip = util::ip_string(req.source_ip);
+    let source_ip = ip_string(req.source_ip);
     let (headers, multi_headers) = header_maps(req, &source_ip);
 
     let (query, multi_query) = if req.raw_query.is_empty() {
         (Value::Null, Value::Null)
     } else {
-        let pairs = util::parse_query(req.raw_query);
+        let pairs = parse_query(req.raw_query);
         if pairs.is_empty() {
             (Value::Null, Value::Null)
         } else {
@@ -104,7 +105,7 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
         ("path", Value::String(ctx_path)),
         ("protocol", s(req.protocol)),
         ("requestId", s(req.request_id)),
-        ("requestTime", Value::String(util::clf_time(req.epoch_ms))),
+        ("requestTime", Value::String(clock::clf_time(req.epoch_ms))),
         ("requestTimeEpoch", Value::from(req.epoch_ms)),
         ("resourceId", s(&route.resource_id)),
         ("resourcePath", s(&route.resource)),
@@ -157,7 +158,7 @@ fn header_maps(req: &RequestInfo<'_>, source_ip: &str) -> (Map<String, Value>, M
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::test_support::*;
+    use crate::gateway::events::test_support::*;
     use http::Method;
     use serde_json::json;
 

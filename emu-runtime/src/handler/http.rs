@@ -9,7 +9,6 @@
 
 use std::fmt::Debug;
 use std::future::Future;
-use std::sync::Arc;
 
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayV2httpResponse};
 use aws_lambda_events::encodings::Body;
@@ -20,13 +19,15 @@ use lambda_http::{IntoResponse, Request, RequestExt};
 use lambda_runtime::{Context, Diagnostic};
 use tower::{Service, ServiceExt};
 
-use crate::handler::{BoxFuture, ErasedHandler, Function, FunctionResult, Handler, failed, serialize_output};
+use super::{BoxFuture, BoxedHandler, ErasedHandler, FunctionResult, Handler, failed, serialize_output};
 
 /// Marker for `async fn(lambda_http::Request) -> Result<impl IntoResponse, E>` handlers.
 #[doc(hidden)]
+#[derive(Debug)]
 pub struct ViaHttpFn<R, E>(std::marker::PhantomData<fn() -> (R, E)>);
 /// Marker for `tower::Service<lambda_http::Request>` handlers (axum routers).
 #[doc(hidden)]
+#[derive(Debug)]
 pub struct ViaHttpService<R, E>(std::marker::PhantomData<fn() -> (R, E)>);
 
 /// Which event response shape a request's origin asks for.
@@ -142,8 +143,8 @@ where
     R: IntoResponse + Send + 'static,
     E: Into<Diagnostic> + Debug + Send + 'static,
 {
-    fn into_function(self) -> Function {
-        Arc::new(HttpFn { f: self, _marker: std::marker::PhantomData })
+    fn into_function(self) -> BoxedHandler {
+        BoxedHandler::new(HttpFn { f: self, _marker: std::marker::PhantomData })
     }
 }
 
@@ -174,7 +175,7 @@ where
     R: IntoResponse + Send + 'static,
     E: Into<Diagnostic> + Debug + Send + 'static,
 {
-    fn into_function(self) -> Function {
-        Arc::new(HttpService { service: self, _marker: std::marker::PhantomData })
+    fn into_function(self) -> BoxedHandler {
+        BoxedHandler::new(HttpService { service: self, _marker: std::marker::PhantomData })
     }
 }

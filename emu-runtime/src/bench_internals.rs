@@ -1,0 +1,34 @@
+//! The gateway's event-building and response-parsing stages on their own, for `benches/request.rs` (feature
+//! `bench-internals`). Not a public API: it reaches the stages through a built [`App`], not a copy of their setup.
+
+use bytes::Bytes;
+use http::Request;
+use serde_json::Value;
+
+use crate::App;
+use crate::gateway::routes::Matched;
+
+/// A route of `app` found by the gateway's own matcher, whose stages can be run alone.
+#[derive(Debug)]
+pub struct Route<'a> {
+    matched: Matched<'a, 'a>,
+}
+
+impl<'a> Route<'a> {
+    /// The route `app` serves `method path` with, if any.
+    pub fn find(app: &'a App, method: &http::Method, path: &'a str) -> Option<Route<'a>> {
+        let (gateway, _) = app.layers();
+        gateway.routes.find(method, path).map(|matched| Route { matched })
+    }
+
+    /// The event the gateway builds for `req` on this route (fixed request and trace ids, time and peer address).
+    pub fn build_event(&self, req: &Request<Bytes>) -> Value {
+        let parts = crate::gateway::BenchParts::new(req);
+        crate::gateway::bench_event(&parts, req.body(), &self.matched)
+    }
+
+    /// Parses `output` as the gateway does for this route; `true` when API Gateway would accept it.
+    pub fn parse_response(&self, output: Value) -> bool {
+        crate::gateway::responses::parse(output, self.matched.route.format).is_ok()
+    }
+}

@@ -1,0 +1,6 @@
+//! The dev server a developer's `main` runs: listeners and shutdown (`server.rs`), the command line (`cli.rs`) and
+//! what is printed at start-up (`banner.rs`).
+
+pub(crate) mod banner;
+pub(crate) mod cli;
+pub(crate) mod server;

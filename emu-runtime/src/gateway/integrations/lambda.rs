@@ -1,0 +1,57 @@
+//! The Lambda proxy integration: invokes the route's function through the Lambda service with API Gateway's
+//! integration timeout, and maps every way that can fail to the gateway error API Gateway answers with.
+
+use serde_json::Value;
+
+use crate::gateway::errors::GatewayError;
+use crate::gateway::limits;
+use crate::gateway::routes::{CompiledApi, CompiledRoute};
+use crate::lambda::invoke::InvokeError;
+use crate::lambda::{InvokeOptions, LambdaService};
+
+/// Invokes `route`'s function with `event`; every failure is already logged when this returns.
+pub(crate) async fn invoke(
+    lambda: &LambdaService,
+    api: &CompiledApi,
+    route: &CompiledRoute,
+    event: Value,
+    gateway_timeouts: bool,
+    trace_id: String,
+) -> Result<Value, GatewayError> {
+    let Some(function) = route.function else {
+        let label = label(route);
+        tracing::error!(
+            function = %route.target,
+            "route {label} points to function `{}`, which is not in the template: answering as API Gateway does for a failed integration",
+            route.target
+        );
+        return Err(GatewayError::IntegrationFailure);
+    };
+    let options = InvokeOptions {
+        gateway_cap: gateway_timeouts.then(|| limits::integration_timeout(api.kind)),
+        trace_id: Some(trace_id),
+    };
+    match lambda.invoke(function, event, options).await {
+        Ok(v) => Ok(v),
+        Err(InvokeError::GatewayTimeout { .. }) => Err(GatewayError::IntegrationTimeout),
+        Err(InvokeError::Ignored(id)) => {
+            let label = label(route);
+            tracing::warn!(
+                function = %id,
+                "{label} -> {id} is ignored in lambda_app!: answering as API Gateway does for a failed integration"
+            );
+            Err(GatewayError::IntegrationFailure)
+        }
+        Err(InvokeError::NotBound(id)) => {
+            let label = label(route);
+            tracing::error!(function = %id, "{label} -> {id} has no handler bound: bind it in lambda_app! (or ignore it)");
+            Err(GatewayError::IntegrationFailure)
+        }
+        Err(_) => Err(GatewayError::IntegrationFailure),
+    }
+}
+
+/// `GET /dogs/{id}`: the route as log lines name it.
+fn label(route: &CompiledRoute) -> String {
+    format!("{} {}", route.model_method, route.event.resource)
+}

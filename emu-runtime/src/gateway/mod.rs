@@ -1,0 +1,184 @@
+//! API Gateway: everything between the socket and the function, as a short sequence of named stages.
+//! [`Gateway::handle`] reads like AWS's own account of a request: match, preflight, gates, integration, response.
+//!
+//! Stages, each its own module: `routes` (match), `cors` (preflight and response headers), `limits` (payload size,
+//! integration timeout), `events` (the Lambda event), `integrations` (Lambda proxy), `responses` (output → HTTP),
+//! `errors` (API Gateway's own error responses).
+
+pub(crate) mod cors;
+pub(crate) mod errors;
+pub(crate) mod events;
+pub(crate) mod integrations;
+pub(crate) mod limits;
+pub(crate) mod responses;
+pub(crate) mod routes;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use emu_template::{ApiKind, Model, PayloadVersion};
+use http::request::Parts;
+use http::{HeaderValue, Request, Response, Version};
+use serde_json::Value;
+
+use crate::app::AppOptions;
+use crate::gateway::errors::GatewayError;
+use crate::gateway::events::RequestInfo;
+use crate::gateway::routes::{Matched, Routes};
+use crate::lambda::LambdaService;
+use crate::lambda::log::error_json;
+use crate::{clock, ids};
+
+/// The APIs of an app, compiled, with the options they are served with.
+#[derive(Debug)]
+pub(crate) struct Gateway {
+    pub(crate) routes: Routes,
+    max_request_body: usize,
+    gateway_timeouts: bool,
+}
+
+/// The ids API Gateway gives one request: its own request id (REST UUID / HTTP API short id) and the X-Ray trace.
+#[derive(Debug)]
+struct RequestIds {
+    request_id: String,
+    trace_id: String,
+}
+
+impl RequestIds {
+    fn new(kind: ApiKind, epoch_ms: u64) -> RequestIds {
+        let request_id = match kind {
+            ApiKind::Rest => ids::uuid_v4(),
+            ApiKind::Http => ids::short_request_id(),
+        };
+        RequestIds { request_id, trace_id: ids::trace_id(epoch_ms) }
+    }
+}
+
+impl Gateway {
+    /// Compiles the model's APIs and routes against the functions of `lambda`.
+    pub(crate) fn new(model: &Model, lambda: &LambdaService, options: &AppOptions) -> Gateway {
+        Gateway {
+            routes: Routes::build(model, lambda, options.prepend_stage),
+            max_request_body: options.max_request_body,
+            gateway_timeouts: options.gateway_timeouts,
+        }
+    }
+
+    /// Serves one HTTP request as API Gateway would. Never panics on request data.
+    pub(crate) async fn handle(&self, lambda: &LambdaService, req: Request<Body>) -> Response<Body> {
+        let epoch_ms = clock::now_epoch_ms();
+        let (parts, body) = req.into_parts();
+        let raw_path = parts.uri.path();
+        if let Some(res) = cors::preflight(&self.routes, &parts.method, &parts.headers, raw_path) {
+            return res;
+        }
+        let Some(matched) = self.routes.find(&parts.method, raw_path) else {
+            tracing::debug!(method = %parts.method, path = raw_path, "no route matches");
+            return GatewayError::NoRoute.response(self.routes.miss_kind(raw_path));
+        };
+        let kind = matched.api.kind;
+        // Where this round's gates go, in API Gateway's order: API key, authorizer, request validation.
+        let ids = RequestIds::new(kind, epoch_ms);
+        let mut res = match self.proxy(lambda, &parts, body, &matched, &ids, epoch_ms).await {
+            Ok(res) => res,
+            Err(e) => e.response(kind),
+        };
+        if let Some(cors) = &matched.api.cors
+            && kind == ApiKind::Http
+        {
+            cors.http_actual(&parts.headers, res.headers_mut());
+        }
+        if let Ok(v) = HeaderValue::from_str(&ids.request_id) {
+            let name = if kind == ApiKind::Rest { "x-amzn-requestid" } else { "apigw-requestid" };
+            res.headers_mut().insert(name, v);
+        }
+        res
+    }
+
+    /// The Lambda proxy integration of a matched request: read the body, build the event, invoke, map the output.
+    async fn proxy(
+        &self,
+        lambda: &LambdaService,
+        parts: &Parts,
+        body: Body,
+        matched: &Matched<'_, '_>,
+        ids: &RequestIds,
+        epoch_ms: u64,
+    ) -> Result<Response<Body>, GatewayError> {
+        let (api, route) = (matched.api, matched.route);
+        let body = limits::read_body(&parts.headers, body, self.max_request_body).await?;
+        let event = build_event(parts, &body, matched, ids, epoch_ms);
+        drop(body);
+        limits::check_event(&event, self.max_request_body)?;
+        let trace_id = ids.trace_id.clone();
+        let output = integrations::lambda::invoke(lambda, api, route, event, self.gateway_timeouts, trace_id).await?;
+        match responses::parse(output, route.format) {
+            Ok(r) => Ok(r.into_http(route.format, &api.event, &parts.headers)),
+            Err(e) => {
+                let line = error_json("MalformedLambdaProxyResponse", &e.to_string());
+                tracing::error!(target: "lambda", route = %route.event.route_key, "{line}");
+                Err(GatewayError::IntegrationFailure)
+            }
+        }
+    }
+}
+
+/// The event API Gateway sends the function for this request: payload 2.0 for HTTP API 2.0 routes, else 1.0.
+fn build_event(parts: &Parts, body: &[u8], matched: &Matched<'_, '_>, ids: &RequestIds, epoch_ms: u64) -> Value {
+    let source_ip =
+        parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |ci| ci.0.ip());
+    let info = RequestInfo {
+        method: &parts.method,
+        path: matched.path,
+        raw_query: parts.uri.query().unwrap_or(""),
+        headers: &parts.headers,
+        body,
+        source_ip,
+        protocol: protocol(parts.version),
+        params: &matched.params,
+        request_id: &ids.request_id,
+        epoch_ms,
+        trace_id: &ids.trace_id,
+    };
+    let (api, route) = (&matched.api.event, &matched.route.event);
+    match (matched.api.kind, matched.route.payload) {
+        (ApiKind::Http, PayloadVersion::V2) => events::v2::build(&info, api, route),
+        _ => events::v1::build(&info, api, route),
+    }
+}
+
+/// A request's parts as the bench internals hand them to [`build_event`].
+#[cfg(feature = "bench-internals")]
+pub(crate) struct BenchParts(Parts);
+
+#[cfg(feature = "bench-internals")]
+impl BenchParts {
+    pub(crate) fn new(req: &Request<bytes::Bytes>) -> BenchParts {
+        let mut b = Request::builder().method(req.method().clone()).uri(req.uri().clone()).version(req.version());
+        if let Some(h) = b.headers_mut() {
+            h.clone_from(req.headers());
+        }
+        BenchParts(b.body(()).map(|r| r.into_parts().0).unwrap_or_else(|_| Request::new(()).into_parts().0))
+    }
+}
+
+/// [`build_event`] with fixed ids and time, for the bench internals.
+#[cfg(feature = "bench-internals")]
+pub(crate) fn bench_event(parts: &BenchParts, body: &[u8], matched: &Matched<'_, '_>) -> Value {
+    let ids = RequestIds {
+        request_id: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef".to_owned(),
+        trace_id: "Root=1-5ebe3a25-0123456789abcdef01234567".to_owned(),
+    };
+    build_event(&parts.0, body, matched, &ids, 1_589_522_469_693)
+}
+
+fn protocol(v: Version) -> &'static str {
+    match v {
+        Version::HTTP_09 => "HTTP/0.9",
+        Version::HTTP_10 => "HTTP/1.0",
+        Version::HTTP_2 => "HTTP/2.0",
+        Version::HTTP_3 => "HTTP/3.0",
+        _ => "HTTP/1.1",
+    }
+}

@@ -1,0 +1,104 @@
+//! The Lambda service: every function of the template with its binding, and one way to invoke one, whoever calls
+//! (the gateway's Lambda integration, [`App::invoke`](crate::App::invoke), tests; later the Invoke API).
+
+pub(crate) mod context;
+pub(crate) mod env;
+pub(crate) mod invoke;
+pub(crate) mod log;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use emu_template::Model;
+use serde_json::Value;
+
+use crate::handler::BoxedHandler;
+use context::FunctionInfo;
+use invoke::InvokeError;
+
+/// A function of the app's model: an index into [`LambdaService::functions`], in template order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct FunctionId(u32);
+
+/// How a template function is served.
+#[derive(Clone, Debug)]
+pub(crate) enum Binding {
+    /// A Rust handler.
+    Bound(BoxedHandler),
+    /// Listed as ignored in `lambda_app!`: invoking it is an error, and a log line says why.
+    Ignored,
+}
+
+/// A template function with its settings and binding.
+#[derive(Debug)]
+pub(crate) struct FunctionEntry {
+    pub(crate) info: FunctionInfo,
+    pub(crate) binding: Option<Binding>,
+}
+
+/// What the caller of an invocation adds: the gateway's integration timeout and the X-Ray trace header.
+#[derive(Debug, Default)]
+pub(crate) struct InvokeOptions {
+    /// API Gateway's integration timeout, when the call comes through it.
+    pub(crate) gateway_cap: Option<Duration>,
+    /// The trace header API Gateway added, passed on as `Context::xray_trace_id`.
+    pub(crate) trace_id: Option<String>,
+}
+
+/// Every function of the model, compiled once when the [`App`](crate::App) is built.
+#[derive(Debug)]
+pub(crate) struct LambdaService {
+    functions: Vec<FunctionEntry>,
+}
+
+impl LambdaService {
+    /// One entry per model function, with the handler bound to its logical id (if any).
+    pub(crate) fn new(model: &Model, bindings: &HashMap<String, Binding>) -> LambdaService {
+        for id in bindings.keys() {
+            if model.function(id).is_none() {
+                tracing::warn!(function = %id, "a handler is bound to `{id}`, which is not a function of the template");
+            }
+        }
+        let functions = model
+            .functions
+            .iter()
+            .map(|f| FunctionEntry { info: FunctionInfo::new(f), binding: bindings.get(&*f.id).cloned() })
+            .collect();
+        LambdaService { functions }
+    }
+
+    /// The function with logical id `id`.
+    pub(crate) fn by_logical_id(&self, id: &str) -> Option<FunctionId> {
+        self.functions.iter().position(|f| f.info.id == id).map(Self::id_of)
+    }
+
+    /// The function with logical id (first) or deployed name `name`, as `aws lambda invoke` names it.
+    pub(crate) fn resolve(&self, name: &str) -> Option<FunctionId> {
+        self.by_logical_id(name).or_else(|| self.functions.iter().position(|f| f.info.name == name).map(Self::id_of))
+    }
+
+    fn id_of(index: usize) -> FunctionId {
+        // A template cannot hold 2^32 functions: CloudFormation allows 500 resources.
+        FunctionId(u32::try_from(index).unwrap_or(u32::MAX))
+    }
+
+    /// The entry of `id` (ids only come from this service).
+    pub(crate) fn entry(&self, id: FunctionId) -> &FunctionEntry {
+        &self.functions[id.0 as usize]
+    }
+
+    /// Invokes `id` with `event`: Lambda's log lines, timeout and panic isolation (see [`invoke::run`]).
+    pub(crate) async fn invoke(
+        &self,
+        id: FunctionId,
+        event: Value,
+        options: InvokeOptions,
+    ) -> Result<Value, InvokeError> {
+        let entry = self.entry(id);
+        match &entry.binding {
+            Some(Binding::Bound(f)) => invoke::run(f, &entry.info, event, options).await,
+            Some(Binding::Ignored) => Err(InvokeError::Ignored(entry.info.id.clone())),
+            None => Err(InvokeError::NotBound(entry.info.id.clone())),
+        }
+    }
+}
