@@ -10,8 +10,9 @@ use crate::formats::{cfn, sam, serverless};
 use crate::intrinsics::{Resolver, ResourceInfo};
 use crate::model::{ApiKind, Location, Model, Route, TemplateFormat};
 use crate::problem::{ProblemKind, Problems};
+use crate::read::{Loaded, ReadOptions};
 use crate::yaml::{Document, Node};
-use crate::{Loaded, ReadOptions, detect, validate};
+use crate::{detect, validate};
 
 /// Reads `source` into a model, or every problem found.
 pub(crate) fn read(source: &str, path: &Path, options: &ReadOptions) -> Result<Loaded, Problems> {

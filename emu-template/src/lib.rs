@@ -13,6 +13,7 @@ mod formats;
 mod intrinsics;
 mod model;
 mod problem;
+mod read;
 pub mod report;
 mod validate;
 mod yaml;
@@ -22,25 +23,9 @@ pub use model::{
     PayloadVersion, Route, Str, TemplateFormat, Warning,
 };
 pub use problem::{Problem, ProblemKind, Problems, VariableError};
+pub use read::{Loaded, ReadOptions};
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-/// Options for reading a template.
-#[derive(Clone, Debug, Default)]
-pub struct ReadOptions {
-    /// `--parameter-overrides`: template parameter values that replace the parameters' `Default`s.
-    pub parameter_overrides: BTreeMap<String, String>,
-}
-
-/// A template read successfully.
-#[derive(Clone, Debug)]
-pub struct Loaded {
-    /// The application model.
-    pub model: Model,
-    /// Other files the template made the reader open (`DefinitionUri`, `${file(...)}`), as absolute paths.
-    pub referenced_files: Vec<PathBuf>,
-}
+use std::path::Path;
 
 /// Reads the template at `path`.
 pub fn read_file(path: &Path, options: &ReadOptions) -> Result<Loaded, Problems> {

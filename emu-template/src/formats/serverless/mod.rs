@@ -9,12 +9,12 @@ use std::path::Path;
 
 use serde_json::Value as Json;
 
-use crate::ReadOptions;
 use crate::context::{Reader, compact};
 use crate::diagnostics::Diagnostics;
 use crate::intrinsics::{Resolver, ResourceInfo, json_text};
 use crate::model::{Api, ApiKind, EnvPiece, EnvVar, Function, Location, PayloadVersion};
 use crate::problem::ProblemKind;
+use crate::read::ReadOptions;
 use crate::yaml::Node;
 
 use events::{Collected, HTTP_API_ID, REST_API_ID};
