@@ -83,7 +83,7 @@ fn display_problem(p: &Problem, template: &TemplatePath) -> String {
     } else {
         p.file.clone()
     };
-    format!("{file}:{}:{}: {}", p.location.line, p.location.column, p.message)
+    format!("{file}:{}:{}: {}", p.location.line, p.location.column, p.kind)
 }
 
 /// The expansion for a template already read: applies the binding rules and emits the table.

@@ -6,42 +6,43 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Map, Value as Json};
 use serde_yaml::Value;
 
-use crate::error::{Diagnostics, ProblemKind};
+use crate::diagnostics::Diagnostics;
 use crate::model::Location;
+use crate::problem::ProblemKind;
 use crate::yaml::Node;
 
 /// Region that `AWS::Region` resolves to (unless overridden).
-pub const REGION: &str = "us-east-1";
+pub(crate) const REGION: &str = "us-east-1";
 /// Account id that `AWS::AccountId` resolves to.
-pub const ACCOUNT_ID: &str = "123456789012";
+pub(crate) const ACCOUNT_ID: &str = "123456789012";
 /// Stack name that `AWS::StackName` resolves to.
-pub const STACK_NAME: &str = "local";
+pub(crate) const STACK_NAME: &str = "local";
 /// Prefix of the value `Fn::GetAtt Api.RootResourceId` resolves to (followed by the API's logical id).
-pub const ROOT_RESOURCE_PREFIX: &str = "RootResourceId:";
+pub(crate) const ROOT_RESOURCE_PREFIX: &str = "RootResourceId:";
 
 const MAX_DEPTH: usize = 64;
 
 /// The explicit placeholder that stands for a value that cannot be known locally.
-pub fn placeholder(what: &str) -> String {
+pub(crate) fn placeholder(what: &str) -> String {
     format!("<unresolved: {what}>")
 }
 
 /// True when `text` contains a placeholder made by [`placeholder`].
-pub fn is_placeholder(text: &str) -> bool {
+pub(crate) fn is_placeholder(text: &str) -> bool {
     text.contains("<unresolved: ")
 }
 
 /// What the resolver knows about one resource.
 #[derive(Clone, Debug)]
-pub struct ResourceInfo {
+pub(crate) struct ResourceInfo {
     /// `AWS::Serverless::Function`, ...
-    pub kind: String,
+    pub(crate) kind: String,
     /// A literal physical name (`FunctionName`, `QueueName`, ...) when set.
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
 }
 
 /// Resolves intrinsic functions against one template's parameters, conditions, mappings and resources.
-pub struct Resolver<'a> {
+pub(crate) struct Resolver<'a> {
     params: BTreeMap<String, Option<Json>>,
     pseudo: BTreeMap<&'static str, Json>,
     conditions: Option<Node<'a>>,
@@ -51,7 +52,7 @@ pub struct Resolver<'a> {
 
 impl<'a> Resolver<'a> {
     /// A resolver for a template whose root is `root`, with `--parameter-overrides`.
-    pub fn new(
+    pub(crate) fn new(
         root: Node<'a>,
         overrides: &BTreeMap<String, String>,
         resources: HashMap<String, ResourceInfo>,
@@ -126,19 +127,9 @@ impl<'a> Resolver<'a> {
         resolver
     }
 
-    /// What the resolver knows about a resource.
-    pub fn resource(&self, id: &str) -> Option<&ResourceInfo> {
-        self.resources.get(id)
-    }
-
     /// Resolves `node`; `None` means `AWS::NoValue` (the property is absent).
-    pub fn resolve(&self, node: Node<'a>, diags: &mut Diagnostics) -> Option<Json> {
+    pub(crate) fn resolve(&self, node: Node<'a>, diags: &mut Diagnostics) -> Option<Json> {
         self.value(node, diags, 0)
-    }
-
-    /// Resolves `node` to text: strings as is, numbers and booleans printed; anything else `None`.
-    pub fn string(&self, node: Node<'a>, diags: &mut Diagnostics) -> Option<String> {
-        self.resolve(node, diags).and_then(|v| json_text(&v))
     }
 
     fn value(&self, node: Node<'a>, diags: &mut Diagnostics, depth: usize) -> Option<Json> {
@@ -433,12 +424,12 @@ impl<'a> Resolver<'a> {
     }
 
     /// True when `Conditions` defines `name`.
-    pub fn condition_defined(&self, name: &str) -> bool {
+    pub(crate) fn condition_defined(&self, name: &str) -> bool {
         self.conditions.and_then(|c| c.get(name)).is_some()
     }
 
     /// True when the condition `name` (from `Conditions`) holds; unknown names are problems (and false).
-    pub fn condition_holds(&self, name: &str, at: Location, diags: &mut Diagnostics) -> bool {
+    pub(crate) fn condition_holds(&self, name: &str, at: Location, diags: &mut Diagnostics) -> bool {
         self.condition(name, at, diags, 0)
     }
 
@@ -533,7 +524,7 @@ impl<'a> Resolver<'a> {
 }
 
 /// The intrinsic function `node` calls, with its argument: `!Tag arg` or a one-key `{"Fn::X": arg}` / `{"Ref": arg}`.
-pub fn intrinsic<'a>(node: Node<'a>) -> Option<(String, Node<'a>)> {
+pub(crate) fn intrinsic<'a>(node: Node<'a>) -> Option<(String, Node<'a>)> {
     if let Some((tag, inner)) = node.tagged() {
         let name = match tag.as_str() {
             "Ref" | "Condition" => tag,
@@ -555,7 +546,7 @@ pub fn intrinsic<'a>(node: Node<'a>) -> Option<(String, Node<'a>)> {
 }
 
 /// The ARN CloudFormation would give `Fn::GetAtt X.Arn` for a resource of type `kind` named `name`.
-pub fn arn(kind: &str, name: &str) -> String {
+pub(crate) fn arn(kind: &str, name: &str) -> String {
     let r = REGION;
     let a = ACCOUNT_ID;
     match kind {
@@ -583,7 +574,7 @@ pub fn arn(kind: &str, name: &str) -> String {
 }
 
 /// The text of a JSON scalar (strings as is, numbers and booleans printed).
-pub fn json_text(v: &Json) -> Option<String> {
+pub(crate) fn json_text(v: &Json) -> Option<String> {
     match v {
         Json::String(s) => Some(s.clone()),
         Json::Number(n) => Some(n.to_string()),
@@ -714,7 +705,7 @@ mod tests {
         assert_eq!(eval("!If [Both, yes, no]").0, s("yes"));
         assert_eq!(eval("!If [Either, yes, no]").0, s("no"));
         let (_, d) = eval("!If [Missing, a, b]");
-        assert!(d.problems[0].message.contains("Missing"));
+        assert!(d.problems[0].kind.to_string().contains("Missing"));
     }
 
     #[test]

@@ -18,7 +18,7 @@ fn row(model: &Model, r: &Route) -> [String; 7] {
 }
 
 /// Each warning as `file:line:column: message`.
-pub fn warning_lines(model: &Model) -> Vec<String> {
+pub(crate) fn warning_lines(model: &Model) -> Vec<String> {
     model.warnings.iter().map(|w| format!("{}:{}: {}", model.source, w.location, w.message)).collect()
 }
 

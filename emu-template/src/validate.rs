@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::ProblemKind;
+use crate::context::Reader;
 use crate::model::ApiKind;
-use crate::reader::Reader;
+use crate::problem::ProblemKind;
 
 /// Validates the reader's routes, dropping exact duplicates (the same function bound twice).
 pub(crate) fn check(reader: &mut Reader<'_>) {
@@ -108,7 +108,7 @@ pub(crate) fn check(reader: &mut Reader<'_>) {
 }
 
 /// Checks a route path the way API Gateway does; the error says why it is refused.
-pub fn check_path(path: &str) -> Result<(), &'static str> {
+pub(crate) fn check_path(path: &str) -> Result<(), &'static str> {
     if !path.starts_with('/') {
         return Err("a path must start with `/`");
     }

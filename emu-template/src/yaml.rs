@@ -9,23 +9,23 @@ use crate::model::Location;
 
 /// A parsed document: the value tree plus an index from key paths to source positions.
 #[derive(Debug)]
-pub struct Document {
+pub(crate) struct Document {
     value: Value,
     index: KeyIndex,
 }
 
 /// A YAML syntax error with its position.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SyntaxError {
+pub(crate) struct SyntaxError {
     /// Where the parser stopped (1:1 when unknown).
-    pub location: Location,
+    pub(crate) location: Location,
     /// The parser's message.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 impl Document {
     /// Parses `source` (YAML 1.1/1.2 or JSON). Fails only on syntax errors.
-    pub fn parse(source: &str) -> Result<Document, SyntaxError> {
+    pub(crate) fn parse(source: &str) -> Result<Document, SyntaxError> {
         let value: Value = serde_yaml::from_str(source).map_err(|e| {
             let location = e
                 .location()
@@ -37,7 +37,7 @@ impl Document {
     }
 
     /// The document's root node (located at 1:1).
-    pub fn root(&self) -> Node<'_> {
+    pub(crate) fn root(&self) -> Node<'_> {
         Node { value: &self.value, doc: self, entry: ROOT, item: NO_ITEM, location: Location::new(1, 1) }
     }
 }
@@ -48,9 +48,9 @@ fn to_u32(n: usize) -> u32 {
 
 /// A value in a [`Document`] together with the best-known position of it.
 #[derive(Clone, Copy, Debug)]
-pub struct Node<'a> {
+pub(crate) struct Node<'a> {
     /// The value (tags kept as [`Value::Tagged`]).
-    pub value: &'a Value,
+    pub(crate) value: &'a Value,
     doc: &'a Document,
     /// Index entry of the key holding this value (ROOT for the root, UNKNOWN when not indexed).
     entry: u32,
@@ -65,12 +65,12 @@ const NO_ITEM: u32 = u32::MAX;
 
 impl<'a> Node<'a> {
     /// Where this value's key is (or the nearest located ancestor when the source layout defeats the index).
-    pub fn location(&self) -> Location {
+    pub(crate) fn location(&self) -> Location {
         self.location
     }
 
     /// The child under `key` when this is a mapping.
-    pub fn get(&self, key: &str) -> Option<Node<'a>> {
+    pub(crate) fn get(&self, key: &str) -> Option<Node<'a>> {
         let map = self.value.as_mapping()?;
         let (_, value) = map.iter().find(|(k, _)| key_matches(k, key))?;
         Some(self.child(key, value))
@@ -91,7 +91,7 @@ impl<'a> Node<'a> {
     }
 
     /// The entries of a mapping, in document order, with keys as text (empty when not a mapping).
-    pub fn entries(&self) -> Vec<(String, Node<'a>)> {
+    pub(crate) fn entries(&self) -> Vec<(String, Node<'a>)> {
         let Some(map) = self.value.as_mapping() else { return Vec::new() };
         map.iter()
             .filter_map(|(k, v)| {
@@ -103,7 +103,7 @@ impl<'a> Node<'a> {
     }
 
     /// The items of a sequence (empty when not a sequence).
-    pub fn items(&self) -> Vec<Node<'a>> {
+    pub(crate) fn items(&self) -> Vec<Node<'a>> {
         let Some(seq) = self.value.as_sequence() else { return Vec::new() };
         seq.iter()
             .enumerate()
@@ -120,7 +120,7 @@ impl<'a> Node<'a> {
     }
 
     /// The value of a `!Tag value` node with its tag name (without `!`).
-    pub fn tagged(&self) -> Option<(String, Node<'a>)> {
+    pub(crate) fn tagged(&self) -> Option<(String, Node<'a>)> {
         match self.value {
             Value::Tagged(t) => {
                 let tag = tag_name(&t.tag);
@@ -131,17 +131,17 @@ impl<'a> Node<'a> {
     }
 
     /// The text of a string, number or boolean scalar.
-    pub fn scalar_text(&self) -> Option<String> {
+    pub(crate) fn scalar_text(&self) -> Option<String> {
         scalar_text(self.value)
     }
 
     /// The string, when this is a string.
-    pub fn as_str(&self) -> Option<&'a str> {
+    pub(crate) fn as_str(&self) -> Option<&'a str> {
         self.value.as_str()
     }
 
     /// True for a mapping.
-    pub fn is_mapping(&self) -> bool {
+    pub(crate) fn is_mapping(&self) -> bool {
         self.value.is_mapping()
     }
 }
@@ -152,7 +152,7 @@ fn tag_name(tag: &serde_yaml::value::Tag) -> String {
 }
 
 /// The text of a scalar value (strings, numbers, booleans).
-pub fn scalar_text(value: &Value) -> Option<String> {
+pub(crate) fn scalar_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

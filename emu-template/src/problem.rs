@@ -1,10 +1,44 @@
-//! Typed template problems and the collector that gathers every problem and warning of one read.
-//! Each [`ProblemKind`] renders an actionable message; [`Diagnostics`] turns them into [`crate::Problem`]s.
+//! Typed template problems: [`Problem`] (a [`ProblemKind`] at a file position) and [`Problems`] (all of one read).
+//! Each kind's `Display` is the actionable message a user sees; callers match on the kind.
 
 use std::fmt;
 
-use crate::Problem;
-use crate::model::{Location, Warning};
+use crate::model::Location;
+
+/// One problem found in a template, with its position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// The file the problem is in, as given to the reader.
+    pub file: String,
+    /// Where in that file.
+    pub location: Location,
+    /// What is wrong; its `Display` is the message.
+    pub kind: ProblemKind,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.location.line, self.location.column, self.kind)
+    }
+}
+
+/// Every problem found in a template (never empty).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problems(pub Vec<Problem>);
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problems {}
 
 /// What is wrong with a template, as a typed value; its `Display` is the message a user sees.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +70,15 @@ pub enum ProblemKind {
     },
     /// An intrinsic function is malformed or names something that does not exist.
     Intrinsic(String),
+    /// A Serverless Framework variable (`${self:...}`, `${opt:...}`, ...) cannot be resolved.
+    Variable(VariableError),
+    /// An `AWS::ApiGatewayV2::Route` targets an integration that is not in the template.
+    UnknownIntegration {
+        /// Who references it (`route GetDogs`).
+        owner: String,
+        /// The integration id named by `Target`.
+        id: String,
+    },
     /// Two routes of one API share a method and path.
     DuplicateRoute {
         /// The API's logical id.
@@ -103,6 +146,11 @@ impl fmt::Display for ProblemKind {
             }
             ProblemKind::InvalidValue { what, expected } => write!(f, "{what}: expected {expected}"),
             ProblemKind::Intrinsic(m) => write!(f, "{m}"),
+            ProblemKind::Variable(e) => write!(f, "{e}"),
+            ProblemKind::UnknownIntegration { owner, id } => write!(
+                f,
+                "{owner}: Target names integration `{id}`, which is not an AWS::ApiGatewayV2::Integration of this template"
+            ),
             ProblemKind::DuplicateRoute { api, route, first, second } => write!(
                 f,
                 "duplicate route `{route}` on API {api}: defined for {} (line {}) and for {} (line {}); \
@@ -132,42 +180,45 @@ impl fmt::Display for ProblemKind {
     }
 }
 
-/// Problems and warnings gathered while reading one template.
-#[derive(Debug, Default)]
-pub struct Diagnostics {
-    /// The file the locations refer to by default.
-    pub file: String,
-    /// Every problem found so far.
-    pub problems: Vec<Problem>,
-    /// Every warning found so far.
-    pub warnings: Vec<Warning>,
+/// How deeply Serverless Framework variables may nest or refer to each other.
+pub(crate) const MAX_VARIABLE_DEPTH: usize = 48;
+
+/// Why a Serverless Framework variable could not be resolved (rendered as the problem's message).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VariableError {
+    /// No source of the variable gave a value and there is no fallback.
+    Missing {
+        /// The variable as written (`${self:custom.x}`).
+        variable: String,
+        /// Why the last source gave nothing.
+        reason: String,
+    },
+    /// A `${self:}` reference leads back to itself.
+    Cycle {
+        /// The path that is being resolved again.
+        path: String,
+    },
+    /// Variables nest or refer to each other too deeply.
+    TooDeep,
+    /// `${...` without its closing `}`.
+    Unclosed {
+        /// The text as written.
+        text: String,
+    },
 }
 
-impl Diagnostics {
-    /// Collects diagnostics for `file`.
-    pub fn new(file: impl Into<String>) -> Self {
-        Diagnostics { file: file.into(), ..Default::default() }
-    }
-
-    /// Records a problem at `location` of the default file.
-    pub fn problem(&mut self, location: Location, kind: ProblemKind) {
-        let file = self.file.clone();
-        self.problem_in(file, location, kind);
-    }
-
-    /// Records a problem in another file (a `DefinitionUri` document).
-    pub fn problem_in(&mut self, file: String, location: Location, kind: ProblemKind) {
-        let message = kind.to_string();
-        if !self.problems.iter().any(|p| p.location == location && p.message == message && p.file == file) {
-            self.problems.push(Problem { file, location, message });
-        }
-    }
-
-    /// Records a warning.
-    pub fn warn(&mut self, location: Location, message: impl Into<String>) {
-        let message = message.into();
-        if !self.warnings.iter().any(|w| w.location == location && w.message == message) {
-            self.warnings.push(Warning { message: message.into(), location });
+impl fmt::Display for VariableError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VariableError::Missing { variable, reason } => write!(
+                f,
+                "cannot resolve `{variable}`: {reason}; add the value or give a fallback, as in `${{self:custom.x, 'default'}}`"
+            ),
+            VariableError::Cycle { path } => {
+                write!(f, "variable cycle: resolving `self:{path}` needs `self:{path}` again; break the loop")
+            }
+            VariableError::TooDeep => write!(f, "variables nest too deeply (more than {MAX_VARIABLE_DEPTH} levels)"),
+            VariableError::Unclosed { text } => write!(f, "unclosed variable in `{text}`: add the closing `}}`"),
         }
     }
 }

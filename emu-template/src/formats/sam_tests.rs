@@ -118,17 +118,6 @@ fn globals_merge_like_sam() {
 }
 
 #[test]
-fn globals_lists_concatenate() {
-    assert_eq!(
-        crate::reader::merge(
-            serde_json::json!({"L": [1], "M": {"a": 1}}),
-            serde_json::json!({"L": [2], "M": {"b": 2}})
-        ),
-        serde_json::json!({"L": [1, 2], "M": {"a": 1, "b": 2}})
-    );
-}
-
-#[test]
 fn refused_globals_are_problems() {
     let p = problems(&format!(
         "{HEAD}Globals:\n  Api:\n    StageName: dev\n  Function:\n    Events: {{}}\nResources: {{}}\n"

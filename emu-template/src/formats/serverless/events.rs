@@ -3,18 +3,18 @@
 
 use serde_json::Value as Json;
 
-use crate::error::ProblemKind;
+use crate::context::{Reader, compact};
 use crate::intrinsics::json_text;
 use crate::model::{Cors, Event, EventKind, Location, Method, PayloadVersion, Route};
-use crate::reader::{Reader, compact};
+use crate::problem::ProblemKind;
 
 /// Logical id the framework gives the REST API of `http` events.
-pub const REST_API_ID: &str = "ApiGatewayRestApi";
+pub(crate) const REST_API_ID: &str = "ApiGatewayRestApi";
 /// Logical id the framework gives the HTTP API of `httpApi` events.
-pub const HTTP_API_ID: &str = "HttpApi";
+pub(crate) const HTTP_API_ID: &str = "HttpApi";
 
 /// Headers `cors: true` allows on an `http` event (the framework's defaults).
-pub const DEFAULT_CORS_HEADERS: [&str; 7] = [
+pub(crate) const DEFAULT_CORS_HEADERS: [&str; 7] = [
     "Content-Type",
     "X-Amz-Date",
     "Authorization",
@@ -28,15 +28,15 @@ pub const DEFAULT_CORS_HEADERS: [&str; 7] = [
 #[derive(Default)]
 pub(crate) struct Collected {
     /// First `http` event (creates `ApiGatewayRestApi`).
-    pub rest_at: Option<Location>,
+    pub(crate) rest_at: Option<Location>,
     /// First `httpApi` event (creates `HttpApi`).
-    pub http_at: Option<Location>,
+    pub(crate) http_at: Option<Location>,
     /// Union of the `cors` settings of `http` events.
-    pub rest_cors: Option<Cors>,
+    pub(crate) rest_cors: Option<Cors>,
     /// Methods used by `httpApi` routes (for `provider.httpApi.cors` defaults).
-    pub http_methods: Vec<Method>,
+    pub(crate) http_methods: Vec<Method>,
     /// Events of each non-HTTP kind seen so far in the current function (names them `<kind>-<n>`).
-    pub event_counts: Vec<(String, usize)>,
+    pub(crate) event_counts: Vec<(String, usize)>,
 }
 
 /// Reads one item of `functions.<key>.events`.
@@ -88,7 +88,7 @@ pub(crate) fn read_event(
 }
 
 /// The typed kind of a non-HTTP event key.
-pub fn event_kind(key: &str, value: &Json) -> EventKind {
+pub(crate) fn event_kind(key: &str, value: &Json) -> EventKind {
     match key {
         "sqs" => EventKind::Sqs,
         "s3" => EventKind::S3,
@@ -203,7 +203,7 @@ fn http_event(reader: &mut Reader<'_>, function: &str, value: &Json, collected: 
 }
 
 /// A REST path as the framework builds it: one leading and one trailing `/` are optional.
-pub fn rest_path(path: &str) -> String {
+pub(crate) fn rest_path(path: &str) -> String {
     let p = path.trim();
     let p = p.strip_prefix('/').unwrap_or(p);
     let p = p.strip_suffix('/').unwrap_or(p);

@@ -2,67 +2,25 @@
 //! Deterministic sources resolve at read time; `${env:X}` becomes a marker that `environment` turns into a run-time lookup.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::path::PathBuf;
 
 use serde_json::Value as Json;
 use serde_yaml::Value;
 
-use crate::error::ProblemKind;
+use crate::context::Reader;
 use crate::intrinsics::{self, json_text, placeholder};
 use crate::model::{EnvPiece, Location};
-use crate::reader::Reader;
+use crate::problem::{MAX_VARIABLE_DEPTH, ProblemKind, VariableError};
 use crate::yaml::Node;
 
 /// Region used when neither `provider.region` nor an override sets one (the framework's default).
-pub const DEFAULT_REGION: &str = "us-east-1";
+pub(crate) const DEFAULT_REGION: &str = "us-east-1";
 /// Stage used when neither `provider.stage` nor an override sets one (the framework's default).
-pub const DEFAULT_STAGE: &str = "dev";
+pub(crate) const DEFAULT_STAGE: &str = "dev";
 
-const MAX_DEPTH: usize = 48;
 const ENV_START: char = '\u{E000}';
 const ENV_FALLBACK: char = '\u{E001}';
 const ENV_END: char = '\u{E002}';
-
-/// Why a variable could not be resolved (rendered as the problem's message).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum VariableError {
-    /// No source of the variable gave a value and there is no fallback.
-    Missing {
-        /// The variable as written (`${self:custom.x}`).
-        variable: String,
-        /// Why the last source gave nothing.
-        reason: String,
-    },
-    /// A `${self:}` reference leads back to itself.
-    Cycle {
-        /// The path that is being resolved again.
-        path: String,
-    },
-    /// Variables nest or refer to each other too deeply.
-    TooDeep,
-    /// `${...` without its closing `}`.
-    Unclosed {
-        /// The text as written.
-        text: String,
-    },
-}
-
-impl fmt::Display for VariableError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            VariableError::Missing { variable, reason } => write!(
-                f,
-                "cannot resolve `{variable}`: {reason}; add the value or give a fallback, as in `${{self:custom.x, 'default'}}`"
-            ),
-            VariableError::Cycle { path } => {
-                write!(f, "variable cycle: resolving `self:{path}` needs `self:{path}` again; break the loop")
-            }
-            VariableError::TooDeep => write!(f, "variables nest too deeply (more than {MAX_DEPTH} levels)"),
-            VariableError::Unclosed { text } => write!(f, "unclosed variable in `{text}`: add the closing `}}`"),
-        }
-    }
-}
 
 /// What one source of a `${a, b, 'c'}` chain gave.
 enum Outcome {
@@ -96,7 +54,7 @@ pub(crate) struct Vars<'a> {
 
 impl<'a> Vars<'a> {
     /// Variables of the service whose root is `root`; `overrides` feed `${opt:}` and `${param:}`.
-    pub fn new(root: Node<'a>, file_name: String, overrides: &BTreeMap<String, String>) -> Self {
+    pub(crate) fn new(root: Node<'a>, file_name: String, overrides: &BTreeMap<String, String>) -> Self {
         Vars {
             root,
             file_name,
@@ -111,7 +69,7 @@ impl<'a> Vars<'a> {
     }
 
     /// The effective stage: override `stage` (or `opt:stage`), else `provider.stage`, else `dev`.
-    pub fn stage(&mut self, r: &mut Reader<'a>) -> String {
+    pub(crate) fn stage(&mut self, r: &mut Reader<'a>) -> String {
         if let Some(s) = &self.stage {
             return s.clone();
         }
@@ -122,7 +80,7 @@ impl<'a> Vars<'a> {
         if self.computing_stage {
             r.diags.problem(
                 self.root.get("provider").and_then(|p| p.get("stage")).map_or(Location::new(1, 1), |n| n.location()),
-                ProblemKind::Intrinsic(VariableError::Cycle { path: "provider.stage".into() }.to_string()),
+                ProblemKind::Variable(VariableError::Cycle { path: "provider.stage".into() }),
             );
             return DEFAULT_STAGE.to_string();
         }
@@ -142,7 +100,7 @@ impl<'a> Vars<'a> {
     }
 
     /// The effective region: override `region`, else `provider.region`, else `us-east-1`.
-    pub fn region(&mut self, r: &mut Reader<'a>) -> String {
+    pub(crate) fn region(&mut self, r: &mut Reader<'a>) -> String {
         if let Some(s) = &self.region {
             return s.clone();
         }
@@ -165,9 +123,9 @@ impl<'a> Vars<'a> {
 
     /// Resolves every variable in `node` (and CloudFormation intrinsics through the reader's resolver).
     /// `${env:X}` stays as a marker: pass the result to [`Vars::compile_time`] or [`env_pieces`].
-    pub fn node(&mut self, r: &mut Reader<'a>, node: Node<'a>) -> Json {
-        if self.depth > MAX_DEPTH {
-            r.diags.problem(node.location(), ProblemKind::Intrinsic(VariableError::TooDeep.to_string()));
+    pub(crate) fn node(&mut self, r: &mut Reader<'a>, node: Node<'a>) -> Json {
+        if self.depth > MAX_VARIABLE_DEPTH {
+            r.diags.problem(node.location(), ProblemKind::Variable(VariableError::TooDeep));
             return Json::Null;
         }
         if intrinsics::intrinsic(node).is_some() {
@@ -196,12 +154,12 @@ impl<'a> Vars<'a> {
     }
 
     /// Resolves the variables of one string value. A string that is exactly one variable keeps the value's type.
-    pub fn string(&mut self, r: &mut Reader<'a>, text: &str, at: Location) -> Json {
+    pub(crate) fn string(&mut self, r: &mut Reader<'a>, text: &str, at: Location) -> Json {
         if !text.contains("${") {
             return Json::String(text.to_string());
         }
-        if self.depth > MAX_DEPTH {
-            r.diags.problem(at, ProblemKind::Intrinsic(VariableError::TooDeep.to_string()));
+        if self.depth > MAX_VARIABLE_DEPTH {
+            r.diags.problem(at, ProblemKind::Variable(VariableError::TooDeep));
             return Json::Null;
         }
         self.depth += 1;
@@ -215,10 +173,7 @@ impl<'a> Vars<'a> {
         let mut rest = text;
         while let Some(start) = rest.find("${") {
             let Some(len) = closing(&rest[start..]) else {
-                r.diags.problem(
-                    at,
-                    ProblemKind::Intrinsic(VariableError::Unclosed { text: text.to_string() }.to_string()),
-                );
+                r.diags.problem(at, ProblemKind::Variable(VariableError::Unclosed { text: text.to_string() }));
                 return Json::String(text.to_string());
             };
             let whole = &rest[start..start + len];
@@ -293,9 +248,7 @@ impl<'a> Vars<'a> {
         }
         r.diags.problem(
             at,
-            ProblemKind::Intrinsic(
-                VariableError::Missing { variable: written.clone(), reason: last_reason }.to_string(),
-            ),
+            ProblemKind::Variable(VariableError::Missing { variable: written.clone(), reason: last_reason }),
         );
         Json::String(placeholder(&written))
     }
@@ -386,7 +339,7 @@ impl<'a> Vars<'a> {
     /// `self:a.b.c`: walks the service file, resolving what it finds.
     fn lookup_self(&mut self, r: &mut Reader<'a>, path: &str, at: Location) -> Outcome {
         if self.stack.iter().any(|p| p == path) {
-            r.diags.problem(at, ProblemKind::Intrinsic(VariableError::Cycle { path: path.to_string() }.to_string()));
+            r.diags.problem(at, ProblemKind::Variable(VariableError::Cycle { path: path.to_string() }));
             return Outcome::Failed;
         }
         let mut cursor = Cursor::Node(self.root);
@@ -498,7 +451,7 @@ impl<'a> Vars<'a> {
 
     /// Replaces `${env:X}` markers for a value read at build time: the fallback when there is one, else a placeholder
     /// plus a warning (`${env:}` is read from the process only in `environment` values, at run time).
-    pub fn compile_time(&mut self, r: &mut Reader<'a>, value: Json, at: Location, what: &str) -> Json {
+    pub(crate) fn compile_time(&mut self, r: &mut Reader<'a>, value: Json, at: Location, what: &str) -> Json {
         match value {
             Json::String(s) if s.contains(ENV_START) => {
                 let mut out = String::new();
@@ -531,7 +484,7 @@ impl<'a> Vars<'a> {
 }
 
 /// Splits a resolved environment value into literal text and run-time `${env:X}` lookups.
-pub fn env_pieces(text: &str) -> Vec<EnvPiece> {
+pub(crate) fn env_pieces(text: &str) -> Vec<EnvPiece> {
     let mut out: Vec<EnvPiece> = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find(ENV_START) {

@@ -1,36 +1,32 @@
 //! Reads a Serverless Framework `serverless.yml` (service, provider, functions, events, variables) into the [`crate::Model`].
 //! `http` events become routes of the REST API `ApiGatewayRestApi` served under `/{stage}`; `httpApi` events of `HttpApi`.
 
-pub mod events;
-pub mod variables;
+mod events;
+mod variables;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde_json::Value as Json;
 
-use crate::error::{Diagnostics, ProblemKind};
+use crate::context::{Reader, compact};
+use crate::diagnostics::Diagnostics;
 use crate::intrinsics::{Resolver, ResourceInfo, json_text};
-use crate::model::{Api, ApiKind, EnvPiece, EnvVar, Function, Location, PayloadVersion, TemplateFormat};
-use crate::reader::{Reader, compact};
+use crate::model::{Api, ApiKind, EnvPiece, EnvVar, Function, Location, PayloadVersion};
+use crate::problem::ProblemKind;
+use crate::read::ReadOptions;
 use crate::yaml::Node;
-use crate::{Loaded, Problems, ReadOptions};
 
 use events::{Collected, HTTP_API_ID, REST_API_ID};
 use variables::{Vars, env_pieces};
 
 /// Default function timeout in seconds (`provider.timeout`).
-pub const DEFAULT_TIMEOUT_SECS: u32 = 6;
+pub(crate) const DEFAULT_TIMEOUT_SECS: u32 = 6;
 /// Default function memory in MB (`provider.memorySize`).
-pub const DEFAULT_MEMORY_MB: u32 = 1024;
-
-/// True when `root` looks like a Serverless Framework service: a `service` key plus `provider` or `functions`.
-pub fn is_serverless(root: Node<'_>) -> bool {
-    root.get("service").is_some() && (root.get("provider").is_some() || root.get("functions").is_some())
-}
+pub(crate) const DEFAULT_MEMORY_MB: u32 = 1024;
 
 /// The logical id the framework gives the Lambda function of `key` (`hello-world` -> `HelloDashworldLambdaFunction`).
-pub fn function_logical_id(key: &str) -> String {
+pub(crate) fn function_logical_id(key: &str) -> String {
     let mut chars = key.chars();
     let mut out: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
     for c in chars {
@@ -44,15 +40,9 @@ pub fn function_logical_id(key: &str) -> String {
     out
 }
 
-/// Reads a parsed `serverless.yml` whose root is `root`.
-pub(crate) fn read<'a>(
-    root: Node<'a>,
-    path: &Path,
-    options: &ReadOptions,
-    mut diags: Diagnostics,
-) -> Result<Loaded, Problems> {
-    let file = path.display().to_string();
-    let file_name = path.file_name().map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
+/// Reads a parsed `serverless.yml` whose root is `root`, leaving the reader for the driver to finish.
+pub(crate) fn read<'a>(root: Node<'a>, path: &Path, options: &ReadOptions, mut diags: Diagnostics) -> Reader<'a> {
+    let file_name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     // CloudFormation in `resources` (for `Ref` / `Fn::GetAtt` targets), plus the resources the framework generates.
     let cfn_root = root.get("resources").filter(|r| r.is_mapping()).unwrap_or(root);
     let mut infos = HashMap::new();
@@ -210,7 +200,7 @@ pub(crate) fn read<'a>(
             location: at,
         });
     }
-    reader.finish(file, TemplateFormat::Serverless)
+    reader
 }
 
 /// Provider-level settings every function inherits.

@@ -3,11 +3,11 @@
 
 use serde_json::Value as Json;
 
-use crate::error::ProblemKind;
+use crate::context::{Reader, function_name_in_uri};
 use crate::intrinsics::{intrinsic, json_text};
-use crate::model::{ApiKind, Location, Method, PayloadVersion, Route};
-use crate::reader::{Reader, function_name_in_uri};
-use crate::yaml::{Document, Node};
+use crate::model::{ApiKind, Location, Method, PayloadVersion, Route, Str};
+use crate::problem::ProblemKind;
+use crate::yaml::{Document, Node, scalar_text};
 
 /// Reads routes from an inline definition (`DefinitionBody` / `Body`), following `Fn::Transform AWS::Include`.
 pub(crate) fn read_body<'a>(reader: &mut Reader<'a>, api: &str, kind: ApiKind, body: Node<'a>) {
@@ -61,12 +61,12 @@ fn read_document<'a>(reader: &mut Reader<'a>, api: &str, kind: ApiKind, doc: Nod
 fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: Node<'b>, route_at: Location) {
     // The resolver borrows the template; nodes of an included file live shorter, which variance allows.
     let binary: Vec<String> = match doc.get("x-amazon-apigateway-binary-media-types").map(|b| b.value) {
-        Some(serde_yaml::Value::Sequence(items)) => items.iter().filter_map(crate::yaml::scalar_text).collect(),
+        Some(serde_yaml::Value::Sequence(items)) => items.iter().filter_map(scalar_text).collect(),
         _ => Vec::new(),
     };
     if let Some(a) = reader.api_mut(api).filter(|_| !binary.is_empty()) {
         {
-            let mut all: Vec<crate::model::Str> = a.binary_media_types.to_vec();
+            let mut all: Vec<Str> = a.binary_media_types.to_vec();
             for b in binary {
                 let b = b.replace("~1", "/");
                 if !all.iter().any(|x| *x == b) {

@@ -3,19 +3,19 @@
 
 use serde_json::Value as Json;
 
-use crate::error::ProblemKind;
-use crate::intrinsics::{is_placeholder, json_text};
-use crate::model::{
-    Api, ApiKind, Cors, EnvPiece, EnvVar, Event, EventKind, Function, KeyValue, Location, Method, PayloadVersion, Route,
-};
-use crate::openapi;
-use crate::reader::{Props, Reader, compact, text_map};
+use crate::context::{Props, Reader, compact, text_map};
+use crate::formats::cors::{http_cors, rest_cors};
+use crate::formats::function::function_from_props;
+use crate::formats::openapi;
+use crate::intrinsics::json_text;
+use crate::model::{Api, ApiKind, Event, EventKind, KeyValue, Location, Method, PayloadVersion, Route};
+use crate::problem::ProblemKind;
 use crate::yaml::Node;
 
 /// Logical id of the implicit REST API.
-pub const IMPLICIT_REST: &str = "ServerlessRestApi";
+pub(crate) const IMPLICIT_REST: &str = "ServerlessRestApi";
 /// Logical id of the implicit HTTP API.
-pub const IMPLICIT_HTTP: &str = "ServerlessHttpApi";
+pub(crate) const IMPLICIT_HTTP: &str = "ServerlessHttpApi";
 
 const NOT_GLOBAL_FUNCTION: &[&str] = &["Role", "Policies", "FunctionName", "Events"];
 const NOT_GLOBAL_API: &[&str] = &["StageName", "DefinitionBody"];
@@ -24,14 +24,14 @@ const NOT_GLOBAL_HTTP_API: &[&str] = &["StageName", "DefinitionBody", "BinaryMed
 /// The `Globals` sections that apply to functions and APIs.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Globals<'a> {
-    pub function: Option<Node<'a>>,
-    pub api: Option<Node<'a>>,
-    pub http_api: Option<Node<'a>>,
+    pub(crate) function: Option<Node<'a>>,
+    pub(crate) api: Option<Node<'a>>,
+    pub(crate) http_api: Option<Node<'a>>,
 }
 
 impl<'a> Globals<'a> {
     /// Reads `Globals`, reporting properties SAM refuses there.
-    pub fn read(root: Node<'a>, reader: &mut Reader<'a>) -> Globals<'a> {
+    pub(crate) fn read(root: Node<'a>, reader: &mut Reader<'a>) -> Globals<'a> {
         let Some(g) = root.get("Globals") else { return Globals::default() };
         let mut out = Globals::default();
         for (section, node) in g.entries() {
@@ -73,54 +73,6 @@ pub(crate) fn read_function<'a>(reader: &mut Reader<'a>, globals: &Globals<'a>, 
     let p = props(node, globals.function);
     let function = function_from_props(reader, id, node.location(), &p);
     reader.functions.push(function);
-}
-
-/// Builds a function from (possibly Globals-merged) properties; shared with `AWS::Lambda::Function`.
-pub(crate) fn function_from_props<'a>(
-    reader: &mut Reader<'a>,
-    id: &str,
-    location: Location,
-    p: &Props<'a>,
-) -> Function {
-    let name = p.text(reader, "FunctionName").unwrap_or_else(|| id.to_string());
-    let handler = p.text(reader, "Handler").unwrap_or_default();
-    let runtime = p.text(reader, "Runtime").unwrap_or_default();
-    let timeout_secs = number_prop(reader, p, "Timeout", 3, id, location);
-    let memory_mb = number_prop(reader, p, "MemorySize", 128, id, location);
-    let env = p.json(reader, "Environment");
-    let vars = env.as_ref().and_then(|e| e.get("Variables"));
-    let at = p.location("Environment", location);
-    let environment = text_map(reader, vars, &format!("environment variable of {id}"), at)
-        .into_iter()
-        .map(|(k, v)| EnvVar { name: k.into(), value: vec![EnvPiece::Text(v.into())].into() })
-        .collect::<Vec<_>>();
-    Function {
-        id: id.to_string().into(),
-        name: name.into(),
-        handler: handler.into(),
-        runtime: runtime.into(),
-        timeout_secs,
-        memory_mb,
-        environment: environment.into(),
-        events: Vec::new().into(),
-        location,
-    }
-}
-
-fn number_prop<'a>(reader: &mut Reader<'a>, p: &Props<'a>, key: &str, default: u32, id: &str, at: Location) -> u32 {
-    match p.json(reader, key) {
-        None => default,
-        Some(v) => match json_text(&v).and_then(|t| t.trim().parse::<u32>().ok()) {
-            Some(n) => n,
-            None => {
-                reader.diags.problem(
-                    p.location(key, at),
-                    ProblemKind::InvalidValue { what: format!("{key} of {id}"), expected: "a whole number".into() },
-                );
-                default
-            }
-        },
-    }
 }
 
 /// Reads an explicit `AWS::Serverless::Api` / `HttpApi` (its settings; routes come in pass 2).
@@ -186,119 +138,6 @@ fn api_from_props<'a>(
         auth: auth.into(),
         default_payload: if kind == ApiKind::Rest { PayloadVersion::V1 } else { PayloadVersion::V2 },
         location,
-    }
-}
-
-/// Parses a REST API `Cors` value (string `"'*'"` or object of single-quoted strings).
-pub(crate) fn rest_cors(reader: &mut Reader<'_>, v: &Json, id: &str, at: Location) -> Option<Cors> {
-    let mut cors = Cors { allow_methods: vec!["*".into()].into(), ..Cors::default() };
-    let quoted = |reader: &mut Reader<'_>, key: &str, v: &Json| -> Option<String> {
-        let text = json_text(v)?;
-        if is_placeholder(&text) {
-            reader.diags.warn(at, format!("Cors.{key} of {id} cannot be resolved locally; ignored"));
-            return None;
-        }
-        match text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'').or(Some(t))) {
-            Some(inner) => Some(inner.trim_end_matches('\'').to_string()),
-            None => {
-                reader.diags.problem(
-                    at,
-                    ProblemKind::InvalidValue {
-                        what: format!("Cors.{key} of {id}"),
-                        expected: format!("a single-quoted string such as \"'{text}'\""),
-                    },
-                );
-                None
-            }
-        }
-    };
-    match v {
-        Json::String(_) => {
-            let origin = quoted(reader, "AllowOrigin", v)?;
-            cors.allow_origins = vec![origin.into()].into();
-        }
-        Json::Object(map) => {
-            if let Some(o) = map.get("AllowOrigin").and_then(|o| quoted(reader, "AllowOrigin", o)) {
-                cors.allow_origins = vec![o.into()].into();
-            }
-            if let Some(m) = map.get("AllowMethods").and_then(|m| quoted(reader, "AllowMethods", m)) {
-                cors.allow_methods = split_list(&m, true);
-            }
-            if let Some(h) = map.get("AllowHeaders").and_then(|h| quoted(reader, "AllowHeaders", h)) {
-                cors.allow_headers = split_list(&h, false);
-            }
-            cors.allow_credentials = map
-                .get("AllowCredentials")
-                .is_some_and(|c| json_text(c).is_some_and(|t| t.trim_matches('\'') == "true"));
-            cors.max_age = map.get("MaxAge").and_then(json_text).and_then(|t| t.trim_matches('\'').parse().ok());
-        }
-        _ => {
-            reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue {
-                    what: format!("Cors of {id}"),
-                    expected: "a quoted origin string or a mapping".into(),
-                },
-            );
-            return None;
-        }
-    }
-    Some(cors)
-}
-
-fn split_list(text: &str, upper: bool) -> crate::model::List<crate::model::Str> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| if upper { s.to_ascii_uppercase() } else { s.to_string() }.into())
-        .collect::<Vec<_>>()
-        .into()
-}
-
-/// Parses an HTTP API `CorsConfiguration` (`true` or an object of lists).
-pub(crate) fn http_cors(reader: &mut Reader<'_>, v: &Json, id: &str, at: Location) -> Option<Cors> {
-    let list = |v: Option<&Json>, upper: bool| -> crate::model::List<crate::model::Str> {
-        match v {
-            Some(Json::Array(items)) => items
-                .iter()
-                .filter_map(json_text)
-                .map(|s| if upper { s.to_ascii_uppercase() } else { s }.into())
-                .collect::<Vec<_>>()
-                .into(),
-            Some(other) => json_text(other).map(|s| split_list(&s, upper)).unwrap_or_default(),
-            None => Vec::new().into(),
-        }
-    };
-    match v {
-        Json::Bool(true) => Some(Cors {
-            allow_origins: vec!["*".into()].into(),
-            allow_methods: vec!["*".into()].into(),
-            ..Cors::default()
-        }),
-        Json::Bool(false) | Json::Null => None,
-        Json::String(s) if s == "true" => Some(Cors {
-            allow_origins: vec!["*".into()].into(),
-            allow_methods: vec!["*".into()].into(),
-            ..Cors::default()
-        }),
-        Json::Object(map) => Some(Cors {
-            allow_origins: list(map.get("AllowOrigins"), false),
-            allow_methods: list(map.get("AllowMethods"), true),
-            allow_headers: list(map.get("AllowHeaders"), false),
-            expose_headers: list(map.get("ExposeHeaders"), false),
-            allow_credentials: map.get("AllowCredentials").is_some_and(|c| json_text(c).is_some_and(|t| t == "true")),
-            max_age: map.get("MaxAge").and_then(json_text).and_then(|t| t.parse().ok()),
-        }),
-        _ => {
-            reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue {
-                    what: format!("CorsConfiguration of {id}"),
-                    expected: "true or a mapping".into(),
-                },
-            );
-            None
-        }
     }
 }
 

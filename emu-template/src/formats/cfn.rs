@@ -3,12 +3,13 @@
 
 use serde_json::Value as Json;
 
-use crate::error::ProblemKind;
+use crate::context::{Props, Reader, function_name_in_uri, text_map};
+use crate::formats::cors::http_cors;
+use crate::formats::function::function_from_props;
+use crate::formats::openapi;
 use crate::intrinsics::{ROOT_RESOURCE_PREFIX, json_text};
 use crate::model::{Api, ApiKind, KeyValue, Location, Method, PayloadVersion, Route};
-use crate::openapi;
-use crate::reader::{Props, Reader, function_name_in_uri, text_map};
-use crate::sam::{function_from_props, http_cors};
+use crate::problem::ProblemKind;
 use crate::yaml::Node;
 
 /// Pass 1: functions and APIs of plain CloudFormation; unsupported API-like resources are reported by name.
@@ -320,7 +321,9 @@ fn v2_route<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a>) {
         .find(|(rid, _, kind)| rid == integration_id && kind == "AWS::ApiGatewayV2::Integration")
         .map(|(_, n, _)| *n);
     let Some(integration) = integration else {
-        reader.diags.problem(node.location(), ProblemKind::Intrinsic(format!("{owner}: Target names integration `{integration_id}`, which is not an AWS::ApiGatewayV2::Integration of this template")));
+        reader
+            .diags
+            .problem(node.location(), ProblemKind::UnknownIntegration { owner, id: integration_id.to_string() });
         return;
     };
     let iprops = integration.get("Properties");

@@ -1,0 +1,211 @@
+//! The state of one template read: resolver, diagnostics, and the functions, APIs and routes found so far.
+//! Format readers fill a [`Reader`] through the helpers here; this module imports no format reader.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value as Json;
+
+use crate::diagnostics::Diagnostics;
+use crate::intrinsics::{Resolver, json_text};
+use crate::model::{Api, ApiKind, Function, Location, Route};
+use crate::problem::ProblemKind;
+use crate::yaml::Node;
+
+/// Everything gathered while reading one template.
+pub(crate) struct Reader<'a> {
+    pub(crate) dir: PathBuf,
+    pub(crate) resolver: Resolver<'a>,
+    pub(crate) diags: Diagnostics,
+    pub(crate) functions: Vec<Function>,
+    pub(crate) apis: Vec<Api>,
+    pub(crate) routes: Vec<Route>,
+    pub(crate) referenced_files: Vec<PathBuf>,
+    /// Resources whose `Condition` holds, in template order: (logical id, node, type).
+    pub(crate) resources: Vec<(String, Node<'a>, String)>,
+    /// Locations of the first events that need the implicit REST / HTTP API.
+    pub(crate) implicit_rest: Option<Location>,
+    pub(crate) implicit_http: Option<Location>,
+}
+
+impl<'a> Reader<'a> {
+    /// An empty reader for the template at `path` (relative files are read from its folder).
+    pub(crate) fn new(path: &Path, resolver: Resolver<'a>, diags: Diagnostics) -> Self {
+        Reader {
+            dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            resolver,
+            diags,
+            functions: Vec::new(),
+            apis: Vec::new(),
+            routes: Vec::new(),
+            referenced_files: Vec::new(),
+            resources: Vec::new(),
+            implicit_rest: None,
+            implicit_http: None,
+        }
+    }
+
+    /// Resolves a property to JSON (`None` when absent or `AWS::NoValue`).
+    pub(crate) fn json(&mut self, node: Option<Node<'a>>) -> Option<Json> {
+        let node = node?;
+        self.resolver.resolve(node, &mut self.diags)
+    }
+
+    /// Resolves a property to text (`None` when absent or not a scalar).
+    pub(crate) fn text(&mut self, node: Option<Node<'a>>) -> Option<String> {
+        self.json(node).and_then(|v| json_text(&v))
+    }
+
+    /// The logical id of the function a name, logical id or ARN-derived name designates.
+    pub(crate) fn function_id(&self, name: &str) -> Option<String> {
+        self.functions
+            .iter()
+            .find(|f| f.id == name)
+            .or_else(|| self.functions.iter().find(|f| f.name == name))
+            .map(|f| f.id.to_string())
+    }
+
+    /// The kind of the API with this logical id, when it is in the template.
+    pub(crate) fn api_kind(&self, id: &str) -> Option<ApiKind> {
+        self.apis.iter().find(|a| a.id == id).map(|a| a.kind)
+    }
+
+    /// The API with this logical id, for updates.
+    pub(crate) fn api_mut(&mut self, id: &str) -> Option<&mut Api> {
+        self.apis.iter_mut().find(|a| a.id == id)
+    }
+
+    /// Reads another local file named by the template, relative to the template's folder.
+    pub(crate) fn read_referenced(&mut self, relative: &str, at: Location) -> Option<(PathBuf, String)> {
+        let path = self.dir.join(relative);
+        let absolute = std::path::absolute(&path).unwrap_or(path.clone());
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                if !self.referenced_files.contains(&absolute) {
+                    self.referenced_files.push(absolute.clone());
+                }
+                Some((absolute, text))
+            }
+            Err(e) => {
+                self.diags
+                    .problem(at, ProblemKind::Unreadable { path: path.display().to_string(), reason: e.to_string() });
+                None
+            }
+        }
+    }
+}
+
+/// The function a Lambda integration URI / ARN names (`...:function:NAME[:alias]/invocations`).
+pub(crate) fn function_name_in_uri(uri: &str) -> Option<&str> {
+    let start = uri.find(":function:")? + ":function:".len();
+    let rest = &uri[start..];
+    let end = rest.find([':', '/']).unwrap_or(rest.len());
+    let name = &rest[..end];
+    (!name.is_empty()).then_some(name)
+}
+
+/// Properties of a resource merged with a Globals section (SAM rules: maps merge, local scalars and lists win,
+/// lists concatenate).
+#[derive(Clone, Copy)]
+pub(crate) struct Props<'a> {
+    pub(crate) local: Option<Node<'a>>,
+    pub(crate) global: Option<Node<'a>>,
+    pub(crate) ignore_all: bool,
+}
+
+impl<'a> Props<'a> {
+    /// The merged, resolved value of `key`.
+    pub(crate) fn json(&self, reader: &mut Reader<'a>, key: &str) -> Option<Json> {
+        let local = self.local.and_then(|l| l.get(key));
+        let global = if self.ignore_all { None } else { self.global.and_then(|g| g.get(key)) };
+        let local_v = local.and_then(|l| reader.resolver.resolve(l, &mut reader.diags));
+        let global_v = global.and_then(|g| reader.resolver.resolve(g, &mut reader.diags));
+        match (global_v, local_v) {
+            (Some(g), Some(l)) => Some(merge(g, l)),
+            (g, l) => l.or(g),
+        }
+    }
+
+    /// The merged value of `key` as text.
+    pub(crate) fn text(&self, reader: &mut Reader<'a>, key: &str) -> Option<String> {
+        self.json(reader, key).and_then(|v| json_text(&v))
+    }
+
+    /// Where `key` is written (locally, else in Globals, else `fallback`).
+    pub(crate) fn location(&self, key: &str, fallback: Location) -> Location {
+        self.local
+            .and_then(|l| l.get(key))
+            .or_else(|| self.global.and_then(|g| g.get(key)))
+            .map_or(fallback, |n| n.location())
+    }
+}
+
+/// SAM's Globals merge of two resolved values.
+pub(crate) fn merge(global: Json, local: Json) -> Json {
+    match (global, local) {
+        (Json::Object(mut g), Json::Object(l)) => {
+            for (k, v) in l {
+                let merged = match g.remove(&k) {
+                    Some(gv) => merge(gv, v),
+                    None => v,
+                };
+                g.insert(k, merged);
+            }
+            Json::Object(g)
+        }
+        (Json::Array(mut g), Json::Array(l)) => {
+            g.extend(l);
+            Json::Array(g)
+        }
+        (_, l) => l,
+    }
+}
+
+/// Compact JSON of a value (`""` for none).
+pub(crate) fn compact(v: Option<&Json>) -> String {
+    match v {
+        None | Some(Json::Null) => String::new(),
+        Some(v) => serde_json::to_string(v).unwrap_or_default(),
+    }
+}
+
+/// Stage variables / environment maps as sorted pairs of text.
+pub(crate) fn text_map(
+    reader: &mut Reader<'_>,
+    v: Option<&Json>,
+    what: &str,
+    at: Location,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    match v {
+        None | Some(Json::Null) => {}
+        Some(Json::Object(map)) => {
+            for (k, v) in map {
+                let text = match v {
+                    Json::Null => String::new(),
+                    other => json_text(other).unwrap_or_else(|| {
+                        reader.diags.warn(at, format!("{what} `{k}` does not resolve to a string; using \"\""));
+                        String::new()
+                    }),
+                };
+                out.insert(k.clone(), text);
+            }
+        }
+        Some(_) => reader.diags.problem(
+            at,
+            ProblemKind::InvalidValue { what: what.to_string(), expected: "a mapping of names to values".into() },
+        ),
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn globals_lists_concatenate() {
+        assert_eq!(
+            super::merge(serde_json::json!({"L": [1], "M": {"a": 1}}), serde_json::json!({"L": [2], "M": {"b": 2}})),
+            serde_json::json!({"L": [1, 2], "M": {"a": 1, "b": 2}})
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! The format readers: each fills a [`crate::context::Reader`] from one kind of template and knows no driver.
+//! `sam` and `cfn` share `function`, `cors` and `openapi`; `serverless` reads `serverless.yml` on its own.
+
+pub(crate) mod cfn;
+mod cors;
+mod function;
+mod openapi;
+pub(crate) mod sam;
+#[cfg(test)]
+mod sam_tests;
+pub(crate) mod serverless;
