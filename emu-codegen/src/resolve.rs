@@ -11,18 +11,32 @@ use syn::Expr;
 use crate::errors::{Error, ErrorKind};
 use crate::input::{FunctionRef, MacroInput};
 
-/// The template path as written and as resolved.
+/// The template path as written in the macro and as resolved against the calling crate.
 #[derive(Debug, Clone)]
 pub struct TemplatePath {
     /// As written in the macro (used in messages).
-    pub written: String,
+    pub(crate) written: String,
     /// Absolute path (used to read the file and in `include_bytes!`).
-    pub absolute: PathBuf,
+    pub(crate) absolute: PathBuf,
     /// How a relative path was anchored, for the not-found message.
-    pub anchor: String,
+    pub(crate) anchor: String,
+}
+
+impl TemplatePath {
+    /// The path as written in the macro.
+    pub fn written(&self) -> &str {
+        &self.written
+    }
+
+    /// The absolute path the macro reads (and embeds in the expansion).
+    pub fn absolute(&self) -> &Path {
+        &self.absolute
+    }
 }
 
 /// Resolves `written` against the calling crate's `CARGO_MANIFEST_DIR` (absolute paths are kept).
+///
+/// Without a `manifest_dir`, relative paths start at the current directory. `.` and `..` are removed lexically.
 pub fn template_path(written: &str, manifest_dir: Option<&Path>) -> TemplatePath {
     let path = Path::new(written);
     let (absolute, anchor) = if path.is_absolute() {
@@ -56,7 +70,7 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// `GetDogFunction` -> `get_dog_function`, `HTTPHandler` -> `http_handler`, `get-dog` -> `get_dog`.
-pub fn snake_case(id: &str) -> String {
+pub(crate) fn snake_case(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();
     let mut out = String::with_capacity(id.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
@@ -84,7 +98,7 @@ pub fn snake_case(id: &str) -> String {
 
 /// Where a Rust path starts, which decides how it is looked up from the generated code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathRoot {
+pub(crate) enum PathRoot {
     /// A relative path (`get_dog`, `dogs::get`): looked up in the calling module through a glob module.
     Relative,
     /// `crate::`, `self::`, `super::` or `::`: emitted as written.
@@ -93,16 +107,16 @@ pub enum PathRoot {
 
 /// A Rust path taken from the template (the `Handler` property or the snake-cased logical id).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RustPath {
+pub(crate) struct RustPath {
     /// `true` for a leading `::`.
-    pub leading_colon: bool,
+    pub(crate) leading_colon: bool,
     /// The segments (`crate`, `self`, `super` kept as segments).
-    pub segments: Vec<String>,
+    pub(crate) segments: Vec<String>,
 }
 
 impl RustPath {
     /// How the path is looked up.
-    pub fn root(&self) -> PathRoot {
+    pub(crate) fn root(&self) -> PathRoot {
         let first = self.segments.first().map(String::as_str);
         if self.leading_colon || matches!(first, Some("crate" | "self" | "super")) {
             PathRoot::Anchored
@@ -124,7 +138,7 @@ impl std::fmt::Display for RustPath {
 /// Reads a `Handler` property as a Rust path: `dogs::get`, `get_dog`, `app.lambda_handler` (-> `app::lambda_handler`).
 ///
 /// `bootstrap`, an empty value and anything that is not a plain Rust path (generics, `index.js`, Java's `a.B::c`) give `None`.
-pub fn handler_path(handler: &str) -> Option<RustPath> {
+pub(crate) fn handler_path(handler: &str) -> Option<RustPath> {
     let handler = handler.trim();
     if handler.is_empty() || handler == "bootstrap" {
         return None;
@@ -157,7 +171,7 @@ pub fn handler_path(handler: &str) -> Option<RustPath> {
 }
 
 /// `true` when `name` can be written as an identifier (raw if needed, as `r#type`).
-pub fn usable_ident(name: &str) -> bool {
+pub(crate) fn usable_ident(name: &str) -> bool {
     if matches!(name, "crate" | "self" | "super" | "Self" | "_") || name.is_empty() {
         return false;
     }
@@ -165,7 +179,7 @@ pub fn usable_ident(name: &str) -> bool {
 }
 
 /// Which rule bound a function, and to what.
-pub enum HandlerSource {
+pub(crate) enum HandlerSource {
     /// Rule 1: `Id => expr` in the macro input.
     Explicit(Expr),
     /// Rule 2: the function's `Handler` property read as a Rust path.
@@ -177,23 +191,23 @@ pub enum HandlerSource {
 }
 
 /// The decision for one template function.
-pub struct Decision {
+pub(crate) struct Decision {
     /// Logical id.
-    pub id: String,
+    pub(crate) id: String,
     /// Template line of the function (0 when unknown).
-    pub line: u32,
+    pub(crate) line: u32,
     /// How it is served.
-    pub source: HandlerSource,
+    pub(crate) source: HandlerSource,
 }
 
 /// The decisions for every function, in template order.
-pub struct Plan {
+pub(crate) struct Plan {
     /// One entry per template function.
-    pub decisions: Vec<Decision>,
+    pub(crate) decisions: Vec<Decision>,
 }
 
 /// Applies the binding rules to every function of `model`; collects every error instead of stopping at the first.
-pub fn plan(model: &Model, input: MacroInput, file_label: &str, literal_span: Span) -> Result<Plan, Vec<Error>> {
+pub(crate) fn plan(model: &Model, input: MacroInput, file_label: &str, literal_span: Span) -> Result<Plan, Vec<Error>> {
     let mut errors = Vec::new();
     let known: Vec<&str> = model.functions.iter().map(|f| f.id.as_ref()).collect();
 
@@ -267,7 +281,7 @@ fn unknown_function(f: &FunctionRef, context: &'static str, file: &str, known: &
 }
 
 /// The candidate closest to `id` by edit distance (case-insensitive), when it is close enough to be a typo.
-pub fn closest<'a>(id: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(id: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = id.to_lowercase();
     if lower.len() >= 3 {
         // A shortened id (`CreateDog` for `CreateDogFunction`) is a likelier mistake than any typo.
@@ -282,7 +296,7 @@ pub fn closest<'a>(id: &str, candidates: &[&'a str]) -> Option<&'a str> {
 }
 
 /// Levenshtein distance between two strings, by characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     let mut current = vec![0; b.len() + 1];

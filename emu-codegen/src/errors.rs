@@ -9,7 +9,7 @@ use quote::quote_spanned;
 
 /// What went wrong.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ErrorKind {
+pub(crate) enum ErrorKind {
     /// The macro input does not parse (message from syn).
     Syntax(String),
     /// The template file does not exist.
@@ -63,19 +63,24 @@ pub enum ErrorKind {
     },
 }
 
-/// A compile error with the span it points at.
+/// A compile error of `lambda_app!` with the span it points at; [`Display`](fmt::Display) gives rustc's message.
 #[derive(Debug, Clone)]
 pub struct Error {
     /// Where rustc underlines the error.
-    pub span: Span,
+    pub(crate) span: Span,
     /// What went wrong.
-    pub kind: ErrorKind,
+    pub(crate) kind: ErrorKind,
 }
 
 impl Error {
     /// An error of `kind` at `span`.
-    pub fn new(span: Span, kind: ErrorKind) -> Self {
+    pub(crate) fn new(span: Span, kind: ErrorKind) -> Self {
         Error { span, kind }
+    }
+
+    /// Where rustc underlines the error.
+    pub fn span(&self) -> Span {
+        self.span
     }
 
     /// A `compile_error!` invocation carrying this error.
@@ -127,7 +132,7 @@ impl fmt::Display for Error {
 }
 
 /// The expansion used when there is any error: the errors, then an empty `App` so the caller type-checks.
-pub fn placeholder(errors: &[Error]) -> TokenStream {
+pub(crate) fn placeholder(errors: &[Error]) -> TokenStream {
     let errors = errors.iter().map(Error::to_compile_error);
     quote::quote!({
         #(#errors)*
