@@ -7,6 +7,9 @@ use std::path::PathBuf;
 use proc_macro2::{Span, TokenStream};
 use quote::quote_spanned;
 
+use crate::input::Mention;
+use crate::resolve::Anchor;
+
 /// What went wrong.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum ErrorKind {
@@ -19,7 +22,7 @@ pub(crate) enum ErrorKind {
         /// The absolute path it resolved to.
         resolved: PathBuf,
         /// How a relative path was anchored, for the message.
-        anchor: String,
+        anchor: Anchor,
     },
     /// One problem reported by the template reader, already formatted as `file:line:col: message`.
     Template(String),
@@ -34,8 +37,8 @@ pub(crate) enum ErrorKind {
     UnknownFunction {
         /// The id as written.
         id: String,
-        /// `bind` or `ignore`.
-        context: &'static str,
+        /// Whether the id is written in the bindings block or in `ignore: [...]`.
+        context: Mention,
         /// The template as written in the macro.
         file: String,
         /// The closest function id, when one is close enough.
@@ -47,10 +50,10 @@ pub(crate) enum ErrorKind {
     Duplicate {
         /// The logical id.
         id: String,
-        /// What the first mention did (`bound` / `ignored`).
-        first: &'static str,
-        /// What this mention does (`bound` / `ignored`).
-        second: &'static str,
+        /// What the first mention does.
+        first: Mention,
+        /// What this mention does.
+        second: Mention,
     },
     /// No rule gives the function a usable Rust name.
     NoDefaultHandler {
@@ -108,7 +111,7 @@ impl fmt::Display for Error {
                 "the template reader crashed while reading `{written}`: {message} (this is a bug in emu-template; please report it with the template)"
             ),
             ErrorKind::UnknownFunction { id, context, file, suggestion, known } => {
-                write!(f, "cannot {context} `{id}`: {file} has no function with that logical id")?;
+                write!(f, "cannot {} `{id}`: {file} has no function with that logical id", context.verb())?;
                 match suggestion {
                     Some(s) => write!(f, "; did you mean `{s}`?")?,
                     None if known.is_empty() => write!(f, "; the template defines no functions")?,
@@ -118,8 +121,9 @@ impl fmt::Display for Error {
             }
             ErrorKind::Duplicate { id, first, second } => {
                 if first == second {
-                    write!(f, "function `{id}` is {second} twice; keep one entry")
+                    write!(f, "function `{id}` is {} twice; keep one entry", second.participle())
                 } else {
+                    let (first, second) = (first.participle(), second.participle());
                     write!(f, "function `{id}` is both {first} and {second}; keep one of the two")
                 }
             }

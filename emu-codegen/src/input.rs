@@ -28,6 +28,33 @@ impl std::fmt::Debug for MacroInput {
     }
 }
 
+/// Where the macro input mentions a function: in the `{ Id => handler }` block or in `ignore: [...]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mention {
+    /// `Id => handler`.
+    Bind,
+    /// `ignore: [Id]`.
+    Ignore,
+}
+
+impl Mention {
+    /// The verb, as in "cannot bind `X`" / "cannot ignore `X`".
+    pub(crate) fn verb(self) -> &'static str {
+        match self {
+            Mention::Bind => "bind",
+            Mention::Ignore => "ignore",
+        }
+    }
+
+    /// What the mention does to the function, as in "is bound twice" / "is both bound and ignored".
+    pub(crate) fn participle(self) -> &'static str {
+        match self {
+            Mention::Bind => "bound",
+            Mention::Ignore => "ignored",
+        }
+    }
+}
+
 /// A logical id written in the macro input: an identifier (`GetDogFunction`) or a string (`"get-dog"`).
 #[derive(Clone)]
 pub(crate) struct FunctionRef {
@@ -159,6 +186,12 @@ mod tests {
         let input = parse(quote!("t.yaml", ignore: [A], { B => b })).expect("parses");
         assert_eq!(input.ignores.len(), 1);
         assert_eq!(input.bindings.len(), 1);
+    }
+
+    #[test]
+    fn mentions_word_the_messages() {
+        assert_eq!((Mention::Bind.verb(), Mention::Bind.participle()), ("bind", "bound"));
+        assert_eq!((Mention::Ignore.verb(), Mention::Ignore.participle()), ("ignore", "ignored"));
     }
 
     #[test]

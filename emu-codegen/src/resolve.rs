@@ -9,7 +9,7 @@ use proc_macro2::Span;
 use syn::Expr;
 
 use crate::errors::{Error, ErrorKind};
-use crate::input::{FunctionRef, MacroInput};
+use crate::input::{FunctionRef, MacroInput, Mention};
 
 /// The template path as written in the macro and as resolved against the calling crate.
 #[derive(Debug, Clone)]
@@ -19,7 +19,7 @@ pub struct TemplatePath {
     /// Absolute path (used to read the file and in `include_bytes!`).
     pub(crate) absolute: PathBuf,
     /// How a relative path was anchored, for the not-found message.
-    pub(crate) anchor: String,
+    pub(crate) anchor: Anchor,
 }
 
 impl TemplatePath {
@@ -34,19 +34,41 @@ impl TemplatePath {
     }
 }
 
+/// What a relative template path was resolved against; its `Display` is the not-found message's parenthesis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Anchor {
+    /// The path was absolute already.
+    Absolute,
+    /// The calling crate's `CARGO_MANIFEST_DIR`.
+    ManifestDir(PathBuf),
+    /// `CARGO_MANIFEST_DIR` was not set: the current directory (or an empty path when even that failed).
+    CurrentDir(PathBuf),
+}
+
+impl std::fmt::Display for Anchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Anchor::Absolute => f.write_str("the path is absolute"),
+            Anchor::ManifestDir(dir) => write!(f, "relative paths start at CARGO_MANIFEST_DIR `{}`", dir.display()),
+            Anchor::CurrentDir(cwd) => {
+                write!(f, "CARGO_MANIFEST_DIR is not set; relative to the current directory `{}`", cwd.display())
+            }
+        }
+    }
+}
+
 /// Resolves `written` against the calling crate's `CARGO_MANIFEST_DIR` (absolute paths are kept).
 ///
 /// Without a `manifest_dir`, relative paths start at the current directory. `.` and `..` are removed lexically.
 pub fn template_path(written: &str, manifest_dir: Option<&Path>) -> TemplatePath {
     let path = Path::new(written);
     let (absolute, anchor) = if path.is_absolute() {
-        (path.to_path_buf(), "the path is absolute".to_owned())
+        (path.to_path_buf(), Anchor::Absolute)
     } else if let Some(dir) = manifest_dir {
-        (dir.join(path), format!("relative paths start at CARGO_MANIFEST_DIR `{}`", dir.display()))
+        (dir.join(path), Anchor::ManifestDir(dir.to_path_buf()))
     } else {
         let cwd = std::env::current_dir().unwrap_or_default();
-        let anchor = format!("CARGO_MANIFEST_DIR is not set; relative to the current directory `{}`", cwd.display());
-        (cwd.join(path), anchor)
+        (cwd.join(path), Anchor::CurrentDir(cwd))
     };
     TemplatePath { written: written.to_owned(), absolute: normalize(&absolute), anchor }
 }
@@ -211,31 +233,30 @@ pub(crate) fn plan(model: &Model, input: MacroInput, file_label: &str, literal_s
     let mut errors = Vec::new();
     let known: Vec<&str> = model.functions.iter().map(|f| f.id.as_ref()).collect();
 
-    // First mention of each id in the macro input: "bound" or "ignored".
-    let mut seen: HashMap<String, &'static str> = HashMap::new();
-    let mut check = |f: &FunctionRef, what: &'static str, errors: &mut Vec<Error>| -> bool {
+    // First mention of each id in the macro input.
+    let mut seen: HashMap<String, Mention> = HashMap::new();
+    let mut check = |f: &FunctionRef, mention: Mention, errors: &mut Vec<Error>| -> bool {
         if !known.contains(&f.id.as_str()) {
-            let context = if what == "ignored" { "ignore" } else { "bind" };
-            errors.push(unknown_function(f, context, file_label, &known));
+            errors.push(unknown_function(f, mention, file_label, &known));
             return false;
         }
-        if let Some(first) = seen.get(&f.id) {
-            errors.push(Error::new(f.span, ErrorKind::Duplicate { id: f.id.clone(), first, second: what }));
+        if let Some(&first) = seen.get(&f.id) {
+            errors.push(Error::new(f.span, ErrorKind::Duplicate { id: f.id.clone(), first, second: mention }));
             return false;
         }
-        seen.insert(f.id.clone(), what);
+        seen.insert(f.id.clone(), mention);
         true
     };
 
     let mut explicit: HashMap<String, Expr> = HashMap::new();
     for binding in input.bindings {
-        if check(&binding.function, "bound", &mut errors) {
+        if check(&binding.function, Mention::Bind, &mut errors) {
             explicit.insert(binding.function.id, binding.handler);
         }
     }
     let mut ignored: Vec<String> = Vec::new();
     for f in &input.ignores {
-        if check(f, "ignored", &mut errors) {
+        if check(f, Mention::Ignore, &mut errors) {
             ignored.push(f.id.clone());
         }
     }
@@ -268,7 +289,7 @@ pub(crate) fn plan(model: &Model, input: MacroInput, file_label: &str, literal_s
     if errors.is_empty() { Ok(Plan { decisions }) } else { Err(errors) }
 }
 
-fn unknown_function(f: &FunctionRef, context: &'static str, file: &str, known: &[&str]) -> Error {
+fn unknown_function(f: &FunctionRef, context: Mention, file: &str, known: &[&str]) -> Error {
     let suggestion = closest(&f.id, known).map(str::to_owned);
     let mut list: Vec<String> = known.iter().take(12).map(|s| format!("`{s}`")).collect();
     if known.len() > 12 {
@@ -376,5 +397,15 @@ mod tests {
         assert_eq!(t.absolute, Path::new("/work/shared/t.yaml"));
         let t = template_path("/abs/t.yaml", Some(Path::new("/work/app")));
         assert_eq!(t.absolute, Path::new("/abs/t.yaml"));
+    }
+
+    #[test]
+    fn anchors_word_the_not_found_message() {
+        let t = template_path("t.yaml", Some(Path::new("/work/app")));
+        assert_eq!(t.anchor, Anchor::ManifestDir(PathBuf::from("/work/app")));
+        assert_eq!(t.anchor.to_string(), "relative paths start at CARGO_MANIFEST_DIR `/work/app`");
+        assert_eq!(template_path("/abs/t.yaml", None).anchor.to_string(), "the path is absolute");
+        let cwd = Anchor::CurrentDir(PathBuf::from("/tmp"));
+        assert_eq!(cwd.to_string(), "CARGO_MANIFEST_DIR is not set; relative to the current directory `/tmp`");
     }
 }
