@@ -1,15 +1,6 @@
 //! `lambda_app!`: reads a template at compile time and expands to an `emu_runtime::App` binding every function to a handler.
-//! A thin shell over plain modules (`input`, `resolve`, `codegen`, `errors`, `expand`); all behaviour lives in `emu-runtime`.
+//! A shim: the logic is the plain library `emu-codegen`, tested and benchmarked there; all behaviour lives in `emu-runtime`.
 #![warn(missing_docs)]
-
-mod codegen;
-mod errors;
-mod expand;
-mod input;
-mod resolve;
-
-#[cfg(test)]
-mod tests;
 
 use proc_macro::TokenStream;
 
@@ -26,5 +17,5 @@ use proc_macro::TokenStream;
 /// implicit handlers must be items or imports of the module that calls the macro. See `docs/macro.md`.
 #[proc_macro]
 pub fn lambda_app(input: TokenStream) -> TokenStream {
-    expand::expand(input.into()).into()
+    emu_codegen::expand(input.into()).into()
 }

@@ -6,31 +6,70 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Expr, Ident, LitStr, Token, braced, bracketed};
 
-/// The parsed input of `lambda_app!`.
+/// The parsed input of `lambda_app!` (pure syntax, parsed with [`syn::parse2`]; see [`expand_loaded`](crate::expand_loaded)).
 pub struct MacroInput {
     /// The template path as written.
-    pub path: LitStr,
+    pub(crate) path: LitStr,
     /// Explicit bindings, in the order written.
-    pub bindings: Vec<Binding>,
+    pub(crate) bindings: Vec<Binding>,
     /// Functions listed in `ignore: [...]`, in the order written.
-    pub ignores: Vec<FunctionRef>,
+    pub(crate) ignores: Vec<FunctionRef>,
+}
+
+impl std::fmt::Debug for MacroInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bound: Vec<&str> = self.bindings.iter().map(|b| b.function.id.as_str()).collect();
+        let ignored: Vec<&str> = self.ignores.iter().map(|f| f.id.as_str()).collect();
+        f.debug_struct("MacroInput")
+            .field("path", &self.path.value())
+            .field("bound", &bound)
+            .field("ignored", &ignored)
+            .finish()
+    }
+}
+
+/// Where the macro input mentions a function: in the `{ Id => handler }` block or in `ignore: [...]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mention {
+    /// `Id => handler`.
+    Bind,
+    /// `ignore: [Id]`.
+    Ignore,
+}
+
+impl Mention {
+    /// The verb, as in "cannot bind `X`" / "cannot ignore `X`".
+    pub(crate) fn verb(self) -> &'static str {
+        match self {
+            Mention::Bind => "bind",
+            Mention::Ignore => "ignore",
+        }
+    }
+
+    /// What the mention does to the function, as in "is bound twice" / "is both bound and ignored".
+    pub(crate) fn participle(self) -> &'static str {
+        match self {
+            Mention::Bind => "bound",
+            Mention::Ignore => "ignored",
+        }
+    }
 }
 
 /// A logical id written in the macro input: an identifier (`GetDogFunction`) or a string (`"get-dog"`).
 #[derive(Clone)]
-pub struct FunctionRef {
+pub(crate) struct FunctionRef {
     /// The logical id.
-    pub id: String,
+    pub(crate) id: String,
     /// Where it is written.
-    pub span: Span,
+    pub(crate) span: Span,
 }
 
 /// One explicit binding `Id => handler`.
-pub struct Binding {
+pub(crate) struct Binding {
     /// The function's logical id.
-    pub function: FunctionRef,
+    pub(crate) function: FunctionRef,
     /// The handler expression.
-    pub handler: Expr,
+    pub(crate) handler: Expr,
 }
 
 impl Parse for FunctionRef {
@@ -147,6 +186,12 @@ mod tests {
         let input = parse(quote!("t.yaml", ignore: [A], { B => b })).expect("parses");
         assert_eq!(input.ignores.len(), 1);
         assert_eq!(input.bindings.len(), 1);
+    }
+
+    #[test]
+    fn mentions_word_the_messages() {
+        assert_eq!((Mention::Bind.verb(), Mention::Bind.participle()), ("bind", "bound"));
+        assert_eq!((Mention::Ignore.verb(), Mention::Ignore.participle()), ("ignore", "ignored"));
     }
 
     #[test]

@@ -1,22 +1,11 @@
 //! Benchmark of `lambda_app!` expansion on generated SAM templates with 10, 100 and 500 functions (one Api event each).
-//! The macro crate cannot be linked, so its proc_macro2-only modules are included by path.
-#![allow(dead_code, unused_imports)] // the included modules' unit tests are compiled without a harness here
-
-#[path = "../src/codegen.rs"]
-mod codegen;
-#[path = "../src/errors.rs"]
-mod errors;
-#[path = "../src/expand.rs"]
-mod expand;
-#[path = "../src/input.rs"]
-mod input;
-#[path = "../src/resolve.rs"]
-mod resolve;
+//! Calls `emu-codegen` directly: reading, planning and emitting, without a compiler around it.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use emu_codegen::{MacroInput, expand_in, expand_loaded, load, template_path};
 use quote::quote;
 
 /// A SAM template with `n` functions, each with one `Api` event and an environment variable.
@@ -33,7 +22,7 @@ fn template(n: usize) -> String {
 }
 
 fn write_templates() -> (PathBuf, Vec<(usize, PathBuf)>) {
-    let dir = std::env::temp_dir().join(format!("emu-macros-bench-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("emu-codegen-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("create bench dir");
     let files = [10, 100, 500]
         .into_iter()
@@ -52,26 +41,26 @@ fn bench(c: &mut Criterion) {
     group.sample_size(20);
     for (n, path) in &files {
         let name = path.file_name().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
-        let probe = expand::expand_in(quote!(#name), Some(&dir)).to_string();
+        let probe = expand_in(quote!(#name), Some(&dir)).to_string();
         if probe.contains("compile_error") {
             eprintln!("skipping {n} functions: the expansion is an error: {}", &probe[..probe.len().min(300)]);
             continue;
         }
         group.bench_with_input(BenchmarkId::new("read+expand to tokens", n), &name, |b, name| {
-            b.iter(|| black_box(expand::expand_in(quote!(#name), Some(&dir))))
+            b.iter(|| black_box(expand_in(quote!(#name), Some(&dir))))
         });
         group.bench_with_input(BenchmarkId::new("read+expand to String", n), &name, |b, name| {
-            b.iter(|| black_box(expand::expand_in(quote!(#name), Some(&dir)).to_string()))
+            b.iter(|| black_box(expand_in(quote!(#name), Some(&dir)).to_string()))
         });
-        let template = resolve::template_path(&name, Some(&dir));
-        if let Ok(loaded) = expand::load(&template, proc_macro2::Span::call_site()) {
+        let template = template_path(&name, Some(&dir));
+        if let Ok(loaded) = load(&template, proc_macro2::Span::call_site()) {
             group.bench_with_input(BenchmarkId::new("read only", n), &template, |b, t| {
-                b.iter(|| black_box(expand::load(t, proc_macro2::Span::call_site()).is_ok()))
+                b.iter(|| black_box(load(t, proc_macro2::Span::call_site()).is_ok()))
             });
             group.bench_with_input(BenchmarkId::new("expand only (to String)", n), &loaded, |b, loaded| {
                 b.iter(|| {
-                    let input: input::MacroInput = syn::parse2(quote!(#name)).expect("parses");
-                    black_box(expand::expand_loaded(input, &template, loaded).to_string())
+                    let input: MacroInput = syn::parse2(quote!(#name)).expect("parses");
+                    black_box(expand_loaded(input, &template, loaded).to_string())
                 })
             });
         }

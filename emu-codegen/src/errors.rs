@@ -7,9 +7,12 @@ use std::path::PathBuf;
 use proc_macro2::{Span, TokenStream};
 use quote::quote_spanned;
 
+use crate::input::Mention;
+use crate::resolve::Anchor;
+
 /// What went wrong.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ErrorKind {
+pub(crate) enum ErrorKind {
     /// The macro input does not parse (message from syn).
     Syntax(String),
     /// The template file does not exist.
@@ -19,7 +22,7 @@ pub enum ErrorKind {
         /// The absolute path it resolved to.
         resolved: PathBuf,
         /// How a relative path was anchored, for the message.
-        anchor: String,
+        anchor: Anchor,
     },
     /// One problem reported by the template reader, already formatted as `file:line:col: message`.
     Template(String),
@@ -34,8 +37,8 @@ pub enum ErrorKind {
     UnknownFunction {
         /// The id as written.
         id: String,
-        /// `bind` or `ignore`.
-        context: &'static str,
+        /// Whether the id is written in the bindings block or in `ignore: [...]`.
+        context: Mention,
         /// The template as written in the macro.
         file: String,
         /// The closest function id, when one is close enough.
@@ -47,10 +50,10 @@ pub enum ErrorKind {
     Duplicate {
         /// The logical id.
         id: String,
-        /// What the first mention did (`bound` / `ignored`).
-        first: &'static str,
-        /// What this mention does (`bound` / `ignored`).
-        second: &'static str,
+        /// What the first mention does.
+        first: Mention,
+        /// What this mention does.
+        second: Mention,
     },
     /// No rule gives the function a usable Rust name.
     NoDefaultHandler {
@@ -63,19 +66,24 @@ pub enum ErrorKind {
     },
 }
 
-/// A compile error with the span it points at.
+/// A compile error of `lambda_app!` with the span it points at; [`Display`](fmt::Display) gives rustc's message.
 #[derive(Debug, Clone)]
 pub struct Error {
     /// Where rustc underlines the error.
-    pub span: Span,
+    pub(crate) span: Span,
     /// What went wrong.
-    pub kind: ErrorKind,
+    pub(crate) kind: ErrorKind,
 }
 
 impl Error {
     /// An error of `kind` at `span`.
-    pub fn new(span: Span, kind: ErrorKind) -> Self {
+    pub(crate) fn new(span: Span, kind: ErrorKind) -> Self {
         Error { span, kind }
+    }
+
+    /// Where rustc underlines the error.
+    pub fn span(&self) -> Span {
+        self.span
     }
 
     /// A `compile_error!` invocation carrying this error.
@@ -103,7 +111,7 @@ impl fmt::Display for Error {
                 "the template reader crashed while reading `{written}`: {message} (this is a bug in emu-template; please report it with the template)"
             ),
             ErrorKind::UnknownFunction { id, context, file, suggestion, known } => {
-                write!(f, "cannot {context} `{id}`: {file} has no function with that logical id")?;
+                write!(f, "cannot {} `{id}`: {file} has no function with that logical id", context.verb())?;
                 match suggestion {
                     Some(s) => write!(f, "; did you mean `{s}`?")?,
                     None if known.is_empty() => write!(f, "; the template defines no functions")?,
@@ -113,8 +121,9 @@ impl fmt::Display for Error {
             }
             ErrorKind::Duplicate { id, first, second } => {
                 if first == second {
-                    write!(f, "function `{id}` is {second} twice; keep one entry")
+                    write!(f, "function `{id}` is {} twice; keep one entry", second.participle())
                 } else {
+                    let (first, second) = (first.participle(), second.participle());
                     write!(f, "function `{id}` is both {first} and {second}; keep one of the two")
                 }
             }
@@ -127,7 +136,7 @@ impl fmt::Display for Error {
 }
 
 /// The expansion used when there is any error: the errors, then an empty `App` so the caller type-checks.
-pub fn placeholder(errors: &[Error]) -> TokenStream {
+pub(crate) fn placeholder(errors: &[Error]) -> TokenStream {
     let errors = errors.iter().map(Error::to_compile_error);
     quote::quote!({
         #(#errors)*

@@ -9,30 +9,66 @@ use proc_macro2::Span;
 use syn::Expr;
 
 use crate::errors::{Error, ErrorKind};
-use crate::input::{FunctionRef, MacroInput};
+use crate::input::{FunctionRef, MacroInput, Mention};
 
-/// The template path as written and as resolved.
+/// The template path as written in the macro and as resolved against the calling crate.
 #[derive(Debug, Clone)]
 pub struct TemplatePath {
     /// As written in the macro (used in messages).
-    pub written: String,
+    pub(crate) written: String,
     /// Absolute path (used to read the file and in `include_bytes!`).
-    pub absolute: PathBuf,
+    pub(crate) absolute: PathBuf,
     /// How a relative path was anchored, for the not-found message.
-    pub anchor: String,
+    pub(crate) anchor: Anchor,
+}
+
+impl TemplatePath {
+    /// The path as written in the macro.
+    pub fn written(&self) -> &str {
+        &self.written
+    }
+
+    /// The absolute path the macro reads (and embeds in the expansion).
+    pub fn absolute(&self) -> &Path {
+        &self.absolute
+    }
+}
+
+/// What a relative template path was resolved against; its `Display` is the not-found message's parenthesis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Anchor {
+    /// The path was absolute already.
+    Absolute,
+    /// The calling crate's `CARGO_MANIFEST_DIR`.
+    ManifestDir(PathBuf),
+    /// `CARGO_MANIFEST_DIR` was not set: the current directory (or an empty path when even that failed).
+    CurrentDir(PathBuf),
+}
+
+impl std::fmt::Display for Anchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Anchor::Absolute => f.write_str("the path is absolute"),
+            Anchor::ManifestDir(dir) => write!(f, "relative paths start at CARGO_MANIFEST_DIR `{}`", dir.display()),
+            Anchor::CurrentDir(cwd) => {
+                write!(f, "CARGO_MANIFEST_DIR is not set; relative to the current directory `{}`", cwd.display())
+            }
+        }
+    }
 }
 
 /// Resolves `written` against the calling crate's `CARGO_MANIFEST_DIR` (absolute paths are kept).
+///
+/// Without a `manifest_dir`, relative paths start at the current directory. `.` and `..` are removed lexically.
 pub fn template_path(written: &str, manifest_dir: Option<&Path>) -> TemplatePath {
     let path = Path::new(written);
     let (absolute, anchor) = if path.is_absolute() {
-        (path.to_path_buf(), "the path is absolute".to_owned())
+        (path.to_path_buf(), Anchor::Absolute)
     } else if let Some(dir) = manifest_dir {
-        (dir.join(path), format!("relative paths start at CARGO_MANIFEST_DIR `{}`", dir.display()))
+        (dir.join(path), Anchor::ManifestDir(dir.to_path_buf()))
     } else {
         let cwd = std::env::current_dir().unwrap_or_default();
-        let anchor = format!("CARGO_MANIFEST_DIR is not set; relative to the current directory `{}`", cwd.display());
-        (cwd.join(path), anchor)
+        (cwd.join(path), Anchor::CurrentDir(cwd))
     };
     TemplatePath { written: written.to_owned(), absolute: normalize(&absolute), anchor }
 }
@@ -56,7 +92,7 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// `GetDogFunction` -> `get_dog_function`, `HTTPHandler` -> `http_handler`, `get-dog` -> `get_dog`.
-pub fn snake_case(id: &str) -> String {
+pub(crate) fn snake_case(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();
     let mut out = String::with_capacity(id.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
@@ -84,7 +120,7 @@ pub fn snake_case(id: &str) -> String {
 
 /// Where a Rust path starts, which decides how it is looked up from the generated code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathRoot {
+pub(crate) enum PathRoot {
     /// A relative path (`get_dog`, `dogs::get`): looked up in the calling module through a glob module.
     Relative,
     /// `crate::`, `self::`, `super::` or `::`: emitted as written.
@@ -93,16 +129,16 @@ pub enum PathRoot {
 
 /// A Rust path taken from the template (the `Handler` property or the snake-cased logical id).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RustPath {
+pub(crate) struct RustPath {
     /// `true` for a leading `::`.
-    pub leading_colon: bool,
+    pub(crate) leading_colon: bool,
     /// The segments (`crate`, `self`, `super` kept as segments).
-    pub segments: Vec<String>,
+    pub(crate) segments: Vec<String>,
 }
 
 impl RustPath {
     /// How the path is looked up.
-    pub fn root(&self) -> PathRoot {
+    pub(crate) fn root(&self) -> PathRoot {
         let first = self.segments.first().map(String::as_str);
         if self.leading_colon || matches!(first, Some("crate" | "self" | "super")) {
             PathRoot::Anchored
@@ -124,7 +160,7 @@ impl std::fmt::Display for RustPath {
 /// Reads a `Handler` property as a Rust path: `dogs::get`, `get_dog`, `app.lambda_handler` (-> `app::lambda_handler`).
 ///
 /// `bootstrap`, an empty value and anything that is not a plain Rust path (generics, `index.js`, Java's `a.B::c`) give `None`.
-pub fn handler_path(handler: &str) -> Option<RustPath> {
+pub(crate) fn handler_path(handler: &str) -> Option<RustPath> {
     let handler = handler.trim();
     if handler.is_empty() || handler == "bootstrap" {
         return None;
@@ -157,7 +193,7 @@ pub fn handler_path(handler: &str) -> Option<RustPath> {
 }
 
 /// `true` when `name` can be written as an identifier (raw if needed, as `r#type`).
-pub fn usable_ident(name: &str) -> bool {
+pub(crate) fn usable_ident(name: &str) -> bool {
     if matches!(name, "crate" | "self" | "super" | "Self" | "_") || name.is_empty() {
         return false;
     }
@@ -165,7 +201,7 @@ pub fn usable_ident(name: &str) -> bool {
 }
 
 /// Which rule bound a function, and to what.
-pub enum HandlerSource {
+pub(crate) enum HandlerSource {
     /// Rule 1: `Id => expr` in the macro input.
     Explicit(Expr),
     /// Rule 2: the function's `Handler` property read as a Rust path.
@@ -177,51 +213,50 @@ pub enum HandlerSource {
 }
 
 /// The decision for one template function.
-pub struct Decision {
+pub(crate) struct Decision {
     /// Logical id.
-    pub id: String,
+    pub(crate) id: String,
     /// Template line of the function (0 when unknown).
-    pub line: u32,
+    pub(crate) line: u32,
     /// How it is served.
-    pub source: HandlerSource,
+    pub(crate) source: HandlerSource,
 }
 
 /// The decisions for every function, in template order.
-pub struct Plan {
+pub(crate) struct Plan {
     /// One entry per template function.
-    pub decisions: Vec<Decision>,
+    pub(crate) decisions: Vec<Decision>,
 }
 
 /// Applies the binding rules to every function of `model`; collects every error instead of stopping at the first.
-pub fn plan(model: &Model, input: MacroInput, file_label: &str, literal_span: Span) -> Result<Plan, Vec<Error>> {
+pub(crate) fn plan(model: &Model, input: MacroInput, file_label: &str, literal_span: Span) -> Result<Plan, Vec<Error>> {
     let mut errors = Vec::new();
     let known: Vec<&str> = model.functions.iter().map(|f| f.id.as_ref()).collect();
 
-    // First mention of each id in the macro input: "bound" or "ignored".
-    let mut seen: HashMap<String, &'static str> = HashMap::new();
-    let mut check = |f: &FunctionRef, what: &'static str, errors: &mut Vec<Error>| -> bool {
+    // First mention of each id in the macro input.
+    let mut seen: HashMap<String, Mention> = HashMap::new();
+    let mut check = |f: &FunctionRef, mention: Mention, errors: &mut Vec<Error>| -> bool {
         if !known.contains(&f.id.as_str()) {
-            let context = if what == "ignored" { "ignore" } else { "bind" };
-            errors.push(unknown_function(f, context, file_label, &known));
+            errors.push(unknown_function(f, mention, file_label, &known));
             return false;
         }
-        if let Some(first) = seen.get(&f.id) {
-            errors.push(Error::new(f.span, ErrorKind::Duplicate { id: f.id.clone(), first, second: what }));
+        if let Some(&first) = seen.get(&f.id) {
+            errors.push(Error::new(f.span, ErrorKind::Duplicate { id: f.id.clone(), first, second: mention }));
             return false;
         }
-        seen.insert(f.id.clone(), what);
+        seen.insert(f.id.clone(), mention);
         true
     };
 
     let mut explicit: HashMap<String, Expr> = HashMap::new();
     for binding in input.bindings {
-        if check(&binding.function, "bound", &mut errors) {
+        if check(&binding.function, Mention::Bind, &mut errors) {
             explicit.insert(binding.function.id, binding.handler);
         }
     }
     let mut ignored: Vec<String> = Vec::new();
     for f in &input.ignores {
-        if check(f, "ignored", &mut errors) {
+        if check(f, Mention::Ignore, &mut errors) {
             ignored.push(f.id.clone());
         }
     }
@@ -254,7 +289,7 @@ pub fn plan(model: &Model, input: MacroInput, file_label: &str, literal_span: Sp
     if errors.is_empty() { Ok(Plan { decisions }) } else { Err(errors) }
 }
 
-fn unknown_function(f: &FunctionRef, context: &'static str, file: &str, known: &[&str]) -> Error {
+fn unknown_function(f: &FunctionRef, context: Mention, file: &str, known: &[&str]) -> Error {
     let suggestion = closest(&f.id, known).map(str::to_owned);
     let mut list: Vec<String> = known.iter().take(12).map(|s| format!("`{s}`")).collect();
     if known.len() > 12 {
@@ -267,7 +302,7 @@ fn unknown_function(f: &FunctionRef, context: &'static str, file: &str, known: &
 }
 
 /// The candidate closest to `id` by edit distance (case-insensitive), when it is close enough to be a typo.
-pub fn closest<'a>(id: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(id: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = id.to_lowercase();
     if lower.len() >= 3 {
         // A shortened id (`CreateDog` for `CreateDogFunction`) is a likelier mistake than any typo.
@@ -282,7 +317,7 @@ pub fn closest<'a>(id: &str, candidates: &[&'a str]) -> Option<&'a str> {
 }
 
 /// Levenshtein distance between two strings, by characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     let mut current = vec![0; b.len() + 1];
@@ -362,5 +397,15 @@ mod tests {
         assert_eq!(t.absolute, Path::new("/work/shared/t.yaml"));
         let t = template_path("/abs/t.yaml", Some(Path::new("/work/app")));
         assert_eq!(t.absolute, Path::new("/abs/t.yaml"));
+    }
+
+    #[test]
+    fn anchors_word_the_not_found_message() {
+        let t = template_path("t.yaml", Some(Path::new("/work/app")));
+        assert_eq!(t.anchor, Anchor::ManifestDir(PathBuf::from("/work/app")));
+        assert_eq!(t.anchor.to_string(), "relative paths start at CARGO_MANIFEST_DIR `/work/app`");
+        assert_eq!(template_path("/abs/t.yaml", None).anchor.to_string(), "the path is absolute");
+        let cwd = Anchor::CurrentDir(PathBuf::from("/tmp"));
+        assert_eq!(cwd.to_string(), "CARGO_MANIFEST_DIR is not set; relative to the current directory `/tmp`");
     }
 }

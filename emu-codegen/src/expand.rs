@@ -12,6 +12,8 @@ use crate::input::MacroInput;
 use crate::resolve::{self, TemplatePath};
 
 /// Expands `lambda_app!(...)` for the crate being compiled (paths start at its `CARGO_MANIFEST_DIR`).
+///
+/// Never panics: every error becomes a `compile_error!` followed by a placeholder `App`.
 pub fn expand(input: TokenStream) -> TokenStream {
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from);
     expand_in(input, manifest_dir.as_deref())
@@ -36,6 +38,8 @@ pub fn expand_in(input: TokenStream, manifest_dir: Option<&Path>) -> TokenStream
 }
 
 /// Reads the template, turning a missing file, every reader problem, and a reader panic into errors at `span`.
+///
+/// The `span` is the path literal's in the macro input.
 pub fn load(template: &TemplatePath, span: Span) -> Result<Loaded, Vec<Error>> {
     if !template.absolute.is_file() {
         return Err(vec![Error::new(
@@ -77,6 +81,8 @@ pub fn load(template: &TemplatePath, span: Span) -> Result<Loaded, Vec<Error>> {
 }
 
 /// `file:line:col: message`, with the template named as the user wrote it rather than by its absolute path.
+///
+/// The one place that reads a [`Problem`]'s message.
 fn display_problem(p: &Problem, template: &TemplatePath) -> String {
     let file = if Path::new(&p.file) == template.absolute || p.file.is_empty() {
         template.written.clone()
@@ -86,7 +92,7 @@ fn display_problem(p: &Problem, template: &TemplatePath) -> String {
     format!("{file}:{}:{}: {}", p.location.line, p.location.column, p.kind)
 }
 
-/// The expansion for a template already read: applies the binding rules and emits the table.
+/// The expansion for a template already read by [`load`]: applies the binding rules and emits the table.
 pub fn expand_loaded(input: MacroInput, template: &TemplatePath, loaded: &Loaded) -> TokenStream {
     let span = input.path.span();
     match resolve::plan(&loaded.model, input, &template.written, span) {

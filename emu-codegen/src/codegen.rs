@@ -15,21 +15,21 @@ use syn::spanned::Spanned;
 use crate::resolve::{HandlerSource, PathRoot, Plan, RustPath, TemplatePath};
 
 /// Everything the expansion is made of.
-pub struct Expansion<'a> {
+pub(crate) struct Expansion<'a> {
     /// The template path, as written and absolute.
-    pub template: &'a TemplatePath,
+    pub(crate) template: &'a TemplatePath,
     /// Other files the reader opened (tracked for rebuilds like the template).
-    pub referenced_files: &'a [PathBuf],
+    pub(crate) referenced_files: &'a [PathBuf],
     /// The model to emit as a static table.
-    pub model: &'a Model,
+    pub(crate) model: &'a Model,
     /// Which handler serves each function.
-    pub plan: Plan,
+    pub(crate) plan: Plan,
     /// The span of the path literal: implicit handlers point there.
-    pub literal_span: Span,
+    pub(crate) literal_span: Span,
 }
 
 /// The whole expansion: a block expression of type `::emu_runtime::App`.
-pub fn expansion(e: Expansion<'_>) -> TokenStream {
+pub(crate) fn expansion(e: Expansion<'_>) -> TokenStream {
     let absolute = e.template.absolute.to_string_lossy().into_owned();
     let tracked = std::iter::once(absolute.clone())
         .chain(e.referenced_files.iter().map(|p| p.to_string_lossy().into_owned()))
@@ -146,7 +146,7 @@ fn rust_path(path: &RustPath, span: Span) -> TokenStream {
 }
 
 /// The `Model { ... }` literal; `Borrowed` and the model types are in scope where it is used.
-pub fn model(m: &Model) -> TokenStream {
+pub(crate) fn model(m: &Model) -> TokenStream {
     let source = str_lit(&m.source);
     let format = match m.format {
         TemplateFormat::Sam => quote!(TemplateFormat::Sam),
