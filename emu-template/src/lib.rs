@@ -19,8 +19,8 @@ mod validate;
 mod yaml;
 
 pub use model::{
-    Api, ApiKind, Cors, EnvPiece, EnvVar, Event, EventKind, Function, KeyValue, List, Location, Method, Model,
-    PayloadVersion, Route, Str, TemplateFormat, Warning,
+    Api, ApiKind, Cors, DEFAULT_ROUTE, EnvPiece, EnvVar, Event, EventKind, Function, KeyValue, List, Location, Method,
+    Model, PayloadVersion, Route, Str, TemplateFormat, Warning,
 };
 pub use problem::{Problem, ProblemKind, Problems, VariableError};
 pub use read::{Loaded, ReadOptions};

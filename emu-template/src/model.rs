@@ -291,7 +291,16 @@ pub struct Api {
     pub location: Location,
 }
 
+/// The HTTP API route key that catches every request no other route matches, and the stage an HTTP API is
+/// served at when it names none: `$default`.
+pub const DEFAULT_ROUTE: &str = "$default";
+
 impl Api {
+    /// Whether the API is served at its `$default` stage (or has no stage), i.e. with no `/{stage}` in its URL.
+    pub fn is_default_stage(&self) -> bool {
+        self.stage.is_empty() || self.stage == DEFAULT_ROUTE
+    }
+
     /// An API as SAM creates it implicitly: stage `Prod` (REST) or `$default` (HTTP), payload 1.0 (REST) or 2.0
     /// (HTTP), no stage variables, CORS, binary media types or auth.
     pub fn new(id: impl Into<String>, kind: ApiKind) -> Api {
@@ -301,7 +310,7 @@ impl Api {
             implicit: true,
             stage: match kind {
                 ApiKind::Rest => "Prod".into(),
-                ApiKind::Http => "$default".into(),
+                ApiKind::Http => DEFAULT_ROUTE.into(),
             },
             stage_in_url: false,
             stage_variables: Vec::new().into(),
@@ -424,6 +433,11 @@ pub struct Route {
 }
 
 impl Route {
+    /// Whether this is the HTTP API `$default` route.
+    pub fn is_default(&self) -> bool {
+        self.path == DEFAULT_ROUTE
+    }
+
     /// A route of `api` bound to `function`, with no operation name or authorizer.
     pub fn new(
         method: Method,

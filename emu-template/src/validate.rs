@@ -48,7 +48,7 @@ pub(crate) fn check(reader: &mut Reader<'_>) {
     let mut levels: Levels = BTreeMap::new();
     for r in &reader.routes {
         let kind = reader.apis.iter().find(|a| a.id == r.api).map_or(ApiKind::Rest, |a| a.kind);
-        if r.path == "$default" {
+        if r.is_default() {
             if kind == ApiKind::Rest {
                 reader.diags.problem(
                     r.location,

@@ -7,7 +7,6 @@ use std::net::SocketAddr;
 use emu_template::{Model, Route};
 
 use crate::App;
-use crate::gateway::routes::DEFAULT_ROUTE;
 
 fn api_type(model: &Model, route: &Route) -> &'static str {
     model.api(&route.api).map(|a| a.kind.as_str()).unwrap_or("REST")
@@ -16,7 +15,7 @@ fn api_type(model: &Model, route: &Route) -> &'static str {
 /// The URL path a route is served at (with `/{stage}` for APIs served under their stage).
 pub(crate) fn served_path(app: &App, route: &Route) -> String {
     let prefix = app.stage_prefix(&route.api);
-    if route.path == DEFAULT_ROUTE { format!("{prefix}/*  ($default)") } else { format!("{prefix}{}", route.path) }
+    if route.is_default() { format!("{prefix}/*  ($default)") } else { format!("{prefix}{}", route.path) }
 }
 
 /// One line per route for the dev server's start, e.g.

@@ -3,16 +3,13 @@
 
 use std::cmp::Ordering;
 
-use emu_template::{ApiKind, Method as ModelMethod, Model, PayloadVersion};
+use emu_template::{ApiKind, DEFAULT_ROUTE, Method as ModelMethod, Model, PayloadVersion};
 use http::Method;
 
 use crate::gateway::cors::CorsData;
 use crate::gateway::events::{ApiData, RouteData};
 use crate::gateway::responses::ResponseFormat;
 use crate::lambda::{FunctionId, LambdaService};
-
-/// The HTTP API route key (and stage name) that catches every request no other route matches.
-pub(crate) const DEFAULT_ROUTE: &str = "$default";
 
 /// One compiled path segment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -188,17 +185,14 @@ impl Routes {
         let mut apis: Vec<CompiledApi> = model
             .apis
             .iter()
-            .map(|api| {
-                let staged = !api.stage.is_empty() && api.stage != DEFAULT_ROUTE;
-                CompiledApi {
-                    logical_id: api.id.as_ref().into(),
-                    kind: api.kind,
-                    prefix: (prepend_stage && api.stage_in_url && staged)
-                        .then(|| format!("/{}", api.stage).into_boxed_str()),
-                    event: ApiData::new(api),
-                    cors: api.cors.as_ref().map(CorsData::new),
-                    routes: Vec::new(),
-                }
+            .map(|api| CompiledApi {
+                logical_id: api.id.as_ref().into(),
+                kind: api.kind,
+                prefix: (prepend_stage && api.stage_in_url && !api.is_default_stage())
+                    .then(|| format!("/{}", api.stage).into_boxed_str()),
+                event: ApiData::new(api),
+                cors: api.cors.as_ref().map(CorsData::new),
+                routes: Vec::new(),
             })
             .collect();
         for route in model.routes.iter() {

@@ -8,7 +8,7 @@ use crate::formats::cors::http_cors;
 use crate::formats::function::function_from_props;
 use crate::formats::openapi;
 use crate::intrinsics::{ROOT_RESOURCE_PREFIX, json_text};
-use crate::model::{Api, ApiKind, KeyValue, Location, Method, PayloadVersion, Route};
+use crate::model::{Api, ApiKind, DEFAULT_ROUTE, KeyValue, Location, Method, PayloadVersion, Route};
 use crate::problem::ProblemKind;
 use crate::yaml::Node;
 
@@ -40,7 +40,7 @@ pub(crate) fn read_resource<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a
                 return;
             }
             let mut api = new_api(id, ApiKind::Http, node.location());
-            api.stage = "$default".into();
+            api.stage = DEFAULT_ROUTE.into();
             if let Some(c) = p.json(reader, "CorsConfiguration") {
                 api.cors = http_cors(reader, &c, id, p.location("CorsConfiguration", node.location()));
             }
@@ -131,7 +131,7 @@ pub(crate) fn read_routes<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a>,
                 openapi::read_uri(reader, id, ApiKind::Http, loc);
             } else if let Some(target) = get("Target") {
                 // Quick create: one route (RouteKey, default `$default`) to the target function.
-                let route_key = reader.text(get("RouteKey")).unwrap_or_else(|| "$default".into());
+                let route_key = reader.text(get("RouteKey")).unwrap_or_else(|| DEFAULT_ROUTE.into());
                 let uri = reader.text(Some(target)).unwrap_or_default();
                 let owner = format!("quick-create HTTP API {id}");
                 push_v2_route(reader, &owner, id, &route_key, &uri, PayloadVersion::V2, None, target.location());
@@ -162,7 +162,7 @@ pub(crate) fn read_routes<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a>,
             }
             let is_deployment = kind == "AWS::ApiGateway::Deployment";
             if let Some(api) = reader.api_mut(&api_id) {
-                let unset = api.stage.is_empty() || (v2 && api.stage == "$default");
+                let unset = api.stage.is_empty() || (v2 && api.stage == DEFAULT_ROUTE);
                 if unset || (!is_deployment && api.stage_variables.is_empty() && !vars.is_empty()) {
                     api.stage = stage.into();
                     api.stage_variables = vars
@@ -357,8 +357,8 @@ fn push_v2_route(
     authorizer: Option<String>,
     at: Location,
 ) {
-    let (method, path) = if route_key == "$default" {
-        (Method::Any, "$default".to_string())
+    let (method, path) = if route_key == DEFAULT_ROUTE {
+        (Method::Any, DEFAULT_ROUTE.to_string())
     } else {
         match route_key.split_once(' ') {
             Some((m, p)) => match Method::parse(m) {

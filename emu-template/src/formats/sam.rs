@@ -8,7 +8,7 @@ use crate::formats::cors::{http_cors, rest_cors};
 use crate::formats::function::function_from_props;
 use crate::formats::openapi;
 use crate::intrinsics::json_text;
-use crate::model::{Api, ApiKind, Event, EventKind, KeyValue, Location, Method, PayloadVersion, Route};
+use crate::model::{Api, ApiKind, DEFAULT_ROUTE, Event, EventKind, KeyValue, Location, Method, PayloadVersion, Route};
 use crate::problem::ProblemKind;
 use crate::yaml::Node;
 
@@ -81,7 +81,7 @@ pub(crate) fn read_api<'a>(reader: &mut Reader<'a>, globals: &Globals<'a>, id: &
     let p = props(node, global);
     let stage = match p.local.and_then(|l| l.get("StageName")) {
         Some(s) => reader.text(Some(s)).unwrap_or_default(),
-        None if kind == ApiKind::Http => "$default".to_string(),
+        None if kind == ApiKind::Http => DEFAULT_ROUTE.to_string(),
         None => {
             reader.diags.problem(
                 node.location(),
@@ -202,7 +202,7 @@ fn api_event<'a>(
     let path = reader.text(p.and_then(|p| p.get("Path")));
     let method = reader.text(p.and_then(|p| p.get("Method")));
     let (path, method) = match (path, method, kind) {
-        (None, None, ApiKind::Http) => ("$default".to_string(), Method::Any),
+        (None, None, ApiKind::Http) => (DEFAULT_ROUTE.to_string(), Method::Any),
         (Some(path), Some(m), _) => match Method::parse(&m) {
             Some(method) => (path, method),
             None => {
@@ -293,7 +293,7 @@ fn default_authorizer(reader: &Reader<'_>, api: &str) -> Option<String> {
 pub(crate) fn add_implicit_apis<'a>(reader: &mut Reader<'a>, globals: &Globals<'a>) {
     for (kind, id, stage, global) in [
         (ApiKind::Rest, IMPLICIT_REST, "Prod", globals.api),
-        (ApiKind::Http, IMPLICIT_HTTP, "$default", globals.http_api),
+        (ApiKind::Http, IMPLICIT_HTTP, DEFAULT_ROUTE, globals.http_api),
     ] {
         let first = if kind == ApiKind::Rest { reader.implicit_rest } else { reader.implicit_http };
         let Some(location) = first else { continue };

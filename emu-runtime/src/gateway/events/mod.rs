@@ -8,11 +8,10 @@ use std::borrow::Cow;
 use std::net::IpAddr;
 
 use base64::Engine as _;
-use emu_template::{Api, ApiKind, Route};
+use emu_template::{Api, ApiKind, DEFAULT_ROUTE, Route};
 use http::{HeaderMap, Method, header};
 use serde_json::{Map, Value};
 
-use crate::gateway::routes::DEFAULT_ROUTE;
 use crate::{clock, ids};
 
 /// What the event builders need to know about the request.
@@ -65,11 +64,7 @@ impl ApiData {
         ApiData {
             kind: api.kind,
             stage: api.stage.to_string(),
-            stage_path: if api.stage.is_empty() || api.stage == DEFAULT_ROUTE {
-                String::new()
-            } else {
-                format!("/{}", api.stage)
-            },
+            stage_path: if api.is_default_stage() { String::new() } else { format!("/{}", api.stage) },
             api_id: ids::stable_id(&api.id, 10),
             stage_variables: stage_variables_json(&api.stage_variables),
             binary_media_types: api.binary_media_types.iter().map(|t| t.trim().to_ascii_lowercase()).collect(),
@@ -93,7 +88,7 @@ pub(crate) struct RouteData {
 impl RouteData {
     /// Precomputes the per-route fields of `route`'s events.
     pub(crate) fn new(route: &Route) -> RouteData {
-        let route_key = if route.path == DEFAULT_ROUTE {
+        let route_key = if route.is_default() {
             DEFAULT_ROUTE.to_owned()
         } else {
             format!("{} {}", route.method.as_str(), route.path)

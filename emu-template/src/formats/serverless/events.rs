@@ -5,7 +5,7 @@ use serde_json::Value as Json;
 
 use crate::context::{Reader, compact};
 use crate::intrinsics::json_text;
-use crate::model::{Cors, Event, EventKind, Location, Method, PayloadVersion, Route};
+use crate::model::{Cors, DEFAULT_ROUTE, Event, EventKind, Location, Method, PayloadVersion, Route};
 use crate::problem::ProblemKind;
 
 /// Logical id the framework gives the REST API of `http` events.
@@ -320,7 +320,7 @@ fn http_api_event(
             );
             return;
         }
-        "$default".to_string()
+        DEFAULT_ROUTE.to_string()
     } else if !path.starts_with('/') {
         reader.diags.problem(
             at,

@@ -12,7 +12,7 @@ use serde_json::Value as Json;
 use crate::context::{Reader, compact};
 use crate::diagnostics::Diagnostics;
 use crate::intrinsics::{Resolver, ResourceInfo, json_text};
-use crate::model::{Api, ApiKind, EnvPiece, EnvVar, Function, Location, PayloadVersion};
+use crate::model::{Api, ApiKind, DEFAULT_ROUTE, EnvPiece, EnvVar, Function, Location, PayloadVersion};
 use crate::problem::ProblemKind;
 use crate::read::ReadOptions;
 use crate::yaml::Node;
@@ -190,7 +190,7 @@ pub(crate) fn read<'a>(root: Node<'a>, path: &Path, options: &ReadOptions, mut d
             id: HTTP_API_ID.into(),
             kind: ApiKind::Http,
             implicit: true,
-            stage: "$default".into(),
+            stage: DEFAULT_ROUTE.into(),
             stage_in_url: false,
             stage_variables: Vec::new().into(),
             cors,
