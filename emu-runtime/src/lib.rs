@@ -36,7 +36,7 @@ pub mod bench_internals;
 mod clock;
 mod dev;
 mod gateway;
-pub mod handler;
+mod handler;
 mod ids;
 mod lambda;
 mod testing;
@@ -45,6 +45,12 @@ pub use app::{App, AppBuilder, AppOptions, LAMBDA_PAYLOAD_LIMIT, TemplateSource}
 pub use aws::{ACCOUNT_ID, REGION};
 pub use dev::server::{ServeOptions, Server, init_logging, run, run_with_args, serve, shutdown_signal};
 pub use handler::Handler;
+/// The handler shapes' markers and erased form: named by `Handler`'s impls, never by users.
+#[doc(hidden)]
+pub use handler::{BoxedHandler, ViaEventFn, ViaEventService};
+#[cfg(feature = "lambda-http")]
+#[doc(hidden)]
+pub use handler::{ViaHttpFn, ViaHttpService};
 pub use lambda::env::{Conflict, EnvVarsError, EnvVarsFile, EnvironmentPlan, OverrideError};
 pub use lambda::invoke::InvokeError;
 pub use testing::{TestClient, TestRequest, TestResponse};
