@@ -22,6 +22,10 @@ pub(crate) struct FunctionInfo {
     pub(crate) timeout: Duration,
     /// `MemorySize` in MB.
     pub(crate) memory_mb: u32,
+    /// `Runtime` as the template says it.
+    pub(crate) runtime: String,
+    /// `Handler` as the template says it.
+    pub(crate) handler: String,
     /// What every invocation's context shares: `invoked_function_arn`
     /// (`arn:aws:lambda:us-east-1:123456789012:function:NAME`) and `env_config`. Cloned per invocation:
     /// `Context::default()` would allocate an `Arc<Config>` only to drop it.
@@ -49,6 +53,8 @@ impl FunctionInfo {
             name,
             timeout: Duration::from_secs(u64::from(timeout_secs)),
             memory_mb,
+            runtime: f.runtime.to_string(),
+            handler: f.handler.to_string(),
             prototype,
         }
     }

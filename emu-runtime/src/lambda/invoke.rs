@@ -144,6 +144,10 @@ pub(crate) async fn run(
 ) -> Result<Value, InvokeError> {
     let mut ctx = info.context();
     ctx.xray_trace_id = options.trace_id;
+    if let Some(id) = options.request_id {
+        ctx.request_id = id;
+    }
+    ctx.client_context = options.client_context.and_then(|v| serde_json::from_value(v).ok());
     let request_id = ctx.request_id.clone();
     log::start(info, &request_id);
     let started = Instant::now();
@@ -206,7 +210,7 @@ mod tests {
     }
 
     fn cap(secs: u64) -> InvokeOptions {
-        InvokeOptions { gateway_cap: Some(Duration::from_secs(secs)), trace_id: None }
+        InvokeOptions { gateway_cap: Some(Duration::from_secs(secs)), ..InvokeOptions::default() }
     }
 
     #[tokio::test]

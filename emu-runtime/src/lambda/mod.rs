@@ -4,6 +4,7 @@
 pub(crate) mod context;
 pub(crate) mod env;
 pub(crate) mod invoke;
+pub(crate) mod invoke_api;
 pub(crate) mod log;
 
 use std::collections::HashMap;
@@ -36,9 +37,14 @@ pub(crate) struct FunctionEntry {
     pub(crate) binding: Option<Binding>,
 }
 
-/// What the caller of an invocation adds: the gateway's integration timeout and the X-Ray trace header.
+/// What the caller of an invocation adds: the gateway's integration timeout, the X-Ray trace header, and for the
+/// Invoke API the request id it answers with and the caller's client context.
 #[derive(Debug, Default)]
 pub(crate) struct InvokeOptions {
+    /// The Lambda request id to use (a fresh one when `None`).
+    pub(crate) request_id: Option<String>,
+    /// `X-Amz-Client-Context` (already checked to be a client context), passed on as `Context::client_context`.
+    pub(crate) client_context: Option<Value>,
     /// API Gateway's integration timeout, when the call comes through it.
     pub(crate) gateway_cap: Option<Duration>,
     /// The trace header API Gateway added, passed on as `Context::xray_trace_id`.
@@ -80,6 +86,11 @@ impl LambdaService {
     fn id_of(index: usize) -> FunctionId {
         // A template cannot hold 2^32 functions: CloudFormation allows 500 resources.
         FunctionId(u32::try_from(index).unwrap_or(u32::MAX))
+    }
+
+    /// Every function, in template order.
+    pub(crate) fn ids(&self) -> impl Iterator<Item = FunctionId> + '_ {
+        (0..self.functions.len()).map(Self::id_of)
     }
 
     /// The entry of `id` (ids only come from this service).

@@ -30,6 +30,7 @@ pub(crate) async fn invoke(
     let options = InvokeOptions {
         gateway_cap: gateway_timeouts.then(|| limits::integration_timeout(api.kind)),
         trace_id: Some(trace_id),
+        ..InvokeOptions::default()
     };
     match lambda.invoke(function, event, options).await {
         Ok(v) => Ok(v),
