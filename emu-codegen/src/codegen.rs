@@ -201,6 +201,13 @@ fn location(l: Location) -> TokenStream {
 fn function(f: &Function) -> TokenStream {
     let (id, name, handler, runtime) = (str_lit(&f.id), str_lit(&f.name), str_lit(&f.handler), str_lit(&f.runtime));
     let (timeout, memory) = (u32_lit(f.timeout_secs), u32_lit(f.memory_mb));
+    let reserved = match f.reserved_concurrency {
+        Some(n) => {
+            let n = u32_lit(n);
+            quote!(::core::option::Option::Some(#n))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     let environment = list(f.environment.iter().map(env_var));
     let events = list(f.events.iter().map(event));
     let location = location(f.location);
@@ -212,6 +219,7 @@ fn function(f: &Function) -> TokenStream {
             runtime: #runtime,
             timeout_secs: #timeout,
             memory_mb: #memory,
+            reserved_concurrency: #reserved,
             environment: #environment,
             events: #events,
             location: #location,

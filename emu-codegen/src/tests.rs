@@ -20,6 +20,7 @@ fn function(id: &'static str, handler: &'static str, line: u32) -> Function {
         runtime: Cow::Borrowed("provided.al2023"),
         timeout_secs: 3,
         memory_mb: 128,
+        reserved_concurrency: None,
         environment: Cow::Borrowed(&[]),
         events: Cow::Borrowed(&[]),
         location: Location::new(line, 3),

@@ -105,6 +105,9 @@ pub struct Function {
     pub timeout_secs: u32,
     /// `MemorySize` in MB (SAM default 128, Serverless default 1024).
     pub memory_mb: u32,
+    /// `ReservedConcurrentExecutions` (Serverless `reservedConcurrency`): at most this many invocations run at once,
+    /// the rest are throttled; `Some(0)` throttles every invocation. `None`: no reserved limit.
+    pub reserved_concurrency: Option<u32>,
     /// Environment variables after Globals merge, with intrinsic functions resolved, sorted by name.
     pub environment: List<EnvVar>,
     /// Events that are not HTTP routes (SQS, S3, Schedule, ...), kept so they can be invoked later.
@@ -125,6 +128,7 @@ impl Function {
             runtime: "provided.al2023".into(),
             timeout_secs: 3,
             memory_mb: 128,
+            reserved_concurrency: None,
             environment: Vec::new().into(),
             events: Vec::new().into(),
             location: Location::default(),

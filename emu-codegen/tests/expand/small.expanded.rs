@@ -28,6 +28,7 @@ fn small_app() -> ::emu_runtime::App {
                         runtime: Borrowed("provided.al2023"),
                         timeout_secs: 3,
                         memory_mb: 128,
+                        reserved_concurrency: ::core::option::Option::None,
                         environment: Borrowed(
                             &[
                                 EnvVar {
@@ -46,6 +47,7 @@ fn small_app() -> ::emu_runtime::App {
                         runtime: Borrowed("provided.al2023"),
                         timeout_secs: 3,
                         memory_mb: 128,
+                        reserved_concurrency: ::core::option::Option::None,
                         environment: Borrowed(
                             &[
                                 EnvVar {
@@ -64,6 +66,7 @@ fn small_app() -> ::emu_runtime::App {
                         runtime: Borrowed("provided.al2023"),
                         timeout_secs: 3,
                         memory_mb: 128,
+                        reserved_concurrency: ::core::option::Option::None,
                         environment: Borrowed(
                             &[
                                 EnvVar {
@@ -82,6 +85,7 @@ fn small_app() -> ::emu_runtime::App {
                         runtime: Borrowed("python3.12"),
                         timeout_secs: 3,
                         memory_mb: 128,
+                        reserved_concurrency: ::core::option::Option::None,
                         environment: Borrowed(
                             &[
                                 EnvVar {

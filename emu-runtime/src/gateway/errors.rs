@@ -13,6 +13,8 @@ pub(crate) enum GatewayError {
     /// The integration failed: the function raised, panicked, timed out (its own `Timeout`),
     /// returned an output API Gateway rejects, or is not bound / ignored.
     IntegrationFailure,
+    /// The Lambda service rejected the invocation (throttled): REST answers 500, not the 502 of a failed function.
+    LambdaRejected,
     /// API Gateway's own integration timeout (29 s REST, 30 s HTTP API) ran out before the function's `Timeout`.
     IntegrationTimeout,
     /// The request body is over Lambda's 6 MB synchronous invocation payload limit.
@@ -35,6 +37,14 @@ impl GatewayError {
                 Some("InternalServerErrorException"),
             ),
             (GatewayError::IntegrationFailure, ApiKind::Http) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, r#"{"message":"Internal Server Error"}"#, None)
+            }
+            (GatewayError::LambdaRejected, ApiKind::Rest) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                r#"{"message": "Internal server error"}"#,
+                Some("InternalServerErrorException"),
+            ),
+            (GatewayError::LambdaRejected, ApiKind::Http) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, r#"{"message":"Internal Server Error"}"#, None)
             }
             (GatewayError::IntegrationTimeout, ApiKind::Rest) => (
@@ -82,11 +92,14 @@ mod tests {
         assert_eq!(s(GatewayError::IntegrationTimeout, ApiKind::Rest), 504);
         assert_eq!(s(GatewayError::IntegrationTimeout, ApiKind::Http), 503);
         assert_eq!(s(GatewayError::PayloadTooLarge, ApiKind::Rest), 413);
+        assert_eq!(s(GatewayError::LambdaRejected, ApiKind::Rest), 500);
+        assert_eq!(s(GatewayError::LambdaRejected, ApiKind::Http), 500);
         for e in [
             GatewayError::NoRoute,
             GatewayError::IntegrationFailure,
             GatewayError::IntegrationTimeout,
             GatewayError::PayloadTooLarge,
+            GatewayError::LambdaRejected,
         ] {
             for k in [ApiKind::Rest, ApiKind::Http] {
                 let body: serde_json::Value = serde_json::from_str(e.parts(k).1).unwrap();

@@ -64,6 +64,14 @@ pub enum InvokeError {
         /// The `Timeout` in seconds.
         seconds: u64,
     },
+    /// `ReservedConcurrentExecutions` invocations of the function are already running: Lambda throttles this one
+    /// (`TooManyRequestsException`, reason `ReservedFunctionConcurrentInvocationLimitExceeded`).
+    Throttled {
+        /// The function's logical id.
+        function: String,
+        /// Its reserved concurrency.
+        limit: u32,
+    },
     /// API Gateway's integration timeout (29 s REST, 30 s HTTP API) ran out first; the function keeps running
     /// in the background until its own `Timeout`, as on AWS.
     GatewayTimeout {
@@ -95,6 +103,7 @@ impl InvokeError {
             InvokeError::Timeout { seconds, .. } => {
                 ("Sandbox.Timedout", format!("Task timed out after {seconds}.00 seconds"))
             }
+            InvokeError::Throttled { .. } => ("TooManyRequestsException", "Rate Exceeded.".to_owned()),
             InvokeError::GatewayTimeout { seconds, .. } => {
                 ("IntegrationTimeout", format!("API Gateway integration timed out after {seconds} seconds"))
             }

@@ -47,20 +47,33 @@ struct ApiError {
     status: StatusCode,
     error_type: &'static str,
     message: String,
+    /// `Reason` of a throttling error.
+    reason: Option<&'static str>,
 }
 
 impl ApiError {
     fn new(status: StatusCode, error_type: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, error_type, message: message.into() }
+        ApiError { status, error_type, message: message.into(), reason: None }
     }
 
     fn not_found(function: &str) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "ResourceNotFoundException", format!("Function not found: {function}"))
     }
 
+    /// Reserved concurrency exhausted: Lambda's 429 with the reason it gives.
+    fn throttled() -> ApiError {
+        ApiError {
+            reason: Some("ReservedFunctionConcurrentInvocationLimitExceeded"),
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "TooManyRequestsException", "Rate Exceeded.")
+        }
+    }
+
     /// The response: `x-amzn-ErrorType` (which botocore reads for the error code) and Lambda's JSON body.
     fn response(self) -> Response<Body> {
-        let body = json!({ "Type": "User", "message": self.message });
+        let mut body = json!({ "Type": "User", "message": self.message });
+        if let Some(reason) = self.reason {
+            body["Reason"] = Value::from(reason);
+        }
         let mut res = json_response(self.status, &body);
         res.headers_mut().insert("x-amzn-errortype", HeaderValue::from_static(self.error_type));
         res
@@ -272,6 +285,7 @@ async fn read_payload(body: Body, limit: usize, kind: InvocationType) -> Result<
 fn function_error(e: &InvokeError, request_id: &str) -> Result<Response<Body>, ApiError> {
     let payload = match e {
         InvokeError::UnknownFunction(f) => return Err(ApiError::not_found(f)),
+        InvokeError::Throttled { .. } => return Err(ApiError::throttled()),
         InvokeError::Ignored(_) | InvokeError::NotBound(_) => {
             return Err(ApiError::new(
                 StatusCode::NOT_FOUND,

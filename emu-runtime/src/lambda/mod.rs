@@ -8,10 +8,12 @@ pub(crate) mod invoke_api;
 pub(crate) mod log;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use emu_template::Model;
 use serde_json::Value;
+use tokio::sync::Semaphore;
 
 use crate::handler::BoxedHandler;
 use context::FunctionInfo;
@@ -35,6 +37,8 @@ pub(crate) enum Binding {
 pub(crate) struct FunctionEntry {
     pub(crate) info: FunctionInfo,
     pub(crate) binding: Option<Binding>,
+    /// `ReservedConcurrentExecutions`: one permit per invocation that may run at once.
+    concurrency: Option<(u32, Arc<Semaphore>)>,
 }
 
 /// What the caller of an invocation adds: the gateway's integration timeout, the X-Ray trace header, and for the
@@ -68,7 +72,11 @@ impl LambdaService {
         let functions = model
             .functions
             .iter()
-            .map(|f| FunctionEntry { info: FunctionInfo::new(f), binding: bindings.get(&*f.id).cloned() })
+            .map(|f| FunctionEntry {
+                info: FunctionInfo::new(f),
+                binding: bindings.get(&*f.id).cloned(),
+                concurrency: f.reserved_concurrency.map(|n| (n, Arc::new(Semaphore::new(n as usize)))),
+            })
             .collect();
         LambdaService { functions }
     }
@@ -98,7 +106,8 @@ impl LambdaService {
         &self.functions[id.0 as usize]
     }
 
-    /// Invokes `id` with `event`: Lambda's log lines, timeout and panic isolation (see [`invoke::run`]).
+    /// Invokes `id` with `event`: Lambda's log lines, timeout and panic isolation (see [`invoke::run`]); throttled
+    /// when `ReservedConcurrentExecutions` invocations of it are already running.
     pub(crate) async fn invoke(
         &self,
         id: FunctionId,
@@ -106,6 +115,21 @@ impl LambdaService {
         options: InvokeOptions,
     ) -> Result<Value, InvokeError> {
         let entry = self.entry(id);
+        let _permit = match &entry.concurrency {
+            None => None,
+            Some((limit, semaphore)) => match semaphore.clone().try_acquire_owned() {
+                Ok(permit) => Some(permit),
+                Err(_) => {
+                    tracing::warn!(
+                        target: "lambda",
+                        function = %entry.info.name,
+                        "throttled: {limit} invocations of {} are running, its ReservedConcurrentExecutions",
+                        entry.info.id
+                    );
+                    return Err(InvokeError::Throttled { function: entry.info.id.clone(), limit: *limit });
+                }
+            },
+        };
         match &entry.binding {
             Some(Binding::Bound(f)) => invoke::run(f, &entry.info, event, options).await,
             Some(Binding::Ignored) => Err(InvokeError::Ignored(entry.info.id.clone())),

@@ -18,6 +18,10 @@ pub(crate) fn function_from_props<'a>(
     let runtime = p.text(reader, "Runtime").unwrap_or_default();
     let timeout_secs = number_prop(reader, p, "Timeout", 3, id, location);
     let memory_mb = number_prop(reader, p, "MemorySize", 128, id, location);
+    let reserved_concurrency = p
+        .json(reader, "ReservedConcurrentExecutions")
+        .is_some()
+        .then(|| number_prop(reader, p, "ReservedConcurrentExecutions", 0, id, location));
     let env = p.json(reader, "Environment");
     let vars = env.as_ref().and_then(|e| e.get("Variables"));
     let at = p.location("Environment", location);
@@ -32,6 +36,7 @@ pub(crate) fn function_from_props<'a>(
         runtime: runtime.into(),
         timeout_secs,
         memory_mb,
+        reserved_concurrency,
         environment: environment.into(),
         events: Vec::new().into(),
         location,

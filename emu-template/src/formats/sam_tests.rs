@@ -276,3 +276,17 @@ fn garbage_never_panics() {
         let _ = read(&text);
     }
 }
+
+#[test]
+fn reserved_concurrency_is_read_with_globals_and_zero_kept() {
+    let src = format!(
+        "{HEAD}Globals:\n  Function:\n    ReservedConcurrentExecutions: 5\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      ReservedConcurrentExecutions: 0\n  G:\n    Type: AWS::Serverless::Function\n  H:\n    Type: AWS::Serverless::Function\n    IgnoreGlobals: '*'\n  L:\n    Type: AWS::Lambda::Function\n    Properties:\n      ReservedConcurrentExecutions: 2\n"
+    );
+    let l = ok(&src);
+    let r = |id: &str| l.model.function(id).unwrap().reserved_concurrency;
+    assert_eq!((r("F"), r("G"), r("H"), r("L")), (Some(0), Some(5), None, Some(2)));
+    let bad = problems(&format!(
+        "{HEAD}Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      ReservedConcurrentExecutions: lots\n"
+    ));
+    assert!(bad.iter().any(|p| p.contains("ReservedConcurrentExecutions of F")), "{bad:?}");
+}

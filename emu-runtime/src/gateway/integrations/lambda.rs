@@ -35,6 +35,8 @@ pub(crate) async fn invoke(
     match lambda.invoke(function, event, options).await {
         Ok(v) => Ok(v),
         Err(InvokeError::GatewayTimeout { .. }) => Err(GatewayError::IntegrationTimeout),
+        // "If the Lambda API rejects the invocation request, API Gateway returns a 500 error code."
+        Err(InvokeError::Throttled { .. }) => Err(GatewayError::LambdaRejected),
         Err(InvokeError::Ignored(id)) => {
             let label = label(route);
             tracing::warn!(

@@ -247,6 +247,24 @@ fn number(reader: &mut Reader<'_>, v: Option<(Json, Location)>, what: &str, defa
     }
 }
 
+/// `reservedConcurrency`: a whole number, 0 included (0 throttles every invocation).
+fn reserved_concurrency(reader: &mut Reader<'_>, v: Option<(Json, Location)>, key: &str) -> Option<u32> {
+    let (v, at) = v?;
+    match json_text(&v).and_then(|t| t.trim().parse::<u32>().ok()) {
+        Some(n) => Some(n),
+        None => {
+            reader.diags.problem(
+                at,
+                ProblemKind::InvalidValue {
+                    what: format!("reservedConcurrency of function {key}"),
+                    expected: "a whole number".into(),
+                },
+            );
+            None
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn read_function<'a>(
     reader: &mut Reader<'a>,
@@ -307,6 +325,8 @@ fn read_function<'a>(
     } else {
         defaults.memory
     };
+    let reserved = prop(reader, vars, "reservedConcurrency");
+    let reserved_concurrency = reserved_concurrency(reader, reserved, key);
     let mut env: BTreeMap<String, Vec<EnvPiece>> = BTreeMap::new();
     for source in [defaults.environment, node.get("environment")].into_iter().flatten() {
         environment(reader, vars, source, key, &mut env);
@@ -359,6 +379,7 @@ fn read_function<'a>(
         runtime: runtime.into(),
         timeout_secs: timeout,
         memory_mb: memory,
+        reserved_concurrency,
         environment: environment.into(),
         events: kept.into(),
         location: at,

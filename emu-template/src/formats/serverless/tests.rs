@@ -371,3 +371,12 @@ fn odd_shapes_never_panic() {
         let _ = read_with(src, &[]);
     }
 }
+
+#[test]
+fn reserved_concurrency_is_read_and_zero_kept() {
+    let l = read(&format!(
+        "{BASE}functions:\n  a:\n    handler: a\n    reservedConcurrency: 0\n  b:\n    handler: b\n    reservedConcurrency: 3\n  c:\n    handler: c\n"
+    ));
+    let r = |id: &str| l.model.function(id).unwrap().reserved_concurrency;
+    assert_eq!((r("a"), r("b"), r("c")), (Some(0), Some(3), None));
+}
