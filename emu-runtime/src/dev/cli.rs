@@ -13,7 +13,8 @@ Examples:
   cargo run -- --port 8080 --host 0.0.0.0     listen on every interface, port 8080
   cargo run -- --env-vars env.json            override variables (SAM CLI's format)
   cargo run -- --parameter-overrides Stage=dev TableName=dogs
-  cargo run -- --list-routes --json           print the route table as JSON and exit";
+  cargo run -- --list-routes --json           print the route table as JSON and exit
+  cargo run -- --lambda-port 0                the Lambda Invoke API on any free port (default 3001)";
 
 /// Serves the application's API locally, as API Gateway and Lambda would.
 #[derive(Debug, Clone, Parser, PartialEq)]
@@ -37,6 +38,12 @@ pub(crate) struct Cli {
     /// With --list-routes: print JSON instead of a table.
     #[arg(long, requires = "list_routes")]
     pub(crate) json: bool,
+    /// Port of the Lambda Invoke API (aws lambda invoke --endpoint-url http://127.0.0.1:PORT); 0 picks a free port.
+    #[arg(long, default_value_t = 3001, value_name = "PORT")]
+    pub(crate) lambda_port: u16,
+    /// Do not serve the Lambda Invoke API.
+    #[arg(long, conflicts_with = "lambda_port")]
+    pub(crate) no_lambda_api: bool,
     /// Serve REST routes of Serverless services without the /{stage} prefix (like serverless-offline's --noPrependStageInUrl).
     #[arg(long)]
     pub(crate) no_prepend_stage: bool,

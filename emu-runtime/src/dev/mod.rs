@@ -3,4 +3,5 @@
 
 pub(crate) mod banner;
 pub(crate) mod cli;
+pub(crate) mod lambda_listener;
 pub(crate) mod server;

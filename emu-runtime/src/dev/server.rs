@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 use crate::App;
 use crate::dev::banner;
 use crate::dev::cli::Cli;
+use crate::dev::lambda_listener::{DEFAULT_LAMBDA_ADDR, LambdaListener};
 use crate::lambda::env::{EnvVarsFile, EnvironmentPlan};
 
 /// How [`serve`] listens.
@@ -23,11 +24,18 @@ pub struct ServeOptions {
     pub addr: SocketAddr,
     /// Print the route table when ready.
     pub print_routes: bool,
+    /// Where the Lambda Invoke API listens (`None`: not served). Default `127.0.0.1:3001`, as `sam local
+    /// start-lambda`; port 0 picks a free one.
+    pub lambda_addr: Option<SocketAddr>,
 }
 
 impl Default for ServeOptions {
     fn default() -> Self {
-        ServeOptions { addr: SocketAddr::from(([127, 0, 0, 1], 3000)), print_routes: true }
+        ServeOptions {
+            addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            print_routes: true,
+            lambda_addr: Some(DEFAULT_LAMBDA_ADDR),
+        }
     }
 }
 
@@ -103,21 +111,50 @@ pub async fn shutdown_signal() {
 
 /// Serves `app` until Ctrl-C or SIGTERM. Does not touch the process environment (see [`run`]).
 pub async fn serve(app: App, options: ServeOptions) -> io::Result<()> {
-    serve_announced(app, options, Instant::now()).await
+    let lambda = options.lambda_addr.map(LambdaListener::bind).transpose()?;
+    serve_announced(app, options, lambda, Instant::now()).await
 }
 
 /// Binds, prints the route table (when asked) and how long start-up took since `started`, then serves until a signal.
-async fn serve_announced(app: App, options: ServeOptions, started: Instant) -> io::Result<()> {
+///
+/// `lambda`, when given, serves the Invoke API beside the API; both stop on the same signal.
+async fn serve_announced(
+    app: App,
+    options: ServeOptions,
+    lambda: Option<LambdaListener>,
+    started: Instant,
+) -> io::Result<()> {
     let server = Server::bind(app.clone(), options.addr).await?;
     if options.print_routes {
         print!("{}", banner::startup_lines(&app, server.local_addr()));
     }
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    let lambda_task = lambda.map(|listener| {
+        println!("Lambda Invoke API on {} (aws lambda invoke --endpoint-url {0} ...)", listener.endpoint_url());
+        let mut stopped = stopped.clone();
+        tokio::spawn(listener.serve(app.clone(), async move {
+            let _ = stopped.changed().await;
+        }))
+    });
     println!(
         "Ready on http://{} in {:.1} ms (Ctrl-C to stop)",
         server.local_addr(),
         started.elapsed().as_secs_f64() * 1000.0
     );
-    server.serve_until(shutdown_signal()).await
+    let result = server
+        .serve_until(async move {
+            shutdown_signal().await;
+            let _ = stop.send(());
+        })
+        .await;
+    if let Some(task) = lambda_task {
+        match task.await {
+            Ok(Err(e)) => tracing::warn!("the Lambda Invoke API listener stopped with an error: {e}"),
+            Err(e) => tracing::warn!("the Lambda Invoke API listener ended abnormally: {e}"),
+            Ok(Ok(())) => {}
+        }
+    }
+    result
 }
 
 /// Initialises `tracing` output (`RUST_LOG` sets the level; default `info`). Safe to call twice.
@@ -187,15 +224,31 @@ where
     for warning in app.model().warnings.iter() {
         tracing::warn!("{}:{}: {}", app.model().source, warning.location.line, warning.message);
     }
+    // The Invoke API listener is bound before tokio starts, so its address can go into the environment.
+    let lambda_addr = (!cli.no_lambda_api).then(|| SocketAddr::new(DEFAULT_LAMBDA_ADDR.ip(), cli.lambda_port));
+    let lambda = match lambda_addr.map(LambdaListener::bind).transpose() {
+        Ok(l) => l,
+        Err(e) => {
+            let port = cli.lambda_port;
+            return fail(1, &format!("cannot serve the Lambda Invoke API on 127.0.0.1:{port}: {e} (use --lambda-port N, 0 for any free port, or --no-lambda-api)"));
+        }
+    };
     // SAFETY: `run` is documented to be called before other threads exist; logging is synchronous and tokio
     // starts below.
     unsafe { plan.apply() };
+    if let Some(listener) = &lambda
+        && std::env::var_os("AWS_ENDPOINT_URL_LAMBDA").is_none()
+    {
+        // A handler calling another function through aws-sdk-lambda reaches this emulator (the SDKs read it).
+        // SAFETY: as above, no other thread exists yet.
+        unsafe { std::env::set_var("AWS_ENDPOINT_URL_LAMBDA", listener.endpoint_url()) };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return fail(1, &format!("cannot start the tokio runtime: {e}")),
     };
-    let options = ServeOptions { addr: SocketAddr::new(cli.host, cli.port), print_routes: true };
-    let result = runtime.block_on(serve_announced(app, options, started));
+    let options = ServeOptions { addr: SocketAddr::new(cli.host, cli.port), print_routes: true, lambda_addr };
+    let result = runtime.block_on(serve_announced(app, options, lambda, started));
     match result {
         Ok(()) => 0,
         Err(e) => fail(1, &format!("cannot serve on {}:{}: {e}", cli.host, cli.port)),
