@@ -348,8 +348,19 @@ impl<'a> Resolver<'a> {
                 }
             });
         }
-        if self.resources.contains_key(target) {
-            return Some(Json::String(target.to_string()));
+        if let Some(info) = self.resources.get(target) {
+            // `Ref` gives what CloudFormation documents per type: a topic's ARN, a queue's URL, a bucket's, table's
+            // or stream's name; everything else (functions included) keeps the logical id, which the readers
+            // match integrations against.
+            let name = info.name.as_deref().unwrap_or(target);
+            return Some(Json::String(match info.kind.as_str() {
+                "AWS::SNS::Topic" => arn(&info.kind, name),
+                "AWS::SQS::Queue" => format!("https://sqs.{REGION}.amazonaws.com/{ACCOUNT_ID}/{name}"),
+                "AWS::S3::Bucket" | "AWS::DynamoDB::Table" | "AWS::Serverless::SimpleTable" | "AWS::Kinesis::Stream" => {
+                    name.to_string()
+                }
+                _ => target.to_string(),
+            }));
         }
         if target.starts_with("AWS::") {
             diags.warn(at, format!("pseudo parameter {target} is not known; using a placeholder"));
@@ -660,7 +671,9 @@ mod tests {
         assert_eq!(eval("!Ref AWS::URLSuffix").0, s("amazonaws.com"));
         assert_eq!(eval("!Ref AWS::StackName").0, s("local"));
         assert_eq!(eval("!Ref AWS::NoValue").0, None);
-        assert_eq!(eval("!Ref Q").0, s("Q"));
+        // `Ref` of a queue is its URL (AWS::SQS::Queue, "Return values"), of a function its logical id here.
+        assert_eq!(eval("!Ref Q").0, s("https://sqs.us-east-1.amazonaws.com/123456789012/Q"));
+        assert_eq!(eval("!Ref Fn").0, s("Fn"));
         assert_eq!(eval("!Ref Names").0, Some(serde_json::json!(["a", "b", "c"])));
         let (v, d) = eval("!Ref NoDefault");
         assert!(v.and_then(|v| json_text(&v)).is_some_and(|t| is_placeholder(&t)));
@@ -683,7 +696,7 @@ mod tests {
             eval("!Sub '${AWS::Region}-${Stage}-${Fn.Arn}-${!Literal}'").0,
             s("us-east-1-dev-arn:aws:lambda:us-east-1:123456789012:function:named-fn-${Literal}")
         );
-        assert_eq!(eval("{\"Fn::Sub\": [\"${A}/${Stage}\", {\"A\": !Ref Q}]}").0, s("Q/dev"));
+        assert_eq!(eval("{\"Fn::Sub\": [\"${A}/${Stage}\", {\"A\": !Ref Stage}]}").0, s("dev/dev"));
     }
 
     #[test]

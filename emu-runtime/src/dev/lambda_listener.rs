@@ -10,7 +10,8 @@ use tokio::net::TcpListener;
 use crate::App;
 
 /// The default address of the Invoke API listener, as `sam local start-lambda`.
-pub(crate) const DEFAULT_LAMBDA_ADDR: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 3001);
+pub(crate) const DEFAULT_LAMBDA_ADDR: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 3001);
 
 /// A bound Invoke API listener (a std socket, so it can be bound before tokio starts).
 #[derive(Debug)]

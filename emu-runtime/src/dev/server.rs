@@ -230,7 +230,12 @@ where
         Ok(l) => l,
         Err(e) => {
             let port = cli.lambda_port;
-            return fail(1, &format!("cannot serve the Lambda Invoke API on 127.0.0.1:{port}: {e} (use --lambda-port N, 0 for any free port, or --no-lambda-api)"));
+            return fail(
+                1,
+                &format!(
+                    "cannot serve the Lambda Invoke API on 127.0.0.1:{port}: {e} (use --lambda-port N, 0 for any free port, or --no-lambda-api)"
+                ),
+            );
         }
     };
     // SAFETY: `run` is documented to be called before other threads exist; logging is synchronous and tokio

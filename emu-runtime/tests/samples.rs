@@ -1,0 +1,151 @@
+//! Sample events from a template's own event sources: each names this template's queue, bucket, topic, stream or
+//! rule, deserializes into the matching `aws_lambda_events` type, and (with `../shared`) has the key set of the
+//! event Lambda sends, as captured in `lambda-events-fixtures/event-sources`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use aws_lambda_events::event::cloudwatch_events::CloudWatchEvent;
+use aws_lambda_events::event::dynamodb::Event as DynamoDbEvent;
+use aws_lambda_events::event::kinesis::KinesisEvent;
+use aws_lambda_events::event::s3::S3Event;
+use aws_lambda_events::event::sns::SnsEvent;
+use aws_lambda_events::event::sqs::SqsEvent;
+use emu_runtime::{App, AppBuilder, SampleError};
+use serde_json::{Value, json};
+
+const TEMPLATE: &str = r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::SQS::Queue
+  Uploads:
+    Type: AWS::S3::Bucket
+    Properties: { BucketName: my-uploads }
+  Alerts:
+    Type: AWS::SNS::Topic
+    Properties: { TopicName: alerts }
+  Clicks:
+    Type: AWS::Kinesis::Stream
+  Table:
+    Type: AWS::DynamoDB::Table
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Queue: { Type: SQS, Properties: { Queue: !GetAtt Orders.Arn, BatchSize: 5 } }
+        Upload: { Type: S3, Properties: { Bucket: !Ref Uploads, Events: "s3:ObjectCreated:*" } }
+        Alert: { Type: SNS, Properties: { Topic: !Ref Alerts } }
+        Click: { Type: Kinesis, Properties: { Stream: !GetAtt Clicks.Arn, StartingPosition: LATEST } }
+        Change: { Type: DynamoDB, Properties: { Stream: !GetAtt Table.StreamArn, StartingPosition: LATEST } }
+        Nightly: { Type: Schedule, Properties: { Schedule: "rate(1 day)", Name: nightly } }
+        WithInput: { Type: Schedule, Properties: { Schedule: "rate(1 hour)", Input: '{"job": "cleanup"}' } }
+        Rule:
+          Type: EventBridgeRule
+          Properties:
+            Pattern: { source: [aws.ec2], detail-type: [EC2 Instance State-change Notification], detail: { state: [pending] } }
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Get: { Type: Api, Properties: { Path: /x, Method: get } }
+"#;
+
+fn app() -> App {
+    let loaded = emu_template::read_str(TEMPLATE, Path::new("template.yaml"), &Default::default()).expect("template");
+    AppBuilder::from_model(loaded.model).build()
+}
+
+fn sample(event: &str) -> Value {
+    app().sample_event("Worker", Some(event)).unwrap_or_else(|e| panic!("{event}: {e}"))
+}
+
+#[test]
+fn each_sample_names_this_templates_resources_and_deserializes() {
+    let sqs: SqsEvent = serde_json::from_value(sample("Queue")).unwrap();
+    assert_eq!(sqs.records[0].event_source_arn.as_deref(), Some("arn:aws:sqs:us-east-1:123456789012:Orders"));
+    assert_eq!(sqs.records[0].body.as_deref(), Some("Hello from SQS!"));
+    let s3: S3Event = serde_json::from_value(sample("Upload")).unwrap();
+    assert_eq!(s3.records[0].s3.bucket.name.as_deref(), Some("my-uploads"));
+    assert_eq!(s3.records[0].event_name.as_deref(), Some("ObjectCreated:Put"));
+    let sns: SnsEvent = serde_json::from_value(sample("Alert")).unwrap();
+    assert!(sns.records[0].sns.topic_arn.ends_with(":alerts"), "{}", sns.records[0].sns.topic_arn);
+    let kinesis: KinesisEvent = serde_json::from_value(sample("Click")).unwrap();
+    assert_eq!(
+        kinesis.records[0].event_source_arn.as_deref(),
+        Some("arn:aws:kinesis:us-east-1:123456789012:stream/Clicks")
+    );
+    let ddb: DynamoDbEvent = serde_json::from_value(sample("Change")).unwrap();
+    assert!(ddb.records[0].event_source_arn.as_deref().unwrap_or("").contains(":table/Table/stream/"));
+    let nightly: CloudWatchEvent = serde_json::from_value(sample("Nightly")).unwrap();
+    assert_eq!(nightly.detail_type.as_deref(), Some("Scheduled Event"));
+    assert_eq!(nightly.resources, vec!["arn:aws:events:us-east-1:123456789012:rule/nightly".to_owned()]);
+    assert_eq!(sample("WithInput"), json!({"job": "cleanup"}), "a target Input replaces the event");
+    let rule: CloudWatchEvent = serde_json::from_value(sample("Rule")).unwrap();
+    assert_eq!(rule.source.as_deref(), Some("aws.ec2"));
+    assert_eq!(rule.detail, Some(json!({"state": "pending"})));
+}
+
+#[test]
+fn errors_name_what_exists() {
+    let app = app();
+    assert_eq!(app.sample_event("Nope", None), Err(SampleError::UnknownFunction("Nope".into())));
+    let e = app.sample_event("Worker", Some("Missing")).unwrap_err().to_string();
+    assert!(e.contains("Queue, Upload, Alert"), "{e}");
+    assert_eq!(app.sample_event("Api", None), Err(SampleError::NoEventSource("Api".into())));
+    assert!(app.sample_event("Worker", None).is_ok(), "the first event source by default");
+}
+
+fn keys(v: &Value, prefix: &str, out: &mut BTreeSet<String>) {
+    if let Value::Object(o) = v {
+        for (k, v) in o {
+            let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+            out.insert(path.clone());
+            keys(v, &path, out);
+        }
+    } else if let Value::Array(a) = v
+        && let Some(first) = a.first()
+    {
+        keys(first, &format!("{prefix}[]"), out);
+    }
+}
+
+fn key_set(v: &Value, skip: &[&str]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    keys(v, "", &mut out);
+    out.into_iter().filter(|k| !skip.iter().any(|s| k.starts_with(s))).collect()
+}
+
+#[test]
+#[ignore = "reads the captured events in ../shared/corpus: run with `-- --ignored` (CI does)"]
+fn samples_have_the_key_sets_of_captured_events() {
+    let shared = std::env::var_os("EMU_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    let dir = shared.join("corpus/lambda-events-fixtures/event-sources");
+    assert!(dir.is_dir(), "{} is absent", dir.display());
+    // User data (message attributes, images, details) differs by design (a prefix ending in `.` keeps the key
+    // itself); the envelope must not. DynamoDB's `userIdentity` is only on TTL deletions.
+    let cases: [(&str, &str, &[&str]); 6] = [
+        ("Queue", "example-sqs-event.json", &["Records[].messageAttributes."]),
+        ("Upload", "example-s3-event.json", &[]),
+        ("Alert", "example-sns-event.json", &["Records[].Sns.MessageAttributes"]),
+        ("Click", "example-kinesis-event.json", &[]),
+        (
+            "Change",
+            "example-dynamodb-event.json",
+            &["Records[].dynamodb.Keys.", "Records[].dynamodb.NewImage.", "Records[].userIdentity"],
+        ),
+        ("Nightly", "example-eventbridge-schedule.json", &["detail."]),
+    ];
+    for (event, file, skip) in cases {
+        let fixture: Value = serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap();
+        let ours = key_set(&sample(event), skip);
+        let theirs = key_set(&fixture, skip);
+        let missing: Vec<_> = theirs.difference(&ours).collect();
+        assert!(missing.is_empty(), "{event} lacks keys of {file}: {missing:?}");
+        let extra: Vec<_> = ours.difference(&theirs).collect();
+        println!("{event} vs {file}: {} keys; ours only: {extra:?}", theirs.len());
+    }
+}
