@@ -173,6 +173,11 @@ impl App {
         self.model().function(id).map(|f| function_environment(f, overrides))
     }
 
+    /// The Lambda service (every function with its binding), for serving one through the Runtime API.
+    pub(crate) fn lambda_service(&self) -> &LambdaService {
+        &self.inner.lambda
+    }
+
     /// The gateway and Lambda layers, for the feature-gated bench internals.
     #[cfg(feature = "bench-internals")]
     pub(crate) fn layers(&self) -> (&Gateway, &LambdaService) {

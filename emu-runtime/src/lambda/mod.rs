@@ -5,6 +5,7 @@ pub(crate) mod context;
 pub(crate) mod env;
 pub(crate) mod invoke;
 pub(crate) mod log;
+pub(crate) mod runtime_api;
 
 use std::collections::HashMap;
 use std::time::Duration;
