@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 
 // ---------------------------------------------------------------- the child: the app, as a user's `main` runs it
 
-/// Which app the child builds (`EMU_TEST_APP`): the template's, or one with only `Typed` bound.
+/// Which app the child builds (`EMU_TEST_APP`): the SAM template's, one with only `Typed` bound, or the Serverless one.
 const CHILD_VAR: &str = "EMU_TEST_APP";
 
 #[derive(Deserialize)]
@@ -112,6 +112,9 @@ fn child() {
     let app = match which.as_str() {
         // `Typed` alone is bound: selecting any other function finds no handler.
         "typed-only" => emu_runtime::AppBuilder::from_model(app.model().clone()).bind("Typed", typed).build(),
+        "serverless" => {
+            emu_runtime::lambda_app!("tests/data/runtime_api.serverless.yml", { hello => echo, named => echo })
+        }
         _ => app,
     };
     // Dev flags are not parsed on Lambda: this one would be a usage error (code 2) for the dev server.
@@ -283,13 +286,21 @@ impl Drop for Run {
 
 /// Runs one invocation of `event` and returns what the child posted for it.
 async fn invoke(env: &[(&str, &str)], event: Value) -> Post {
-    let mut run = Run::start("template", env, vec![event]).await;
+    invoke_app("template", env, event).await
+}
+
+async fn invoke_app(app: &str, env: &[(&str, &str)], event: Value) -> Post {
+    let mut run = Run::start(app, env, vec![event]).await;
     run.post().await
 }
 
 /// Expects a successful invocation and returns its response body.
 async fn respond(env: &[(&str, &str)], event: Value) -> Value {
-    match invoke(env, event).await {
+    respond_app("template", env, event).await
+}
+
+async fn respond_app(app: &str, env: &[(&str, &str)], event: Value) -> Value {
+    match invoke_app(app, env, event).await {
         Post::Response { id, body } => {
             assert_eq!(id, request_id(1));
             body
@@ -366,6 +377,18 @@ async fn rule_3_generated_name_with_a_truncated_logical_id() {
     assert_eq!(name.len(), 64);
     let body = respond(&[(NAME, name)], json!({"via": "truncated"})).await;
     assert_eq!(body["event"]["via"], "truncated");
+}
+
+#[tokio::test]
+async fn rule_3_serverless_service_stage_function_name() {
+    let body = respond_app("serverless", &[(NAME, "pets-dev-hello")], json!({"via": "serverless"})).await;
+    assert_eq!((&body["event"]["via"], &body["function_name"]), (&json!("serverless"), &json!("pets-dev-hello")));
+}
+
+#[tokio::test]
+async fn rule_3_serverless_function_name_property() {
+    let body = respond_app("serverless", &[(NAME, "custom-named")], json!({"via": "name"})).await;
+    assert_eq!(body["event"]["via"], "name");
 }
 
 // ---------------------------------------------------------------- one invocation per handler shape

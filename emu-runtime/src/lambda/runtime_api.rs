@@ -390,6 +390,16 @@ mod tests {
     }
 
     #[test]
+    fn a_name_that_is_one_function_s_name_and_another_s_id_is_ambiguous() {
+        let fs = vec![f("Orders", "Billing", "bootstrap"), f("Billing", "Billing", "bootstrap")];
+        let err = select(&fs, |n| (n == "AWS_LAMBDA_FUNCTION_NAME").then(|| "Billing".to_owned())).unwrap_err();
+        assert!(
+            err.contains("AWS_LAMBDA_FUNCTION_NAME=Billing names more than one function (Orders, Billing)"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn cloudformation_generated_names() {
         let env = [("AWS_LAMBDA_FUNCTION_NAME", "pet-store-prod-Login-1U44TLUZ7OR55")];
         assert_eq!(pick(&env), Ok(("Login".into(), Rule::GeneratedName)));
