@@ -23,6 +23,9 @@
 //! # }
 //! ```
 //!
+//! On Lambda (`AWS_LAMBDA_RUNTIME_API` set) the same `run` starts no server: it picks one function of the template
+//! and serves it through the Runtime API with `lambda_runtime::run` / `lambda_http::run` (README, "Deploying").
+//!
 //! A request crosses the layers this crate is built from: `gateway` (API Gateway: routes, CORS, limits, events,
 //! integrations, responses, errors), `lambda` (the Lambda service: invoke, context, logs, environment) and
 //! `handler` (the accepted handler shapes). `docs/architecture.md` follows one request through them.

@@ -4,7 +4,7 @@
 mod service;
 
 fn main() {
-    // On Lambda this function's `main` would be `lambda_http::run(service::router(state, REST_STAGE))`; here the
-    // emulator calls the very same Router with the `lambda_http::Request` API Gateway's event turns into.
+    // Locally the emulator calls the Router with the `lambda_http::Request` API Gateway's event turns into; deployed,
+    // this same binary hands the selected function's Router to `lambda_http::run` (README, "Deploying").
     emu_runtime::run(service::app());
 }

@@ -178,6 +178,10 @@ pub fn run(app: App) {
 
 /// [`run`] with explicit arguments (the first is the program name); returns the exit code instead of exiting.
 ///
+/// When `AWS_LAMBDA_RUNTIME_API` is set (on Lambda), no server starts and `args` are not read: one function, picked
+/// by `EMU_FUNCTION`, `_HANDLER` or `AWS_LAMBDA_FUNCTION_NAME` (README, "Deploying"), is served through the Lambda
+/// Runtime API by `lambda_runtime::run` / `lambda_http::run`; a selection failure is posted as an init error.
+///
 /// Errors are printed to stderr as one line `error: ...`: code 2 for a bad flag or `--env-vars` file, 1 when the
 /// server cannot start. Call it before any other thread exists: it sets the process environment.
 pub fn run_with_args<I, T>(app: App, args: I) -> i32
@@ -185,6 +189,10 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
+    // On Lambda (or a Runtime API emulator): serve one function, no dev flags, no template environment.
+    if let Some(endpoint) = crate::lambda::runtime_api::endpoint_from_env() {
+        return crate::lambda::runtime_api::run(&app, &endpoint);
+    }
     let started = Instant::now();
     let cli = match Cli::parse_from_args(args) {
         Ok(Some(cli)) => cli,

@@ -9,7 +9,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tower::{Service, ServiceExt};
 
-use super::{BoxFuture, BoxedHandler, ErasedHandler, FunctionResult, Handler, deserialize_event, failed, finish};
+use std::sync::Arc;
+
+use super::{
+    BoxFuture, BoxedHandler, ErasedHandler, FunctionResult, Handler, LocalBoxFuture, deserialize_event, failed, finish,
+};
 
 /// A zero-sized marker carrying the handler's types (never constructed).
 type Marker<T> = std::marker::PhantomData<fn() -> T>;
@@ -41,6 +45,10 @@ where
             Ok(payload) => finish((self.f)(LambdaEvent::new(payload, context))),
             Err(d) => failed(d),
         }
+    }
+
+    fn run_on_lambda(self: Arc<Self>) -> LocalBoxFuture<Result<(), lambda_runtime::Error>> {
+        Box::pin(lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<T>| (self.f)(event))))
     }
 }
 
@@ -75,6 +83,10 @@ where
             Ok(payload) => finish(self.service.clone().oneshot(LambdaEvent::new(payload, context))),
             Err(d) => failed(d),
         }
+    }
+
+    fn run_on_lambda(self: Arc<Self>) -> LocalBoxFuture<Result<(), lambda_runtime::Error>> {
+        Box::pin(lambda_runtime::run(self.service.clone()))
     }
 }
 

@@ -19,7 +19,11 @@ use lambda_http::{IntoResponse, Request, RequestExt};
 use lambda_runtime::{Context, Diagnostic};
 use tower::{Service, ServiceExt};
 
-use super::{BoxFuture, BoxedHandler, ErasedHandler, FunctionResult, Handler, failed, serialize_output};
+use std::sync::Arc;
+
+use super::{
+    BoxFuture, BoxedHandler, ErasedHandler, FunctionResult, Handler, LocalBoxFuture, failed, serialize_output,
+};
 
 /// Marker for `async fn(lambda_http::Request) -> Result<impl IntoResponse, E>` handlers.
 #[doc(hidden)]
@@ -134,6 +138,10 @@ where
             Err(d) => failed(d),
         }
     }
+
+    fn run_on_lambda(self: Arc<Self>) -> LocalBoxFuture<Result<(), lambda_runtime::Error>> {
+        Box::pin(lambda_http::run(lambda_runtime::service_fn(move |request: Request| (self.f)(request))))
+    }
 }
 
 impl<F, Fut, R, E> Handler<ViaHttpFn<R, E>> for F
@@ -165,6 +173,10 @@ where
             Ok((request, origin)) => finish_http(self.service.clone().oneshot(request), origin),
             Err(d) => failed(d),
         }
+    }
+
+    fn run_on_lambda(self: Arc<Self>) -> LocalBoxFuture<Result<(), lambda_runtime::Error>> {
+        Box::pin(lambda_http::run(self.service.clone()))
     }
 }
 

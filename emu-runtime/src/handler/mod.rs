@@ -22,6 +22,9 @@ use serde::de::DeserializeOwned;
 /// A boxed, sendable future.
 pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
+/// A boxed future that need not be `Send`: `lambda_runtime::run`'s, driven by `block_on` on the main thread.
+pub(crate) type LocalBoxFuture<T> = Pin<Box<dyn Future<Output = T> + 'static>>;
+
 /// What a bound function returns: the response as JSON, or Lambda's error shape.
 pub(crate) type FunctionResult = Result<serde_json::Value, Diagnostic>;
 
@@ -29,6 +32,10 @@ pub(crate) type FunctionResult = Result<serde_json::Value, Diagnostic>;
 pub(crate) trait ErasedHandler: Send + Sync + 'static {
     /// Calls the handler. `event` crosses a JSON boundary exactly as on Lambda.
     fn call(&self, event: serde_json::Value, context: Context) -> BoxFuture<FunctionResult>;
+
+    /// Serves the handler through the real Lambda Runtime API with the official runtime and the shape's own types
+    /// (`lambda_runtime::run` or `lambda_http::run`): no JSON erasure. See `lambda/runtime_api.rs`.
+    fn run_on_lambda(self: Arc<Self>) -> LocalBoxFuture<Result<(), lambda_runtime::Error>>;
 }
 
 /// A handler with its type erased, as [`Handler::into_function`] makes it. Cheap to clone.

@@ -7,6 +7,7 @@ pub(crate) mod invoke;
 pub(crate) mod invoke_api;
 pub(crate) mod log;
 pub(crate) mod samples;
+pub(crate) mod runtime_api;
 
 use std::collections::HashMap;
 use std::sync::Arc;
