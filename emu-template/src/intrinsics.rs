@@ -356,9 +356,10 @@ impl<'a> Resolver<'a> {
             return Some(Json::String(match info.kind.as_str() {
                 "AWS::SNS::Topic" => arn(&info.kind, name),
                 "AWS::SQS::Queue" => format!("https://sqs.{REGION}.amazonaws.com/{ACCOUNT_ID}/{name}"),
-                "AWS::S3::Bucket" | "AWS::DynamoDB::Table" | "AWS::Serverless::SimpleTable" | "AWS::Kinesis::Stream" => {
-                    name.to_string()
-                }
+                "AWS::S3::Bucket"
+                | "AWS::DynamoDB::Table"
+                | "AWS::Serverless::SimpleTable"
+                | "AWS::Kinesis::Stream" => name.to_string(),
                 _ => target.to_string(),
             }));
         }

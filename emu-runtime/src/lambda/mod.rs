@@ -6,8 +6,8 @@ pub(crate) mod env;
 pub(crate) mod invoke;
 pub(crate) mod invoke_api;
 pub(crate) mod log;
-pub(crate) mod samples;
 pub(crate) mod runtime_api;
+pub(crate) mod samples;
 
 use std::collections::HashMap;
 use std::sync::Arc;
