@@ -56,7 +56,7 @@ pub use handler::{BoxedHandler, ViaEventFn, ViaEventService};
 pub use handler::{ViaHttpFn, ViaHttpService};
 pub use lambda::env::{Conflict, EnvVarsError, EnvVarsFile, EnvironmentPlan, OverrideError};
 pub use lambda::invoke::InvokeError;
-pub use lambda::samples::SampleError;
+pub use lambda::samples::{BatchResult, EventSample, SampleError};
 pub use testing::{TestClient, TestRequest, TestResponse};
 
 /// The official `lambda_http` crate, for handlers written against `lambda_http::Request` (feature `lambda-http`).

@@ -11,7 +11,7 @@ use aws_lambda_events::event::kinesis::KinesisEvent;
 use aws_lambda_events::event::s3::S3Event;
 use aws_lambda_events::event::sns::SnsEvent;
 use aws_lambda_events::event::sqs::SqsEvent;
-use emu_runtime::{App, AppBuilder, SampleError};
+use emu_runtime::{App, AppBuilder, BatchResult, Error, LambdaEvent, SampleError};
 use serde_json::{Value, json};
 
 const TEMPLATE: &str = r#"
@@ -57,6 +57,26 @@ fn app() -> App {
     AppBuilder::from_model(loaded.model).build()
 }
 
+/// `Worker` bound to a handler that fails every SQS message whose body is "bad" (partial batch response) and
+/// answers other sources with a summary of what it got.
+fn bound() -> App {
+    let loaded = emu_template::read_str(TEMPLATE, Path::new("template.yaml"), &Default::default()).expect("template");
+    AppBuilder::from_model(loaded.model)
+        .bind("Worker", |e: LambdaEvent<Value>| async move {
+            let records = e.payload["Records"].as_array().cloned().unwrap_or_default();
+            if records.first().and_then(|r| r["eventSource"].as_str()) == Some("aws:sqs") {
+                let failures: Vec<Value> = records
+                    .iter()
+                    .filter(|r| r["body"] == "bad")
+                    .map(|r| json!({ "itemIdentifier": r["messageId"] }))
+                    .collect();
+                return Ok::<_, Error>(json!({ "batchItemFailures": failures }));
+            }
+            Ok(json!({ "records": records.len(), "event": e.payload }))
+        })
+        .build()
+}
+
 fn sample(event: &str) -> Value {
     app().sample_event("Worker", Some(event)).unwrap_or_else(|e| panic!("{event}: {e}"))
 }
@@ -95,6 +115,48 @@ fn errors_name_what_exists() {
     assert!(e.contains("Queue, Upload, Alert"), "{e}");
     assert_eq!(app.sample_event("Api", None), Err(SampleError::NoEventSource("Api".into())));
     assert!(app.sample_event("Worker", None).is_ok(), "the first event source by default");
+}
+
+#[tokio::test]
+async fn batches_report_their_failed_items() {
+    let app = bound();
+    let batch = app.sample("Worker", Some("Queue")).unwrap().with_messages(["ok", "bad", "ok", "bad"]);
+    let bodies: SqsEvent = serde_json::from_value(batch.clone().into_json()).unwrap();
+    assert_eq!(bodies.records.len(), 4);
+    let bad: Vec<String> = bodies
+        .records
+        .iter()
+        .filter(|r| r.body.as_deref() == Some("bad"))
+        .filter_map(|r| r.message_id.clone())
+        .collect();
+    assert_eq!(app.invoke_batch("Worker", batch).await.unwrap(), BatchResult { failed: bad });
+    let clean = app.sample("Worker", Some("Queue")).unwrap().with_messages(["ok"]);
+    assert_eq!(app.invoke_batch("Worker", clean).await.unwrap(), BatchResult::default());
+}
+
+#[tokio::test]
+async fn builders_put_test_data_in_and_invoke_event_reads_typed_output() {
+    let app = bound();
+    let item = json!({"id": "42", "price": 9.5, "tags": ["a"]});
+    let change = app.sample("Worker", Some("Change")).unwrap().with_item(&item, &["id"]).into_json();
+    let typed: DynamoDbEvent = serde_json::from_value(change.clone()).unwrap();
+    assert_eq!(typed.records.len(), 1);
+    assert_eq!(change["Records"][0]["dynamodb"]["Keys"], json!({"id": {"S": "42"}}));
+    assert_eq!(change["Records"][0]["dynamodb"]["NewImage"]["price"], json!({"N": "9.5"}));
+    let upload = app.sample("Worker", Some("Upload")).unwrap().with_object("photos/cat.png", 2048).into_json();
+    let s3: S3Event = serde_json::from_value(upload).unwrap();
+    assert_eq!(s3.records[0].s3.object.key.as_deref(), Some("photos/cat.png"));
+    let clicks = app.sample("Worker", Some("Click")).unwrap().with_messages(["a", "b"]).into_json();
+    let kinesis: KinesisEvent = serde_json::from_value(clicks.clone()).unwrap();
+    assert_eq!(kinesis.records.len(), 2);
+    assert_ne!(kinesis.records[0].kinesis.sequence_number, kinesis.records[1].kinesis.sequence_number);
+    let out: Value = app.invoke_event("Worker", &clicks).await.unwrap();
+    assert_eq!(out["records"], 2);
+    let rule = app.sample("Worker", Some("Rule")).unwrap().with_detail(json!({"state": "running"})).into_json();
+    assert_eq!(rule["detail"], json!({"state": "running"}));
+    let typed_in: SqsEvent = serde_json::from_value(sample("Queue")).unwrap();
+    let out: Value = app.invoke_event("Worker", &typed_in).await.unwrap();
+    assert_eq!(out["batchItemFailures"], json!([]), "a typed aws_lambda_events struct goes in as its JSON");
 }
 
 fn keys(v: &Value, prefix: &str, out: &mut BTreeSet<String>) {

@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::App;
 use crate::aws::{ACCOUNT_ID, REGION};
+use crate::lambda::invoke::InvokeError;
 use crate::{clock, ids};
 
 /// Why no sample event could be built.
@@ -66,7 +67,162 @@ fn list(names: &[String]) -> String {
     if names.is_empty() { "(none)".to_owned() } else { names.join(", ") }
 }
 
+/// A sample event being tailored before it is sent: [`App::sample`] builds it from the template, the `with_*`
+/// methods put test data in (one record per message, a DynamoDB item, an S3 key, an EventBridge detail).
+#[derive(Debug, Clone)]
+pub struct EventSample {
+    kind: EventKind,
+    event: Value,
+}
+
+/// What a function that reports partial batch failures (`FunctionResponseTypes: ReportBatchItemFailures`) answered.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BatchResult {
+    /// `batchItemFailures[].itemIdentifier`: the message ids (SQS) or sequence numbers (Kinesis, DynamoDB) Lambda
+    /// would make visible again; empty when the whole batch succeeded.
+    pub failed: Vec<String>,
+}
+
+impl EventSample {
+    /// One record per message: SQS bodies (with their MD5), SNS messages, or Kinesis data (base64-encoded).
+    /// For other sources the event is unchanged.
+    pub fn with_messages<I, S>(mut self, messages: I) -> EventSample
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let Some(first) = self.event.get("Records").and_then(|r| r.get(0)).cloned() else { return self };
+        let records: Vec<Value> = messages
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let m = m.as_ref();
+                let mut r = first.clone();
+                match self.kind {
+                    EventKind::Sqs => {
+                        r["messageId"] = Value::from(ids::uuid_v4());
+                        r["body"] = Value::from(m);
+                        r["md5OfBody"] = Value::from(md5_hex(m.as_bytes()));
+                    }
+                    EventKind::Sns => {
+                        r["Sns"]["MessageId"] = Value::from(ids::uuid_v4());
+                        r["Sns"]["Message"] = Value::from(m);
+                    }
+                    EventKind::Kinesis => {
+                        let seq = format!("4959033827149025660855969253836157109592157598913658{:04}", i);
+                        r["kinesis"]["data"] = Value::from(base64::engine::general_purpose::STANDARD.encode(m));
+                        r["kinesis"]["sequenceNumber"] = Value::from(seq.clone());
+                        r["eventID"] = Value::from(format!("shardId-000000000000:{seq}"));
+                    }
+                    _ => {}
+                }
+                r
+            })
+            .collect();
+        if matches!(self.kind, EventKind::Sqs | EventKind::Sns | EventKind::Kinesis) {
+            self.event["Records"] = Value::Array(records);
+        }
+        self
+    }
+
+    /// DynamoDB stream: the record's `NewImage` is `item` (plain JSON, converted to DynamoDB JSON) and its `Keys`
+    /// the item's `key` attributes. For other sources the event is unchanged.
+    pub fn with_item(mut self, item: &Value, keys: &[&str]) -> EventSample {
+        if self.kind == EventKind::DynamoDb
+            && let Some(record) = self.event.get_mut("Records").and_then(|r| r.get_mut(0))
+        {
+            let image = to_dynamodb_json(item);
+            let key_image: Map<String, Value> =
+                keys.iter().filter_map(|k| image.get(*k).map(|v| ((*k).to_owned(), v.clone()))).collect();
+            record["dynamodb"]["SizeBytes"] = Value::from(item.to_string().len());
+            record["dynamodb"]["NewImage"] = image;
+            record["dynamodb"]["Keys"] = Value::Object(key_image);
+        }
+        self
+    }
+
+    /// S3: the object's key and size. For other sources the event is unchanged.
+    pub fn with_object(mut self, key: &str, size: u64) -> EventSample {
+        if self.kind == EventKind::S3
+            && let Some(object) = self.event.pointer_mut("/Records/0/s3/object")
+        {
+            object["key"] = Value::from(key);
+            object["size"] = Value::from(size);
+        }
+        self
+    }
+
+    /// EventBridge and scheduled events: the event's `detail`. For other sources the event is unchanged.
+    pub fn with_detail(mut self, detail: Value) -> EventSample {
+        if matches!(self.kind, EventKind::EventBridge | EventKind::Schedule) && self.event.get("detail").is_some() {
+            self.event["detail"] = detail;
+        }
+        self
+    }
+
+    /// The event as JSON, ready for [`App::invoke`].
+    pub fn into_json(self) -> Value {
+        self.event
+    }
+}
+
 impl App {
+    /// [`App::sample_event`] as an [`EventSample`] to tailor with test data before [`App::invoke_event`].
+    pub fn sample(&self, function: &str, event: Option<&str>) -> Result<EventSample, SampleError> {
+        let model = self.model();
+        let kind = model
+            .function(function)
+            .or_else(|| model.functions.iter().find(|f| f.name == function))
+            .and_then(|f| match event {
+                Some(name) => f.events.iter().find(|e| e.name == name),
+                None => f.events.first(),
+            })
+            .map(|e| e.kind.clone());
+        let event = self.sample_event(function, event)?;
+        Ok(EventSample { kind: kind.unwrap_or(EventKind::Other("".into())), event })
+    }
+
+    /// Invokes `function` with `event` (any serializable event: an [`EventSample`]'s JSON, an `aws_lambda_events`
+    /// struct) and reads its output as `R`, as a caller of `lambda:Invoke` would.
+    pub async fn invoke_event<E, R>(&self, function: &str, event: &E) -> Result<R, InvokeError>
+    where
+        E: serde::Serialize,
+        R: serde::de::DeserializeOwned,
+    {
+        let event = serde_json::to_value(event).map_err(|e| InvokeError::Handler {
+            function: function.to_owned(),
+            error: lambda_runtime::Diagnostic {
+                error_type: "InvalidRequestContentException".into(),
+                error_message: format!("the event does not serialize to JSON: {e}"),
+            },
+        })?;
+        let output = self.invoke(function, event).await?;
+        serde_json::from_value(output).map_err(|e| InvokeError::Handler {
+            function: function.to_owned(),
+            error: lambda_runtime::Diagnostic {
+                error_type: "Runtime.SerializationError".into(),
+                error_message: format!("the function's output is not the expected type: {e}"),
+            },
+        })
+    }
+
+    /// Sends a batch (SQS, Kinesis or DynamoDB sample) to `function` and reads its partial batch response: the
+    /// items it reported in `batchItemFailures`. An output without that key is a fully successful batch.
+    pub async fn invoke_batch(&self, function: &str, batch: EventSample) -> Result<BatchResult, InvokeError> {
+        let output = self.invoke(function, batch.into_json()).await?;
+        let failed = output
+            .get("batchItemFailures")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i.get("itemIdentifier").and_then(Value::as_str).map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(BatchResult { failed })
+    }
+
     /// The event Lambda would send `function` from its event source `event` (by its name in the template; the
     /// first non-HTTP event when `None`), with this template's ARNs and names filled in.
     ///
