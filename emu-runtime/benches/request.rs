@@ -3,6 +3,8 @@
 //! * `in_process/*`: `GET` through `Router::oneshot` (router cloned per request, as oneshot needs, in both):
 //!   `bare` is an axum route returning `{"message":"hello world"}` as `Json`; `emu_rest_v1`, `emu_http_v2` and
 //!   `emu_rest_v1_typed` are the same answer from Lambda handlers bound by `lambda_app!` (`benches/hello.yaml`).
+//! * `lambda/invoke_api`, `lambda/app_invoke`: the REST handler called through the Lambda Invoke API router and
+//!   through `App::invoke`, with no API Gateway in front.
 //! * `event/*` and `response/*`: building the Lambda event and parsing the function's output alone, for a typical
 //!   request (6 headers, a 3-pair query string, a 1 KB JSON body) and a 1 KB JSON response.
 //! * After criterion, an interleaved A/B run (bare, emu, bare, emu, ...) prints the in-process ratios and the time
@@ -57,6 +59,30 @@ fn in_process(c: &mut Criterion, rt: &tokio::runtime::Runtime, emu: &axum::Route
     for (name, uri) in CASES {
         g.bench_function(name, |b| b.iter(|| rt.block_on(one(emu, black_box(uri)))));
     }
+    g.finish();
+}
+
+/// The same `Value` handler reached through the Lambda Invoke API (`POST .../functions/HelloRest/invocations`,
+/// a 2-key JSON payload) and through `App::invoke`, beside the API Gateway path of `in_process/emu_rest_v1`.
+fn invoke_api(c: &mut Criterion, rt: &tokio::runtime::Runtime, app: &emu_runtime::App) {
+    let router = app.invoke_api_router();
+    let payload = Bytes::from_static(br#"{"path":"/hello","httpMethod":"GET"}"#);
+    let mut g = c.benchmark_group("lambda");
+    g.bench_function("invoke_api", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let req = Request::post("/2015-03-31/functions/HelloRest/invocations")
+                    .body(Body::from(payload.clone()))
+                    .expect("request");
+                let res = router.clone().oneshot(req).await.expect("infallible");
+                debug_assert_eq!(res.status(), 200);
+                res.into_body().collect().await.expect("body").to_bytes()
+            })
+        })
+    });
+    g.bench_function("app_invoke", |b| {
+        b.iter(|| rt.block_on(app.invoke("HelloRest", json!({"path": "/hello", "httpMethod": "GET"}))).expect("ok"))
+    });
     g.finish();
 }
 
@@ -174,6 +200,7 @@ fn main() {
     }
     let mut c = Criterion::default().configure_from_args();
     in_process(&mut c, &rt, &emu, &bare);
+    invoke_api(&mut c, &rt, &hello::hello());
     events(&mut c);
     c.final_summary();
     if !quick {
