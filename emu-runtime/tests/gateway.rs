@@ -447,3 +447,30 @@ async fn gateway_integration_timeout_comes_before_a_long_function_timeout() {
     let uncapped = app.with_options(AppOptions::default().gateway_timeouts(false)).router();
     assert_eq!(get(&uncapped, "/r").await.0, 200);
 }
+
+#[tokio::test]
+async fn repeated_slashes_are_merged_before_routing_rest() {
+    // `API_URL` ending in `/` joined with `/dogs/1`: API Gateway serves it (docs/fidelity.md, "Repeated slashes").
+    let router = app().router();
+    let e = event(&router, "//dogs//1").await;
+    assert_eq!(e["resource"], "/dogs/{id}");
+    assert_eq!(e["path"], "/dogs/1");
+    assert_eq!(e["pathParameters"]["id"], "1");
+    assert_eq!(e["requestContext"]["path"], "/Prod/dogs/1");
+    let e = event(&router, "/dogs/1//").await;
+    assert_eq!(e["resource"], "/dogs/{id}", "a trailing `//` is one trailing slash");
+    let e = event(&router, "/a//b///c").await;
+    assert_eq!(e["pathParameters"]["proxy"], "a/b/c", "greedy parameters carry the merged path");
+    let e = event(&router, "/dogs/a%2F%2Fb").await;
+    assert_eq!(e["pathParameters"]["id"], "a%2F%2Fb", "encoded slashes are not path separators");
+}
+
+#[tokio::test]
+async fn repeated_slashes_are_merged_before_routing_http_api() {
+    let router = app().router();
+    let e = event(&router, "/h//echo///7").await;
+    assert_eq!(e["rawPath"], "/h/echo/7");
+    assert_eq!(e["routeKey"], "GET /h/echo/{id}");
+    assert_eq!(e["pathParameters"]["id"], "7");
+    assert_eq!(e["requestContext"]["http"]["path"], "/h/echo/7");
+}

@@ -69,7 +69,9 @@ impl Gateway {
     pub(crate) async fn handle(&self, lambda: &LambdaService, req: Request<Body>) -> Response<Body> {
         let epoch_ms = clock::now_epoch_ms();
         let (parts, body) = req.into_parts();
-        let raw_path = parts.uri.path();
+        // Repeated slashes are merged before anything looks at the path, as API Gateway does.
+        let merged = routes::merge_slashes(parts.uri.path());
+        let raw_path: &str = &merged;
         if let Some(res) = cors::preflight(&self.routes, &parts.method, &parts.headers, raw_path) {
             return res;
         }
@@ -117,7 +119,7 @@ impl Gateway {
             Ok(r) => Ok(r.into_http(route.format, &api.event, &parts.headers)),
             Err(e) => {
                 let line = error_json("MalformedLambdaProxyResponse", &e.to_string());
-                tracing::error!(target: "lambda", route = %route.event.route_key, "{line}");
+                crate::lambda::log::platform_line("API Gateway", &format!("{} {line}", route.event.route_key));
                 Err(GatewayError::IntegrationFailure)
             }
         }

@@ -1,6 +1,7 @@
 //! The compiled APIs and routes of an app, and route matching with API Gateway's rules. Each API owns its routes;
 //! static segments beat `{param}` beat `{proxy+}`, an explicit method beats `ANY`, `$default` catches the rest.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use emu_template::{ApiKind, DEFAULT_ROUTE, Method as ModelMethod, Model, PayloadVersion};
@@ -267,6 +268,23 @@ impl Routes {
             .or(self.apis.first())
             .map_or(ApiKind::Rest, |a| a.kind)
     }
+}
+
+/// Collapses every run of `/` into one (`//dogs//1` is `/dogs/1`): API Gateway routes `//` as `/`, so a client that
+/// joins `API_URL/` with `/dogs` reaches the route, and the event's `path` / `rawPath` carry the merged path.
+/// Sources in docs/fidelity.md ("Repeated slashes"). Borrowed unchanged when there is nothing to merge.
+pub(crate) fn merge_slashes(path: &str) -> Cow<'_, str> {
+    if !path.contains("//") {
+        return Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c == '/' && out.ends_with('/') {
+            continue;
+        }
+        out.push(c);
+    }
+    Cow::Owned(out)
 }
 
 /// Splits a raw path into its segments; a single trailing slash is ignored, as API Gateway does.
