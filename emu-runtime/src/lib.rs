@@ -41,7 +41,7 @@ mod ids;
 mod lambda;
 mod testing;
 
-pub use app::{App, AppBuilder, AppOptions, LAMBDA_PAYLOAD_LIMIT, TemplateSource};
+pub use app::{App, AppBuilder, AppOptions, BindingState, LAMBDA_PAYLOAD_LIMIT, TemplateSource};
 pub use aws::{ACCOUNT_ID, REGION};
 pub use dev::server::{ServeOptions, Server, init_logging, run, run_with_args, serve, shutdown_signal};
 pub use handler::Handler;
@@ -55,6 +55,10 @@ pub use lambda_http;
 
 /// Builds an [`App`] from a template at compile time. See the crate README for the binding rules.
 pub use emu_macros::lambda_app;
+
+/// `#[emu_runtime::main]` on `fn main` (or `async fn main`): the template's environment is applied as `main`'s first
+/// statement, so all of `main` sees it, as a Lambda function's code does. See `docs/architecture.md` ("Init order").
+pub use emu_macros::main;
 
 pub use lambda_runtime::{Context, Diagnostic, Error, LambdaEvent, service_fn};
 
@@ -76,6 +80,7 @@ pub mod model {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::app::{AppBuilder, TemplateSource, assert_handler};
+    pub use crate::dev::init::{block_on, init_process};
     pub use crate::model::*;
     pub use std::borrow::Cow;
 }

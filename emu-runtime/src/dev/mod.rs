@@ -3,4 +3,5 @@
 
 pub(crate) mod banner;
 pub(crate) mod cli;
+pub(crate) mod init;
 pub(crate) mod server;

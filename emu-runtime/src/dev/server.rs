@@ -15,6 +15,7 @@ use crate::App;
 use crate::dev::banner;
 use crate::dev::cli::Cli;
 use crate::lambda::env::{EnvVarsFile, EnvironmentPlan};
+use crate::lambda::log::platform_line;
 
 /// How [`serve`] listens.
 #[derive(Clone, Debug)]
@@ -54,6 +55,7 @@ impl Server {
 
     /// Serves until `shutdown` completes, then waits for in-flight requests.
     pub async fn serve_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+        crate::lambda::log::serving();
         let router = self.app.router().layer(axum::middleware::from_fn(access_log));
         axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
@@ -61,18 +63,16 @@ impl Server {
     }
 }
 
-/// One access line per HTTP request: method, path, status, time.
+/// One access line per HTTP request: method, path, status, time. Written by the platform writer, not `tracing`, so a
+/// user's own subscriber (installed before `run`) does not hide it.
 async fn access_log(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let response = next.run(request).await;
-    tracing::info!(
-        target: "emu_runtime::access",
-        "{method} {path} {} {:.2} ms",
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64() * 1000.0
-    );
+    let line =
+        format!("{method} {path} {} {:.2} ms", response.status().as_u16(), started.elapsed().as_secs_f64() * 1000.0);
+    platform_line("access", &line);
     response
 }
 
@@ -98,7 +98,7 @@ pub async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
-    tracing::info!("shutting down: finishing in-flight requests");
+    platform_line("emu", "shutting down: finishing in-flight requests");
 }
 
 /// Serves `app` until Ctrl-C or SIGTERM. Does not touch the process environment (see [`run`]).
@@ -120,7 +120,9 @@ async fn serve_announced(app: App, options: ServeOptions, started: Instant) -> i
     server.serve_until(shutdown_signal()).await
 }
 
-/// Initialises `tracing` output (`RUST_LOG` sets the level; default `info`). Safe to call twice.
+/// Initialises `tracing` output for the handlers' own logs (`RUST_LOG` sets the level; default `info`). Safe to call
+/// twice, and a subscriber the program installed first is kept: the platform's lines (`START`/`END`/`REPORT`, the
+/// access log) do not go through `tracing` and are printed either way.
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -160,14 +162,7 @@ where
         Err(message) => return fail(2, &message),
     };
     if cli.list_routes {
-        print!(
-            "{}",
-            if cli.json {
-                emu_template::report::routes_json(app.model())
-            } else {
-                emu_template::report::routes_table(app.model())
-            }
-        );
+        print!("{}", if cli.json { banner::list_json(&app) } else { banner::list_text(&app) });
         return 0;
     }
     let overrides = match &cli.env_vars {
@@ -179,17 +174,24 @@ where
     };
     let plan = EnvironmentPlan::new(app.model(), &overrides);
     for conflict in &plan.conflicts {
-        tracing::warn!("{conflict}");
+        platform_line("emu", &format!("warning: {conflict}"));
     }
     for note in &plan.notes {
-        tracing::info!("{note}");
+        platform_line("emu", note);
     }
     for warning in app.model().warnings.iter() {
-        tracing::warn!("{}:{}: {}", app.model().source, warning.location.line, warning.message);
+        platform_line(
+            "emu",
+            &format!("warning: {}:{}: {}", app.model().source, warning.location.line, warning.message),
+        );
     }
-    // SAFETY: `run` is documented to be called before other threads exist; logging is synchronous and tokio
-    // starts below.
-    unsafe { plan.apply() };
+    // `#[emu_runtime::main]` applied the same plan as main's first statement; applying it again here could race
+    // with threads main has started since.
+    if !crate::dev::init::applied_early() {
+        // SAFETY: `run` is documented to be called before other threads exist; logging is synchronous and tokio
+        // starts below.
+        unsafe { plan.apply() };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return fail(1, &format!("cannot start the tokio runtime: {e}")),
