@@ -69,9 +69,8 @@ impl Gateway {
     pub(crate) async fn handle(&self, lambda: &LambdaService, req: Request<Body>) -> Response<Body> {
         let epoch_ms = clock::now_epoch_ms();
         let (parts, body) = req.into_parts();
-        // Repeated slashes are merged before anything looks at the path, as API Gateway does.
-        let merged = routes::merge_slashes(parts.uri.path());
-        let raw_path: &str = &merged;
+        // `//stage/x` is `/stage/x` (docs/fidelity.md, "Repeated slashes"); matching then ignores empty segments.
+        let raw_path = routes::collapse_leading_slashes(parts.uri.path());
         if let Some(res) = cors::preflight(&self.routes, &parts.method, &parts.headers, raw_path) {
             return res;
         }
