@@ -36,6 +36,20 @@ fn main_sees_the_template_environment_and_the_command_line_before_run() {
 }
 
 #[test]
+fn main_sees_env_vars_overrides_before_run() {
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("adopted-env.json");
+    std::fs::write(&file, r#"{"Parameters": {"TABLE_NAME": "from-env-vars"}}"#).expect("write the env-vars file");
+    let path = file.to_string_lossy().into_owned();
+    let (code, stdout, stderr) = run(&["--list-routes", "--env-vars", &path]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().next(), Some("main: TABLE_NAME=from-env-vars"), "{stdout}");
+    // A bad file is still `run`'s one-line error with exit code 2; main ran without the template's values.
+    let (code, _, stderr) = run(&["--port", "0", "--env-vars", "/nonexistent/env.json"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.starts_with("error: ") && stderr.lines().count() == 1, "{stderr}");
+}
+
+#[test]
 fn list_routes_shows_every_function() {
     let (code, stdout, stderr) = run(&["--list-routes"]);
     assert_eq!(code, 0, "{stderr}");
