@@ -23,6 +23,10 @@
 //! # }
 //! ```
 //!
+//! Handlers that share state (`async fn(&dyn Store, Request)`, as real projects write them) bind with
+//! [`with_state!`]`(store, get_product)`; `#[emu_runtime::main]` on `main` applies the template's environment before
+//! `main`'s first line, as Lambda has it before the function's code runs.
+//!
 //! A request crosses the layers this crate is built from: `gateway` (API Gateway: routes, CORS, limits, events,
 //! integrations, responses, errors), `lambda` (the Lambda service: invoke, context, logs, environment) and
 //! `handler` (the accepted handler shapes). `docs/architecture.md` follows one request through them.
