@@ -10,6 +10,10 @@
 //! the two types to be equal, and no type parameter can name "`S` with its object lifetime shortened to `'a`". At the
 //! call inside the macro the compiler applies that coercion itself, so `&dyn Store`, `&Memory` and `&(dyn Store +
 //! Send)` all work.
+//!
+//! Nor `F: AsyncFn(&S, Event)` (std, Rust 1.85): besides the same object-lifetime mismatch, its future
+//! (`CallRefFuture<'a>`) cannot be required to be `Send` on stable Rust (that needs return-type notation), and every
+//! handler future must be `Send + 'static` for the multi-threaded runtime.
 
 /// Binds `handler`, an `async fn(&S, Event) -> Result<_, _>`, with the `Arc<S>` named by `state` shared by every call:
 /// `GetProductFunction => with_state!(store, get_product)`.
