@@ -81,7 +81,9 @@ pub fn expand_main_in(attr: TokenStream, item: TokenStream, manifest_dir: Option
         quote!(#(#stmts)*)
     };
     let init = quote_spanned!(literal.span()=>
-        // SAFETY: the first statement of `main`: no other thread exists yet.
+        // SAFETY: the first statement of `main`: no other thread exists yet. (Allowed for crates that deny
+        // `unsafe_code`: the obligation is met by construction, not by the user.)
+        #[allow(unsafe_code)]
         unsafe {
             ::emu_runtime::__private::init_process(::emu_runtime::__private::TemplateSource {
                 path: #absolute,

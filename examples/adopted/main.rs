@@ -4,6 +4,8 @@
 //! `#[emu_runtime::main]` makes `TABLE_NAME` visible to the whole of `main`, as on Lambda; the program installs its
 //! own `tracing` subscriber first, as Lambda binaries do, and the platform's lines are printed all the same.
 
+#![deny(unsafe_code)] // #[emu_runtime::main] works in crates that deny unsafe code
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
