@@ -28,19 +28,15 @@ pub(crate) struct Expansion<'a> {
     pub(crate) literal_span: Span,
 }
 
-/// The whole expansion: a block expression of type `::emu_runtime::App`.
-pub(crate) fn expansion(e: Expansion<'_>) -> TokenStream {
-    let absolute = e.template.absolute.to_string_lossy().into_owned();
-    let tracked = std::iter::once(absolute.clone())
-        .chain(e.referenced_files.iter().map(|p| p.to_string_lossy().into_owned()))
-        .map(|path| {
-            quote!(
-                const _: &[u8] = ::core::include_bytes!(#path);
-            )
-        });
-    let model = model(e.model);
-    let stem = file_stem_ident_text(&e.template.written);
+/// One function's part of the expansion: `.bind(id, checked handler)` or `.ignore(id)`.
+enum Call {
+    Bind(String, TokenStream),
+    Ignore(String),
+}
 
+/// The lookup modules and one [`Call`] per decision, plus the orphans' type checks (only emitted with errors).
+fn calls(e: &Expansion<'_>) -> (Vec<TokenStream>, Vec<Call>, Vec<TokenStream>) {
+    let stem = file_stem_ident_text(&e.template.written);
     // One module per template line, one glob module per implicitly bound function (see `lookup_modules`).
     let mut lookups: BTreeMap<u32, Vec<Ident>> = BTreeMap::new();
     let mut calls = Vec::with_capacity(e.plan.decisions.len());
@@ -48,10 +44,10 @@ pub(crate) fn expansion(e: Expansion<'_>) -> TokenStream {
         let id = decision.id.as_str();
         let line_module = line_module_ident(&stem, decision.line, e.literal_span);
         let call = match &decision.source {
-            HandlerSource::Ignored => quote!(.ignore(#id)),
+            HandlerSource::Ignored => Call::Ignore(id.to_owned()),
             HandlerSource::Explicit(expr) => {
                 let checked = quote_spanned!(expr.span()=> ::emu_runtime::__private::assert_handler(#expr));
-                quote!(.bind(#id, #checked))
+                Call::Bind(id.to_owned(), checked)
             }
             HandlerSource::HandlerProperty(path) | HandlerSource::LogicalId(path) => {
                 let path_tokens = match path.root() {
@@ -67,19 +63,47 @@ pub(crate) fn expansion(e: Expansion<'_>) -> TokenStream {
                     }
                 };
                 let checked = quote_spanned!(e.literal_span=> ::emu_runtime::__private::assert_handler(#path_tokens));
-                quote!(.bind(#id, #checked))
+                Call::Bind(id.to_owned(), checked)
             }
         };
         calls.push(call);
     }
-    let lookup_modules = lookups.into_iter().map(|(line, ids)| {
-        let line_module = line_module_ident(&stem, line, e.literal_span);
-        quote! {
-            #[allow(non_snake_case, unused_imports)]
-            mod #line_module {
-                #(pub(super) mod #ids { pub(in super::super) use super::super::*; })*
+    let lookup_modules = lookups
+        .into_iter()
+        .map(|(line, ids)| {
+            let line_module = line_module_ident(&stem, line, e.literal_span);
+            quote! {
+                #[allow(non_snake_case, unused_imports)]
+                mod #line_module {
+                    #(pub(super) mod #ids { pub(in super::super) use super::super::*; })*
+                }
             }
-        }
+        })
+        .collect();
+    let orphans = e
+        .plan
+        .orphans
+        .iter()
+        .map(|expr| quote_spanned!(expr.span()=> let _ = ::emu_runtime::__private::assert_handler(#expr);))
+        .collect();
+    (lookup_modules, calls, orphans)
+}
+
+/// The whole expansion: a block expression of type `::emu_runtime::App`.
+pub(crate) fn expansion(e: Expansion<'_>) -> TokenStream {
+    let absolute = e.template.absolute.to_string_lossy().into_owned();
+    let tracked = std::iter::once(absolute.clone())
+        .chain(e.referenced_files.iter().map(|p| p.to_string_lossy().into_owned()))
+        .map(|path| {
+            quote!(
+                const _: &[u8] = ::core::include_bytes!(#path);
+            )
+        });
+    let model = model(e.model);
+    let (lookup_modules, calls, _) = calls(&e);
+    let calls = calls.into_iter().map(|call| match call {
+        Call::Ignore(id) => quote!(.ignore(#id)),
+        Call::Bind(id, checked) => quote!(.bind(#id, #checked)),
     });
 
     quote! {{
@@ -99,6 +123,21 @@ pub(crate) fn expansion(e: Expansion<'_>) -> TokenStream {
     }}
 }
 
+/// With binding errors: no model, only statements that type-check every handler the plan has (explicit, implicit and
+/// orphaned), so rustc reports each missing handler in the same build and the handlers' imports count as used.
+pub(crate) fn checks_only(e: Expansion<'_>) -> TokenStream {
+    let (lookup_modules, calls, orphans) = calls(&e);
+    let checks = calls.into_iter().filter_map(|call| match call {
+        Call::Bind(_, checked) => Some(quote!(let _ = #checked;)),
+        Call::Ignore(_) => None,
+    });
+    quote! {
+        #(#lookup_modules)*
+        #(#checks)*
+        #(#orphans)*
+    }
+}
+
 /// `template.yaml` -> `template_yaml`: the file name as an identifier, for the lookup modules.
 fn file_stem_ident_text(written: &str) -> String {
     let name = std::path::Path::new(written).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -113,11 +152,15 @@ fn file_stem_ident_text(written: &str) -> String {
     out
 }
 
-/// `template_yaml_line_14`: rustc prints this module path in its "cannot find" error, so it carries the location.
-fn line_module_ident(stem: &str, line: u32, span: Span) -> Ident {
-    let name = if line > 0 { format!("{stem}_line_{line}") } else { stem.to_owned() };
-    ident(&name, span)
+/// `bind_it_with__Id_eq_gt_handler__or_ignore_it__template_yaml_line_14`: rustc prints this module path in its
+/// "cannot find" error, so it carries the fix (`Id => handler` in the macro, or `ignore: [Id]`) and the location.
+pub(crate) fn line_module_ident(stem: &str, line: u32, span: Span) -> Ident {
+    let location = if line > 0 { format!("{stem}_line_{line}") } else { stem.to_owned() };
+    ident(&format!("{LINE_MODULE_HINT}{location}"), span)
 }
+
+/// The start of every lookup module's name: the fix, as far as an identifier can spell it.
+pub(crate) const LINE_MODULE_HINT: &str = "bind_it_with__Id_eq_gt_handler__or_ignore_it__";
 
 /// The logical id as a module name (`GetDogFunction`; `get-dog` -> `get_dog`).
 fn id_module_ident(id: &str, span: Span) -> Ident {

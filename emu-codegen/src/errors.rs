@@ -137,9 +137,15 @@ impl fmt::Display for Error {
 
 /// The expansion used when there is any error: the errors, then an empty `App` so the caller type-checks.
 pub(crate) fn placeholder(errors: &[Error]) -> TokenStream {
+    placeholder_with(errors, TokenStream::new())
+}
+
+/// [`placeholder`] with `checks` (statements type-checking the handlers) between the errors and the empty `App`.
+pub(crate) fn placeholder_with(errors: &[Error], checks: TokenStream) -> TokenStream {
     let errors = errors.iter().map(Error::to_compile_error);
     quote::quote!({
         #(#errors)*
+        #checks
         ::emu_runtime::__private::AppBuilder::placeholder()
     })
 }

@@ -93,16 +93,23 @@ fn display_problem(p: &Problem, template: &TemplatePath) -> String {
 }
 
 /// The expansion for a template already read by [`load`]: applies the binding rules and emits the table.
+///
+/// With binding errors, the valid bindings are still expanded (type-checked) next to the errors.
 pub fn expand_loaded(input: MacroInput, template: &TemplatePath, loaded: &Loaded) -> TokenStream {
     let span = input.path.span();
-    match resolve::plan(&loaded.model, input, &template.written, span) {
-        Ok(plan) => codegen::expansion(Expansion {
-            template,
-            referenced_files: &loaded.referenced_files,
-            model: &loaded.model,
-            plan,
-            literal_span: span,
-        }),
-        Err(errors) => errors::placeholder(&errors),
+    let (plan, errors) = resolve::plan(&loaded.model, input, &template.written, span);
+    let expansion = Expansion {
+        template,
+        referenced_files: &loaded.referenced_files,
+        model: &loaded.model,
+        plan,
+        literal_span: span,
+    };
+    if errors.is_empty() {
+        codegen::expansion(expansion)
+    } else {
+        // The errors, then every handler still type-checked (so each missing handler is reported in this build and
+        // the handlers' imports count as used), then the placeholder.
+        errors::placeholder_with(&errors, codegen::checks_only(expansion))
     }
 }

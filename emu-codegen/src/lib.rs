@@ -8,6 +8,7 @@ mod codegen;
 mod errors;
 mod expand;
 mod input;
+mod main_attr;
 mod resolve;
 
 #[cfg(test)]
@@ -16,4 +17,5 @@ mod tests;
 pub use errors::Error;
 pub use expand::{expand, expand_in, expand_loaded, load};
 pub use input::MacroInput;
+pub use main_attr::{expand_main, expand_main_in};
 pub use resolve::{TemplatePath, template_path};

@@ -224,40 +224,67 @@ pub(crate) struct Decision {
 
 /// The decisions for every function, in template order.
 pub(crate) struct Plan {
-    /// One entry per template function.
+    /// One entry per template function (those with a usable handler).
     pub(crate) decisions: Vec<Decision>,
+    /// Handlers written for an id the plan could not place (unknown without a close match, or a duplicate): still
+    /// type-checked, so their paths and imports are used and their own errors are reported in the same build.
+    pub(crate) orphans: Vec<Expr>,
 }
 
 /// Applies the binding rules to every function of `model`; collects every error instead of stopping at the first.
-pub(crate) fn plan(model: &Model, input: MacroInput, file_label: &str, literal_span: Span) -> Result<Plan, Vec<Error>> {
+///
+/// The plan is complete even when there are errors: a mistyped id with a close match (`GetDogFuncton`) is placed on
+/// the function it was meant for, so one typo neither hides the other bindings' errors nor makes the intended
+/// function report a missing handler as well.
+pub(crate) fn plan(model: &Model, input: MacroInput, file_label: &str, literal_span: Span) -> (Plan, Vec<Error>) {
     let mut errors = Vec::new();
     let known: Vec<&str> = model.functions.iter().map(|f| f.id.as_ref()).collect();
+    let mentioned: Vec<String> = input
+        .bindings
+        .iter()
+        .map(|b| &b.function)
+        .chain(&input.ignores)
+        .filter(|f| known.contains(&f.id.as_str()))
+        .map(|f| f.id.clone())
+        .collect();
 
     // First mention of each id in the macro input.
     let mut seen: HashMap<String, Mention> = HashMap::new();
-    let mut check = |f: &FunctionRef, mention: Mention, errors: &mut Vec<Error>| -> bool {
-        if !known.contains(&f.id.as_str()) {
+    // The id a mention stands for: itself, or for an unknown id its close match when nothing else mentions that.
+    let mut check = |f: &FunctionRef, mention: Mention, errors: &mut Vec<Error>| -> Option<String> {
+        let id = if known.contains(&f.id.as_str()) {
+            f.id.clone()
+        } else {
             errors.push(unknown_function(f, mention, file_label, &known));
-            return false;
+            let stand_in = closest(&f.id, &known)?;
+            if mentioned.iter().any(|m| m == stand_in) || seen.contains_key(stand_in) {
+                return None;
+            }
+            seen.insert(stand_in.to_owned(), mention);
+            return Some(stand_in.to_owned());
+        };
+        if let Some(&first) = seen.get(&id) {
+            errors.push(Error::new(f.span, ErrorKind::Duplicate { id: id.clone(), first, second: mention }));
+            return None;
         }
-        if let Some(&first) = seen.get(&f.id) {
-            errors.push(Error::new(f.span, ErrorKind::Duplicate { id: f.id.clone(), first, second: mention }));
-            return false;
-        }
-        seen.insert(f.id.clone(), mention);
-        true
+        seen.insert(id.clone(), mention);
+        Some(id)
     };
 
     let mut explicit: HashMap<String, Expr> = HashMap::new();
+    let mut orphans = Vec::new();
     for binding in input.bindings {
-        if check(&binding.function, Mention::Bind, &mut errors) {
-            explicit.insert(binding.function.id, binding.handler);
+        match check(&binding.function, Mention::Bind, &mut errors) {
+            Some(id) => {
+                explicit.insert(id, binding.handler);
+            }
+            None => orphans.push(binding.handler),
         }
     }
     let mut ignored: Vec<String> = Vec::new();
     for f in &input.ignores {
-        if check(f, Mention::Ignore, &mut errors) {
-            ignored.push(f.id.clone());
+        if let Some(id) = check(f, Mention::Ignore, &mut errors) {
+            ignored.push(id);
         }
     }
 
@@ -286,7 +313,7 @@ pub(crate) fn plan(model: &Model, input: MacroInput, file_label: &str, literal_s
         };
         decisions.push(Decision { id, line, source });
     }
-    if errors.is_empty() { Ok(Plan { decisions }) } else { Err(errors) }
+    (Plan { decisions, orphans }, errors)
 }
 
 fn unknown_function(f: &FunctionRef, context: Mention, file: &str, known: &[&str]) -> Error {

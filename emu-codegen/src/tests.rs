@@ -295,3 +295,36 @@ fn workspace_paths_become_manifest_dir_relative() {
     assert!(text.contains(r#""/wsx/b""#), "only whole path components are rewritten: {text}");
     assert!(text.contains(r#""/../c""#), "literals inside groups are rewritten: {text}");
 }
+
+#[test]
+fn a_typo_still_expands_the_other_bindings_and_lands_on_its_close_match() {
+    let out = expand_model(
+        quote!("template.yaml", { GetDogFuncton => get_it, Nonsense => stray::handler, ListDogs => dogs::list }),
+        model(vec![
+            function("GetDogFunction", "bootstrap", 14),
+            function("ListDogs", "", 20),
+            function("CreateDog", "bootstrap", 30),
+        ]),
+    );
+    assert!(out.contains("did you mean `GetDogFunction`?"), "{out}");
+    assert!(out.contains("cannot bind `Nonsense`"), "{out}");
+    // Every handler is still type-checked: the explicit ones (imports used), the orphan, the implicit one.
+    for expected in ["assert_handler(get_it)", "assert_handler(stray::handler)", "assert_handler(dogs::list)"] {
+        assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
+    }
+    assert!(out.contains("template_yaml_line_30::CreateDog::create_dog"), "{out}");
+    // The typo's function is covered by its binding: no lookup of `get_dog_function` to fail as well.
+    assert!(!out.contains("get_dog_function"), "{out}");
+    assert!(out.contains("AppBuilder::placeholder()"), "{out}");
+}
+
+#[test]
+fn lookup_modules_spell_the_fix() {
+    let out = expand_model(quote!("template.yaml"), model(vec![function("GetDogFunction", "bootstrap", 14)]));
+    assert!(
+        out.contains(
+            "bind_it_with__Id_eq_gt_handler__or_ignore_it__template_yaml_line_14::GetDogFunction::get_dog_function"
+        ),
+        "{out}"
+    );
+}

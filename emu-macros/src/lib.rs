@@ -19,3 +19,20 @@ use proc_macro::TokenStream;
 pub fn lambda_app(input: TokenStream) -> TokenStream {
     emu_codegen::expand(input.into()).into()
 }
+
+/// Makes the template's environment visible to all of `main`, as on Lambda, where a function's environment exists
+/// before its code runs: `main`'s first statement applies it (with `--env-vars` and `--parameter-overrides`).
+///
+/// ```text
+/// #[emu_runtime::main]                      // the template of main's lambda_app!("...")
+/// fn main() {
+///     let table = std::env::var("TABLE_NAME").unwrap();   // set, as on Lambda
+///     emu_runtime::run(emu_runtime::lambda_app!("template.yaml", { ... }));
+/// }
+/// #[emu_runtime::main("template.yaml")]     // or name it (required when main has no lambda_app! of its own)
+/// async fn main() { ... }                   // the body then runs on a multi-threaded tokio runtime
+/// ```
+#[proc_macro_attribute]
+pub fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
+    emu_codegen::expand_main(attr.into(), item.into()).into()
+}

@@ -58,6 +58,28 @@ impl AppOptions {
     }
 }
 
+/// How an [`App`] serves one template function ([`App::binding_state`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BindingState {
+    /// A Rust handler is bound to it.
+    Bound,
+    /// Listed in `ignore: [...]`: its routes answer API Gateway's 502 and a log line says why.
+    Ignored,
+    /// Nothing is bound (an [`AppBuilder`] that skipped it): invoking it fails the same way.
+    Unbound,
+}
+
+impl BindingState {
+    /// `bound`, `ignored` or `unbound`, as the banner and `--list-routes --json` write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BindingState::Bound => "bound",
+            BindingState::Ignored => "ignored",
+            BindingState::Unbound => "unbound",
+        }
+    }
+}
+
 /// The template the app was generated from, embedded at compile time.
 #[derive(Clone, Copy, Debug)]
 pub struct TemplateSource {
@@ -176,6 +198,15 @@ impl App {
     /// The Lambda service: every function with its binding.
     pub(crate) fn lambda(&self) -> &LambdaService {
         &self.inner.lambda
+    }
+
+    /// How the function `id` is served: bound to a handler, ignored in `lambda_app!`, or neither.
+    pub fn binding_state(&self, id: &str) -> BindingState {
+        match self.inner.bindings.get(id) {
+            Some(Binding::Bound(_)) => BindingState::Bound,
+            Some(Binding::Ignored) => BindingState::Ignored,
+            None => BindingState::Unbound,
+        }
     }
 
     /// The gateway and Lambda layers, for the feature-gated bench internals.

@@ -32,6 +32,32 @@ pub(crate) fn clf_time(epoch_ms: u64) -> String {
     s
 }
 
+/// Formats epoch milliseconds as ISO 8601 in UTC with milliseconds, as CloudWatch shows log events:
+/// `2020-05-15T06:01:09.123Z`.
+pub(crate) fn iso_time(epoch_ms: u64) -> String {
+    let secs = epoch_ms / 1000;
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    let rem = secs % 86_400;
+    let mut s = String::with_capacity(24);
+    push_decimal(&mut s, y);
+    s.push('-');
+    push_2digits(&mut s, u64::from(m));
+    s.push('-');
+    push_2digits(&mut s, u64::from(d));
+    s.push('T');
+    push_2digits(&mut s, rem / 3600);
+    s.push(':');
+    push_2digits(&mut s, (rem % 3600) / 60);
+    s.push(':');
+    push_2digits(&mut s, rem % 60);
+    s.push('.');
+    let ms = epoch_ms % 1000;
+    s.push(char::from(b'0' + (ms / 100) as u8));
+    push_2digits(&mut s, ms % 100);
+    s.push('Z');
+    s
+}
+
 /// Appends `v` (0-99) as two digits.
 fn push_2digits(out: &mut String, v: u64) {
     out.push(char::from(b'0' + (v / 10 % 10) as u8));
@@ -87,6 +113,9 @@ mod tests {
         assert_eq!(clf_time(0), "01/Jan/1970:00:00:00 +0000");
         assert_eq!(clf_time(253_402_300_799_000), "31/Dec/9999:23:59:59 +0000");
         assert_eq!(clf_time(1_709_164_800_000), "29/Feb/2024:00:00:00 +0000");
+        assert_eq!(iso_time(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso_time(1_709_164_800_007), "2024-02-29T00:00:00.007Z");
+        assert_eq!(iso_time(253_402_300_799_999), "9999-12-31T23:59:59.999Z");
     }
 
     #[test]

@@ -26,6 +26,10 @@
 //! On Lambda (`AWS_LAMBDA_RUNTIME_API` set) the same `run` starts no server: it picks one function of the template
 //! and serves it through the Runtime API with `lambda_runtime::run` / `lambda_http::run` (README, "Deploying").
 //!
+//! Handlers that share state (`async fn(&dyn Store, Request)`, as real projects write them) bind with
+//! [`with_state!`]`(store, get_product)`; `#[emu_runtime::main]` on `main` applies the template's environment before
+//! `main`'s first line, as Lambda has it before the function's code runs.
+//!
 //! A request crosses the layers this crate is built from: `gateway` (API Gateway: routes, CORS, limits, events,
 //! integrations, responses, errors), `lambda` (the Lambda service: invoke, context, logs, environment) and
 //! `handler` (the accepted handler shapes). `docs/architecture.md` follows one request through them.
@@ -44,7 +48,7 @@ mod ids;
 mod lambda;
 mod testing;
 
-pub use app::{App, AppBuilder, AppOptions, LAMBDA_PAYLOAD_LIMIT, TemplateSource};
+pub use app::{App, AppBuilder, AppOptions, BindingState, LAMBDA_PAYLOAD_LIMIT, TemplateSource};
 pub use aws::{ACCOUNT_ID, REGION};
 pub use dev::server::{ServeOptions, Server, init_logging, run, run_with_args, serve, shutdown_signal};
 pub use handler::Handler;
@@ -66,6 +70,10 @@ pub use lambda_http;
 /// Builds an [`App`] from a template at compile time. See the crate README for the binding rules.
 pub use emu_macros::lambda_app;
 
+/// `#[emu_runtime::main]` on `fn main` (or `async fn main`): the template's environment is applied as `main`'s first
+/// statement, so all of `main` sees it, as a Lambda function's code does. See `docs/architecture.md` ("Init order").
+pub use emu_macros::main;
+
 pub use lambda_runtime::{Context, Diagnostic, Error, LambdaEvent, service_fn};
 
 /// The API Gateway event and response types handlers take and return (`aws_lambda_events::apigw`).
@@ -86,6 +94,7 @@ pub mod model {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::app::{AppBuilder, TemplateSource, assert_handler};
+    pub use crate::dev::init::{block_on, init_process};
     pub use crate::model::*;
     pub use std::borrow::Cow;
 }

@@ -447,3 +447,76 @@ async fn gateway_integration_timeout_comes_before_a_long_function_timeout() {
     let uncapped = app.with_options(AppOptions::default().gateway_timeouts(false)).router();
     assert_eq!(get(&uncapped, "/r").await.0, 200);
 }
+
+#[tokio::test]
+async fn repeated_slashes_reach_the_route_rest() {
+    // `API_URL` ending in `/` joined with `/dogs/1`: API Gateway serves it (docs/fidelity.md, "Repeated slashes").
+    let router = app().router();
+    let e = event(&router, "//dogs/1").await;
+    assert_eq!(e["resource"], "/dogs/{id}");
+    assert_eq!(e["path"], "/dogs/1", "the slashes leading the resource path are collapsed");
+    assert_eq!(e["pathParameters"]["id"], "1");
+    let e = event(&router, "/dogs//1").await;
+    assert_eq!(e["resource"], "/dogs/{id}", "matching ignores empty segments");
+    assert_eq!(e["path"], "/dogs//1", "interior slashes are kept, as in AWS's observed events");
+    assert_eq!(e["pathParameters"]["id"], "1");
+    let e = event(&router, "/dogs/1//").await;
+    assert_eq!(e["resource"], "/dogs/{id}", "a trailing `//` is a trailing slash");
+    let e = event(&router, "/a//b///c/").await;
+    assert_eq!(e["pathParameters"]["proxy"], "a//b///c", "greedy parameters keep interior slashes, drop the trailing");
+    let e = event(&router, "/dogs/a%2F%2Fb").await;
+    assert_eq!(e["pathParameters"]["id"], "a%2F%2Fb", "encoded slashes are not path separators");
+}
+
+#[tokio::test]
+async fn repeated_slashes_follow_the_observed_rest_events_under_a_stage() {
+    // The rows of ../shared/specs/aws-gateway-lambda.md section 9 (REST, `/{proxy+}` and `/hardcoded`, stage `stage`).
+    let mut api = Api::new("Rest", ApiKind::Rest);
+    api.stage = "stage".into();
+    api.stage_in_url = true;
+    let mut m = Model::from_routes(
+        vec![api],
+        vec![
+            Route::new(M::Any, "/{proxy+}", "Rest", "Echo", P::V1),
+            Route::new(M::Get, "/hardcoded", "Rest", "Echo", P::V1),
+        ],
+    );
+    m.functions = m.functions.to_vec().into();
+    let router = AppBuilder::from_model(m).bind("Echo", echo).build().router();
+    for (request, path, proxy, context_path, resource) in [
+        ("/stage/proxy-value", "/proxy-value", Some("proxy-value"), "/stage/proxy-value", "/{proxy+}"),
+        ("/stage/proxy-value/", "/proxy-value/", Some("proxy-value"), "/stage/proxy-value/", "/{proxy+}"),
+        (
+            "/stage/proxy-value//double-slash",
+            "/proxy-value//double-slash",
+            Some("proxy-value//double-slash"),
+            "/stage/proxy-value//double-slash",
+            "/{proxy+}",
+        ),
+        ("//stage/proxy-value", "/proxy-value", Some("proxy-value"), "/stage/proxy-value", "/{proxy+}"),
+        ("/stage//proxy-value", "/proxy-value", Some("proxy-value"), "/stage//proxy-value", "/{proxy+}"),
+        ("/stage//hardcoded", "/hardcoded", None, "/stage//hardcoded", "/hardcoded"),
+    ] {
+        let e = event(&router, request).await;
+        assert_eq!(e["path"], path, "{request}");
+        assert_eq!(e["requestContext"]["path"], context_path, "{request}");
+        assert_eq!(e["resource"], resource, "{request}");
+        match proxy {
+            Some(p) => assert_eq!(e["pathParameters"]["proxy"], p, "{request}"),
+            None => assert_eq!(e["pathParameters"], Value::Null, "{request}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn repeated_slashes_reach_the_route_http_api() {
+    let router = app().router();
+    let e = event(&router, "//h/echo/7").await;
+    assert_eq!(e["rawPath"], "/h/echo/7");
+    assert_eq!(e["routeKey"], "GET /h/echo/{id}");
+    assert_eq!(e["requestContext"]["http"]["path"], "/h/echo/7");
+    let e = event(&router, "/h//echo///7").await;
+    assert_eq!(e["routeKey"], "GET /h/echo/{id}");
+    assert_eq!(e["pathParameters"]["id"], "7");
+    assert_eq!(e["rawPath"], "/h//echo///7", "interior slashes kept, as REST's `path` keeps them");
+}

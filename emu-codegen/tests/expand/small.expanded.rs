@@ -177,13 +177,13 @@ fn small_app() -> ::emu_runtime::App {
         }
     };
     #[allow(non_snake_case, unused_imports)]
-    mod small_yaml_line_14 {
+    mod bind_it_with__Id_eq_gt_handler__or_ignore_it__small_yaml_line_14 {
         pub(super) mod GetDogFunction {
             pub(in super::super) use super::super::*;
         }
     }
     #[allow(non_snake_case, unused_imports)]
-    mod small_yaml_line_23 {
+    mod bind_it_with__Id_eq_gt_handler__or_ignore_it__small_yaml_line_23 {
         pub(super) mod ListDogsFunction {
             pub(in super::super) use super::super::*;
         }
@@ -204,13 +204,13 @@ fn small_app() -> ::emu_runtime::App {
         .bind(
             "GetDogFunction",
             ::emu_runtime::__private::assert_handler(
-                small_yaml_line_14::GetDogFunction::get_dog_function,
+                bind_it_with__Id_eq_gt_handler__or_ignore_it__small_yaml_line_14::GetDogFunction::get_dog_function,
             ),
         )
         .bind(
             "ListDogsFunction",
             ::emu_runtime::__private::assert_handler(
-                small_yaml_line_23::ListDogsFunction::dogs::list,
+                bind_it_with__Id_eq_gt_handler__or_ignore_it__small_yaml_line_23::ListDogsFunction::dogs::list,
             ),
         )
         .bind(

@@ -1,12 +1,12 @@
-//! The dev server's startup lines: one per route with its full URL, function, API type and payload version.
-//! `--list-routes` uses `emu_template::report`, the same rendering as `emu-template`'s `routes` example.
+//! The dev server's startup lines: one per route with its full URL, function, API type and payload version, then every
+//! function with its binding and what it serves. `--list-routes` adds the function list to `emu_template::report`'s.
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 
-use emu_template::{Model, Route};
+use emu_template::{Event, EventKind, Function, Model, Route};
 
-use crate::App;
+use crate::{App, BindingState};
 
 fn api_type(model: &Model, route: &Route) -> &'static str {
     model.api(&route.api).map(|a| a.kind.as_str()).unwrap_or("REST")
@@ -38,5 +38,178 @@ pub(crate) fn startup_lines(app: &App, addr: SocketAddr) -> String {
     if model.routes.is_empty() {
         out.push_str("(the template declares no HTTP routes)\n");
     }
+    out.push_str(&function_lines(app));
     out
+}
+
+/// An event source's type as the function list names it: `SQS`, `Schedule`, or the template's own name.
+fn event_kind(event: &Event) -> &str {
+    match &event.kind {
+        EventKind::Sqs => "SQS",
+        EventKind::S3 => "S3",
+        EventKind::Sns => "SNS",
+        EventKind::Schedule => "Schedule",
+        EventKind::EventBridge => "EventBridge",
+        EventKind::Kinesis => "Kinesis",
+        EventKind::DynamoDb => "DynamoDB",
+        EventKind::Other(other) => other,
+    }
+}
+
+/// A non-HTTP event source as the function list names it, e.g. `SQS event "Queue"`.
+fn event_label(event: &Event) -> String {
+    format!("{} event \"{}\"", event_kind(event), event.name)
+}
+
+/// What one function serves: its routes (`GET /dogs/{id}`), else its event sources, else nothing.
+fn function_summary(app: &App, function: &Function) -> String {
+    let routes: Vec<String> = app
+        .model()
+        .routes
+        .iter()
+        .filter(|r| r.function == function.id)
+        .map(|r| format!("{} {}", r.method.as_str(), served_path(app, r)))
+        .collect();
+    let events: Vec<String> = function.events.iter().map(event_label).collect();
+    let mut parts = Vec::new();
+    if !routes.is_empty() {
+        parts.push(routes.join(", "));
+    }
+    if !events.is_empty() {
+        parts.push(format!("{} (not triggered locally: app.invoke(\"{}\", event))", events.join(", "), function.id));
+    }
+    if parts.is_empty() {
+        parts.push(format!("no events (app.invoke(\"{}\", event))", function.id));
+    }
+    parts.join("; ")
+}
+
+/// Every function of the template, one line each: how it is bound and what it serves, e.g.
+/// `  GetDog        bound    GET /dogs/{id}` or `  LegacyPython  ignored  GET /legacy (answers 502)`.
+pub(crate) fn function_lines(app: &App) -> String {
+    let functions = &app.model().functions;
+    if functions.is_empty() {
+        return "Functions: none (the template declares no functions)\n".to_owned();
+    }
+    let width = functions.iter().map(|f| f.id.len()).max().unwrap_or(0);
+    let mut out = String::from("Functions:\n");
+    for f in functions.iter() {
+        let state = app.binding_state(&f.id);
+        let summary = if state == BindingState::Bound {
+            function_summary(app, f)
+        } else if app.model().routes.iter().any(|r| r.function == f.id) {
+            format!(
+                "{} -- not served: its routes answer as a failed integration (502 REST, 500 HTTP API)",
+                function_summary(app, f).split(" (not triggered locally").next().unwrap_or_default()
+            )
+        } else {
+            "not served".to_owned()
+        };
+        let _ = writeln!(out, "  {:<width$}  {:<7}  {summary}", f.id, state.as_str());
+    }
+    out
+}
+
+/// `--list-routes --json`: the route report with a `functions` array added
+/// (`{"id", "binding", "routes": ["GET /a"], "events": [{"name", "type"}]}`).
+pub(crate) fn list_json(app: &App) -> String {
+    let routes = emu_template::report::routes_json(app.model());
+    let mut value: serde_json::Value = serde_json::from_str(&routes).unwrap_or_else(|_| serde_json::json!({}));
+    let functions: Vec<serde_json::Value> = app
+        .model()
+        .functions
+        .iter()
+        .map(|f| {
+            let routes: Vec<String> = app
+                .model()
+                .routes
+                .iter()
+                .filter(|r| r.function == f.id)
+                .map(|r| format!("{} {}", r.method.as_str(), served_path(app, r)))
+                .collect();
+            let events: Vec<serde_json::Value> =
+                f.events.iter().map(|e| serde_json::json!({ "name": e.name, "type": event_kind(e) })).collect();
+            serde_json::json!({
+                "id": f.id, "binding": app.binding_state(&f.id).as_str(), "routes": routes, "events": events,
+            })
+        })
+        .collect();
+    if let Some(object) = value.as_object_mut() {
+        object.insert("functions".into(), serde_json::Value::Array(functions));
+    }
+    let mut text = value.to_string();
+    text.push('\n');
+    text
+}
+
+/// `--list-routes` as text: the route table, then every function.
+pub(crate) fn list_text(app: &App) -> String {
+    let mut out = emu_template::report::routes_table(app.model());
+    out.push('\n');
+    out.push_str(&function_lines(app));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use emu_template::{Api, ApiKind, Event, EventKind, Function, Location, Method, Model, PayloadVersion, Route};
+
+    use super::*;
+    use crate::{AppBuilder, Error, LambdaEvent};
+
+    fn app() -> App {
+        let mut model = Model::from_routes(
+            vec![Api::new("Api", ApiKind::Http)],
+            vec![
+                Route::new(Method::Get, "/a", "Api", "Web", PayloadVersion::V2),
+                Route::new(Method::Post, "/a", "Api", "Web", PayloadVersion::V2),
+                Route::new(Method::Get, "/old", "Api", "Legacy", PayloadVersion::V2),
+            ],
+        );
+        let mut worker = Function::new("Worker");
+        worker.events = vec![
+            Event { name: "Jobs".into(), kind: EventKind::Sqs, properties: "{}".into(), location: Location::new(9, 3) },
+            Event {
+                name: "Nightly".into(),
+                kind: EventKind::Other("MQ".into()),
+                properties: "{}".into(),
+                location: Location::new(12, 3),
+            },
+        ]
+        .into();
+        let mut functions = model.functions.to_vec();
+        functions.push(worker);
+        functions.push(Function::new("Orphan"));
+        model.functions = functions.into();
+        let ok = |_: LambdaEvent<serde_json::Value>| async { Ok::<_, Error>(serde_json::Value::Null) };
+        AppBuilder::from_model(model).bind("Web", ok).bind("Worker", ok).ignore("Legacy").build()
+    }
+
+    #[test]
+    fn every_function_with_its_binding_and_what_it_serves() {
+        let text = function_lines(&app());
+        let line = |id: &str| text.lines().find(|l| l.trim_start().starts_with(id)).unwrap_or_default().to_owned();
+        assert!(line("Web").contains("bound    GET /a, POST /a"), "{text}");
+        assert!(line("Worker").contains("SQS event \"Jobs\", MQ event \"Nightly\" (not triggered locally"), "{text}");
+        assert!(line("Legacy").contains("ignored  GET /old -- not served"), "{text}");
+        assert!(line("Orphan").ends_with("unbound  not served"), "{text}");
+        assert!(text.starts_with("Functions:\n"), "{text}");
+    }
+
+    #[test]
+    fn the_banner_and_list_routes_end_with_the_functions() {
+        let app = app();
+        let banner = startup_lines(&app, SocketAddr::from(([127, 0, 0, 1], 3000)));
+        assert!(banner.contains("GET     http://127.0.0.1:3000/a    -> Web (HTTP, payload 2.0)"), "{banner}");
+        assert!(banner.ends_with(&function_lines(&app)), "{banner}");
+        let list = list_text(&app);
+        assert!(list.starts_with("METHOD"), "{list}");
+        assert!(list.ends_with(&function_lines(&app)), "{list}");
+        let json: serde_json::Value = serde_json::from_str(&list_json(&app)).unwrap_or_default();
+        assert_eq!(json["routes"].as_array().map(Vec::len), Some(3), "{json}");
+        let worker = &json["functions"][2];
+        assert_eq!(worker["id"], "Worker", "{json}");
+        assert_eq!(worker["events"][1], serde_json::json!({"name": "Nightly", "type": "MQ"}));
+        assert_eq!(json["functions"][3]["binding"], "unbound");
+    }
 }

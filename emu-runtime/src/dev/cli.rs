@@ -7,18 +7,48 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-const EXAMPLES: &str = "\
-Examples:
-  cargo run                                   serve on http://127.0.0.1:3000
-  cargo run -- --port 8080 --host 0.0.0.0     listen on every interface, port 8080
-  cargo run -- --env-vars env.json            override variables (SAM CLI's format)
-  cargo run -- --parameter-overrides Stage=dev TableName=dogs
-  cargo run -- --list-routes --json           print the route table as JSON and exit
-  cargo run -- --lambda-port 0                the Lambda Invoke API on any free port (default 3001)";
+/// How the running program is started again with flags: `cargo run --example dev --` for a binary under
+/// `target/<profile>/examples/`, `cargo run --bin NAME --` under `target/<profile>/`, else the program as invoked.
+pub(crate) fn runner(program: &str) -> (String, String) {
+    let path = std::path::Path::new(program);
+    let name = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let parent = path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
+    let under_target = path.ancestors().skip(1).any(|a| a.file_name().is_some_and(|n| n == "target"));
+    match parent.as_deref() {
+        Some("examples") if !name.is_empty() => {
+            (format!("cargo run --example {name}"), format!("cargo run --example {name} --"))
+        }
+        Some("deps") => ("cargo run".to_owned(), "cargo run --".to_owned()),
+        Some(_) if under_target && !name.is_empty() => {
+            (format!("cargo run --bin {name}"), format!("cargo run --bin {name} --"))
+        }
+        _ if program.is_empty() => ("cargo run".to_owned(), "cargo run --".to_owned()),
+        _ => (program.to_owned(), program.to_owned()),
+    }
+}
+
+/// The `--help` examples, written for the program actually running (see [`runner`]).
+pub(crate) fn examples(program: &str) -> String {
+    let (plain, with_flags) = runner(program);
+    let rows = [
+        (plain, "serve on http://127.0.0.1:3000"),
+        (format!("{with_flags} --port 8080 --host 0.0.0.0"), "listen on every interface, port 8080"),
+        (format!("{with_flags} --env-vars env.json"), "override variables (SAM CLI's format)"),
+        (format!("{with_flags} --parameter-overrides Stage=dev TableName=dogs"), "set template parameters"),
+        (format!("{with_flags} --list-routes --json"), "print the routes and functions as JSON and exit"),
+        (format!("{with_flags} --lambda-port 0"), "the Lambda Invoke API on any free port (default 3001)"),
+    ];
+    let width = rows.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
+    let mut out = String::from("Examples:");
+    for (command, what) in rows {
+        out.push_str(&format!("\n  {command:<width$}  {what}"));
+    }
+    out
+}
 
 /// Serves the application's API locally, as API Gateway and Lambda would.
 #[derive(Debug, Clone, Parser, PartialEq)]
-#[command(about, after_help = EXAMPLES, disable_version_flag = true)]
+#[command(about, disable_version_flag = true)]
 pub(crate) struct Cli {
     /// Address to listen on (a dev server stays on loopback unless asked).
     #[arg(long, default_value = "127.0.0.1")]
@@ -57,7 +87,16 @@ impl Cli {
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
-        match Cli::try_parse_from(args) {
+        let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+        let program = match args.first() {
+            Some(p) if !p.is_empty() => p.to_string_lossy().into_owned(),
+            _ => std::env::current_exe().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default(),
+        };
+        let command = <Cli as clap::CommandFactory>::command().after_help(examples(&program));
+        let parsed = command
+            .try_get_matches_from(args)
+            .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+        match parsed {
             Ok(cli) => Ok(Some(cli)),
             Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp) => {
                 let _ = e.print();
@@ -127,6 +166,21 @@ mod tests {
         assert_eq!(o["A"], "1");
         assert_eq!(o["B"], "x=y");
         assert_eq!(cli.port, 0);
+    }
+
+    #[test]
+    fn help_examples_name_the_running_binary() {
+        let example = examples("/work/p/target/debug/examples/dev");
+        assert!(example.contains("\n  cargo run --example dev  "), "{example}");
+        assert!(example.contains("cargo run --example dev -- --port 8080"), "{example}");
+        let bin = examples("/work/p/target/release/local-api");
+        assert!(bin.contains("cargo run --bin local-api -- --env-vars env.json"), "{bin}");
+        let cross = examples("/work/p/target/x86_64-unknown-linux-gnu/debug/examples/dev.exe");
+        assert!(cross.contains("cargo run --example dev -- --list-routes"), "{cross}");
+        let installed = examples("./local-api");
+        assert!(installed.contains("\n  ./local-api --port 8080"), "{installed}");
+        assert!(!installed.contains("cargo"), "{installed}");
+        assert_eq!(runner("").0, "cargo run");
     }
 
     #[test]

@@ -3,5 +3,6 @@
 
 pub(crate) mod banner;
 pub(crate) mod cli;
+pub(crate) mod init;
 pub(crate) mod lambda_listener;
 pub(crate) mod server;

@@ -16,6 +16,7 @@ use crate::dev::banner;
 use crate::dev::cli::Cli;
 use crate::dev::lambda_listener::{DEFAULT_LAMBDA_ADDR, LambdaListener};
 use crate::lambda::env::{EnvVarsFile, EnvironmentPlan};
+use crate::lambda::log::platform_line;
 
 /// How [`serve`] listens.
 #[derive(Clone, Debug)]
@@ -62,6 +63,7 @@ impl Server {
 
     /// Serves until `shutdown` completes, then waits for in-flight requests.
     pub async fn serve_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+        crate::lambda::log::serving();
         let router = self.app.router().layer(axum::middleware::from_fn(access_log));
         axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
@@ -69,18 +71,16 @@ impl Server {
     }
 }
 
-/// One access line per HTTP request: method, path, status, time.
+/// One access line per HTTP request: method, path, status, time. Written by the platform writer, not `tracing`, so a
+/// user's own subscriber (installed before `run`) does not hide it.
 async fn access_log(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let response = next.run(request).await;
-    tracing::info!(
-        target: "emu_runtime::access",
-        "{method} {path} {} {:.2} ms",
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64() * 1000.0
-    );
+    let line =
+        format!("{method} {path} {} {:.2} ms", response.status().as_u16(), started.elapsed().as_secs_f64() * 1000.0);
+    platform_line("access", &line);
     response
 }
 
@@ -106,7 +106,7 @@ pub async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
-    tracing::info!("shutting down: finishing in-flight requests");
+    platform_line("emu", "shutting down: finishing in-flight requests");
 }
 
 /// Serves `app` until Ctrl-C or SIGTERM. Does not touch the process environment (see [`run`]).
@@ -157,7 +157,9 @@ async fn serve_announced(
     result
 }
 
-/// Initialises `tracing` output (`RUST_LOG` sets the level; default `info`). Safe to call twice.
+/// Initialises `tracing` output for the handlers' own logs (`RUST_LOG` sets the level; default `info`). Safe to call
+/// twice, and a subscriber the program installed first is kept: the platform's lines (`START`/`END`/`REPORT`, the
+/// access log) do not go through `tracing` and are printed either way.
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -205,14 +207,7 @@ where
         Err(message) => return fail(2, &message),
     };
     if cli.list_routes {
-        print!(
-            "{}",
-            if cli.json {
-                emu_template::report::routes_json(app.model())
-            } else {
-                emu_template::report::routes_table(app.model())
-            }
-        );
+        print!("{}", if cli.json { banner::list_json(&app) } else { banner::list_text(&app) });
         return 0;
     }
     let overrides = match &cli.env_vars {
@@ -224,13 +219,23 @@ where
     };
     let plan = EnvironmentPlan::new(app.model(), &overrides);
     for conflict in &plan.conflicts {
-        tracing::warn!("{conflict}");
+        platform_line("emu", &format!("warning: {conflict}"));
     }
     for note in &plan.notes {
-        tracing::info!("{note}");
+        platform_line("emu", note);
     }
     for warning in app.model().warnings.iter() {
-        tracing::warn!("{}:{}: {}", app.model().source, warning.location.line, warning.message);
+        platform_line(
+            "emu",
+            &format!("warning: {}:{}: {}", app.model().source, warning.location.line, warning.message),
+        );
+    }
+    // `#[emu_runtime::main]` applied the same plan as main's first statement; applying it again here could race
+    // with threads main has started since.
+    if !crate::dev::init::applied_early() {
+        // SAFETY: `run` is documented to be called before other threads exist; logging is synchronous and tokio
+        // starts below.
+        unsafe { plan.apply() };
     }
     // The Invoke API listener is bound before tokio starts, so its address can go into the environment.
     let lambda_addr = (!cli.no_lambda_api).then(|| SocketAddr::new(DEFAULT_LAMBDA_ADDR.ip(), cli.lambda_port));
@@ -246,14 +251,12 @@ where
             );
         }
     };
-    // SAFETY: `run` is documented to be called before other threads exist; logging is synchronous and tokio
-    // starts below.
-    unsafe { plan.apply() };
     if let Some(listener) = &lambda
         && std::env::var_os("AWS_ENDPOINT_URL_LAMBDA").is_none()
+        && !crate::dev::init::applied_early()
     {
         // A handler calling another function through aws-sdk-lambda reaches this emulator (the SDKs read it).
-        // SAFETY: as above, no other thread exists yet.
+        // SAFETY: as for the plan above: no other thread exists yet (`#[emu_runtime::main]` sets it itself).
         unsafe { std::env::set_var("AWS_ENDPOINT_URL_LAMBDA", listener.endpoint_url()) };
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

@@ -69,7 +69,8 @@ impl Gateway {
     pub(crate) async fn handle(&self, lambda: &LambdaService, req: Request<Body>) -> Response<Body> {
         let epoch_ms = clock::now_epoch_ms();
         let (parts, body) = req.into_parts();
-        let raw_path = parts.uri.path();
+        // `//stage/x` is `/stage/x` (docs/fidelity.md, "Repeated slashes"); matching then ignores empty segments.
+        let raw_path = routes::collapse_leading_slashes(parts.uri.path());
         if let Some(res) = cors::preflight(&self.routes, &parts.method, &parts.headers, raw_path) {
             return res;
         }
@@ -117,7 +118,7 @@ impl Gateway {
             Ok(r) => Ok(r.into_http(route.format, &api.event, &parts.headers)),
             Err(e) => {
                 let line = error_json("MalformedLambdaProxyResponse", &e.to_string());
-                tracing::error!(target: "lambda", route = %route.event.route_key, "{line}");
+                crate::lambda::log::platform_line("API Gateway", &format!("{} {line}", route.event.route_key));
                 Err(GatewayError::IntegrationFailure)
             }
         }

@@ -252,7 +252,7 @@ impl Routes {
         }
         let (_, api, route, path) = best?;
         split_segments(path, &mut segs);
-        let params = capture(route, &segs);
+        let params = capture(route, &segs, path);
         Some(Matched { api, route, path, params })
     }
 
@@ -269,14 +269,21 @@ impl Routes {
     }
 }
 
-/// Splits a raw path into its segments; a single trailing slash is ignored, as API Gateway does.
+/// The path with its leading run of slashes collapsed into one (`//dogs//1` -> `/dogs//1`), a subslice of `path`.
+///
+/// API Gateway (REST, observed) serves `//stage/x` and `/stage//x` as `/stage/x` and `/x`: matching ignores empty
+/// segments anywhere, the event's `path` loses the slashes leading the resource path and keeps interior ones, and
+/// `requestContext.path` keeps the raw path. Sources in docs/fidelity.md ("Repeated slashes").
+pub(crate) fn collapse_leading_slashes(path: &str) -> &str {
+    let trimmed = path.trim_start_matches('/');
+    if trimmed.len() + 1 >= path.len() { path } else { &path[path.len() - trimmed.len() - 1..] }
+}
+
+/// Splits a raw path into its non-empty segments: a trailing slash and repeated slashes (`/dogs//1`) are ignored
+/// for matching, as API Gateway does.
 fn split_segments<'p>(path: &'p str, out: &mut Vec<&'p str>) {
     out.clear();
-    let p = path.strip_prefix('/').unwrap_or(path);
-    let p = p.strip_suffix('/').unwrap_or(p);
-    if !p.is_empty() {
-        out.extend(p.split('/'));
-    }
+    out.extend(path.split('/').filter(|s| !s.is_empty()));
 }
 
 fn matches(route: &[Seg], req: &[&str]) -> bool {
@@ -302,14 +309,21 @@ fn matches(route: &[Seg], req: &[&str]) -> bool {
     i == req.len()
 }
 
-fn capture<'t>(route: &'t CompiledRoute, req: &[&str]) -> Vec<(&'t str, String)> {
+/// The path parameters of `route` in `req` (the segments of `path`). A greedy parameter is the rest of the raw
+/// path from its first segment, interior `//` kept and trailing slashes dropped, as API Gateway sends `{proxy+}`.
+fn capture<'t>(route: &'t CompiledRoute, req: &[&str], path: &str) -> Vec<(&'t str, String)> {
     let mut out = Vec::new();
     for (i, seg) in route.segs().iter().enumerate() {
         match seg {
             Seg::Static(_) => {}
             Seg::Param(name) => out.push((&**name, req.get(i).copied().unwrap_or_default().to_owned())),
             Seg::Greedy(name) => {
-                out.push((&**name, req.get(i..).map(|r| r.join("/")).unwrap_or_default()));
+                let rest = req.get(i).map_or("", |first| {
+                    // `first` is a subslice of `path`: its offset is where the greedy part starts.
+                    let start = (first.as_ptr() as usize).saturating_sub(path.as_ptr() as usize).min(path.len());
+                    path[start..].trim_end_matches('/')
+                });
+                out.push((&**name, rest.to_owned()));
                 break;
             }
         }
@@ -337,6 +351,16 @@ fn compare(a: &CompiledRoute, b: &CompiledRoute) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_leading_run_of_slashes_collapses() {
+        assert_eq!(collapse_leading_slashes("/a//b"), "/a//b");
+        assert_eq!(collapse_leading_slashes("///a//b"), "/a//b");
+        assert_eq!(collapse_leading_slashes("//"), "/");
+        assert_eq!(collapse_leading_slashes("/"), "/");
+        assert_eq!(collapse_leading_slashes(""), "");
+        assert_eq!(collapse_leading_slashes("a"), "a");
+    }
     use emu_template::Method as M;
     use emu_template::{Api, Route};
 

@@ -4,6 +4,7 @@
 mod event;
 #[cfg(feature = "lambda-http")]
 mod http;
+mod stateful;
 
 #[doc(hidden)]
 pub use event::{ViaEventFn, ViaEventService};
@@ -61,7 +62,8 @@ impl std::fmt::Debug for BoxedHandler {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a Lambda handler the emulator can call",
     label = "this is bound as a Lambda handler",
-    note = "accepted handler shapes:\n  async fn(LambdaEvent<T>) -> Result<R, E>        (T: Deserialize, R: Serialize, E: Into<Diagnostic> + Debug)\n  a tower::Service<LambdaEvent<T>> + Clone         (e.g. lambda_runtime::service_fn(f))\n  async fn(lambda_http::Request) -> Result<impl IntoResponse, E>   (feature `lambda-http`)\n  a tower::Service<lambda_http::Request> + Clone   (e.g. an axum Router; feature `lambda-http`)"
+    note = "accepted handler shapes:\n  async fn(LambdaEvent<T>) -> Result<R, E>        (T: Deserialize, R: Serialize, E: Into<Diagnostic> + Debug)\n  a tower::Service<LambdaEvent<T>> + Clone         (e.g. lambda_runtime::service_fn(f))\n  async fn(lambda_http::Request) -> Result<impl IntoResponse, E>   (feature `lambda-http`)\n  a tower::Service<lambda_http::Request> + Clone   (e.g. an axum Router; feature `lambda-http`)\n  with_state!(arc, f) for async fn(&S, Event)      (state shared by many functions)",
+    note = "the handler's future must be `Send` (handlers run on a multi-threaded runtime): no `Rc`, `RefCell` borrow or `std::sync::MutexGuard` held across an `.await`"
 )]
 pub trait Handler<M>: Send + Sync + 'static {
     /// Erases the handler's type.

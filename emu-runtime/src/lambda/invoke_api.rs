@@ -19,6 +19,7 @@ use crate::App;
 use crate::aws::{ACCOUNT_ID, LATEST, REGION, function_arn};
 use crate::ids;
 use crate::lambda::invoke::InvokeError;
+use crate::lambda::log;
 use crate::lambda::{FunctionId, InvokeOptions, LambdaService};
 
 /// The Invoke API's synchronous payload limit: 6 MB (6,291,456 bytes), as for API Gateway's invocations.
@@ -313,13 +314,21 @@ fn spawn_async(app: App, id: FunctionId, event: Value, request_id: String) {
                 tokio::time::sleep(ASYNC_RETRY_DELAYS[(attempt - 1) as usize]).await;
             }
             let options = InvokeOptions { request_id: Some(request_id.clone()), ..InvokeOptions::default() };
+            let name = lambda.entry(id).info.name.clone();
             match lambda.invoke(id, event.clone(), options).await {
                 Ok(_) => return,
                 Err(e) if attempt < ASYNC_RETRIES => {
-                    tracing::warn!(target: "lambda", "asynchronous invocation {request_id} failed ({e}): retry {} of {ASYNC_RETRIES}", attempt + 1);
+                    let line = format!(
+                        "asynchronous invocation {request_id} failed ({e}): retry {} of {ASYNC_RETRIES}",
+                        attempt + 1
+                    );
+                    log::platform_line(&name, &line);
                 }
                 Err(e) => {
-                    tracing::error!(target: "lambda", "asynchronous invocation {request_id} failed after {ASYNC_RETRIES} retries ({e}): the event is discarded");
+                    let line = format!(
+                        "asynchronous invocation {request_id} failed after {ASYNC_RETRIES} retries ({e}): the event is discarded"
+                    );
+                    log::platform_line(&name, &line);
                 }
             }
         }

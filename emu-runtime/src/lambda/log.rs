@@ -1,7 +1,13 @@
 //! What Lambda writes to a function's log: `START`/`END`/`REPORT` lines, errors as `{"errorType","errorMessage"}`,
 //! and the log stream name (one per function per process, shared by the `Context` and `AWS_LAMBDA_LOG_STREAM_NAME`).
+//!
+//! These are the *platform's* lines: on Lambda they come from the service, not from the function's logger, so they
+//! are written straight to stdout by [`platform_line`] and appear whatever `tracing` subscriber the user installs
+//! (theirs, ours, or none). The user's own logs stay with their subscriber.
 
+use std::io::Write as _;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::aws::LATEST;
@@ -14,27 +20,60 @@ pub(crate) fn error_json(error_type: &str, message: &str) -> String {
     format!("{{\"errorType\":{},\"errorMessage\":{}}}", q(error_type), q(message))
 }
 
+/// Writes one platform line to stdout, `2026-12-01T21:00:00.123Z [source] line`, bypassing `tracing`.
+///
+/// `source` is the function's name for Lambda lines, `api` for the gateway's. One `write` per line under the stdout
+/// lock, so lines from concurrent invocations never interleave. While a dev server serves, a closed stdout is
+/// ignored, as a logger would.
+pub(crate) fn platform_line(source: &str, line: &str) {
+    let mut text = String::with_capacity(32 + source.len() + line.len());
+    text.push_str(&clock::iso_time(clock::now_epoch_ms()));
+    text.push_str(" [");
+    text.push_str(source);
+    text.push_str("] ");
+    text.push_str(line);
+    text.push('\n');
+    if SERVING.load(Ordering::Relaxed) {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    } else {
+        // In-process (`app.client()`, `app.invoke`): `print!`, which the test harness captures, so a user's tests
+        // show these lines only when one fails. (It would panic on a closed stdout; a test's stdout never is.)
+        print!("{text}");
+    }
+}
+
+/// Set while a dev server is serving: platform lines then go straight to stdout, ignoring a closed pipe.
+static SERVING: AtomicBool = AtomicBool::new(false);
+
+/// Marks that a dev server serves from this process (see [`platform_line`]).
+pub(crate) fn serving() {
+    SERVING.store(true, Ordering::Relaxed);
+}
+
 /// `START RequestId: … Version: $LATEST`.
 pub(crate) fn start(info: &FunctionInfo, request_id: &str) {
-    tracing::info!(target: "lambda", function = %info.name, "START RequestId: {request_id} Version: {LATEST}");
+    platform_line(&info.name, &format!("START RequestId: {request_id} Version: {LATEST}"));
 }
 
 /// An invocation's error, in Lambda's JSON shape.
 pub(crate) fn error(info: &FunctionInfo, line: &str) {
-    tracing::error!(target: "lambda", function = %info.name, "{line}");
+    platform_line(&info.name, line);
 }
 
 /// `END RequestId: …` then `REPORT RequestId: … Duration … Billed Duration … Memory Size …`.
 pub(crate) fn end(info: &FunctionInfo, request_id: &str, elapsed: Duration) {
-    tracing::info!(target: "lambda", function = %info.name, "END RequestId: {request_id}");
+    platform_line(&info.name, &format!("END RequestId: {request_id}"));
     let ms = elapsed.as_secs_f64() * 1000.0;
     // Max Memory Used cannot be measured per function in-process; it is left out (see docs/fidelity.md).
-    tracing::info!(
-        target: "lambda",
-        function = %info.name,
-        "REPORT RequestId: {request_id}\tDuration: {ms:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB\t",
-        (ms.ceil() as u64).max(1),
-        info.memory_mb,
+    platform_line(
+        &info.name,
+        &format!(
+            "REPORT RequestId: {request_id}\tDuration: {ms:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB\t",
+            (ms.ceil() as u64).max(1),
+            info.memory_mb,
+        ),
     );
 }
 

@@ -122,12 +122,11 @@ impl LambdaService {
             Some((limit, semaphore)) => match semaphore.clone().try_acquire_owned() {
                 Ok(permit) => Some(permit),
                 Err(_) => {
-                    tracing::warn!(
-                        target: "lambda",
-                        function = %entry.info.name,
+                    let line = format!(
                         "throttled: {limit} invocations of {} are running, its ReservedConcurrentExecutions",
                         entry.info.id
                     );
+                    log::platform_line(&entry.info.name, &line);
                     return Err(InvokeError::Throttled { function: entry.info.id.clone(), limit: *limit });
                 }
             },

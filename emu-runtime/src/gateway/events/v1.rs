@@ -13,6 +13,7 @@ use super::{
 use super::{ip_string, parse_query, percent_decode};
 use crate::aws::ACCOUNT_ID;
 use crate::clock;
+use crate::gateway::routes::collapse_leading_slashes;
 
 /// `requestContext.identity` with its `null`s; `sourceIp` and `userAgent` are set per request.
 static IDENTITY: LazyLock<Map<String, Value>> = LazyLock::new(|| {
@@ -76,7 +77,10 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
         )
     };
 
-    let path = if http_api { percent_decode(req.path).into_owned() } else { req.path.to_owned() };
+    // `path` loses the slashes leading the resource path (`/Prod//dogs` -> `/dogs`); `requestContext.path` keeps them.
+    let resource_path = collapse_leading_slashes(req.path);
+    let path = if http_api { percent_decode(resource_path).into_owned() } else { resource_path.to_owned() };
+    let raw = if http_api { percent_decode(req.path).into_owned() } else { req.path.to_owned() };
     let (body, is_b64) = encode_body(api, req.headers, req.body);
     let domain = domain_name(req.headers);
     let method = req.method.as_str();
@@ -91,9 +95,9 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
     }
 
     let domain_prefix = domain_prefix(&domain);
-    let mut ctx_path = String::with_capacity(api.stage_path.len() + path.len());
+    let mut ctx_path = String::with_capacity(api.stage_path.len() + raw.len());
     ctx_path.push_str(&api.stage_path);
-    ctx_path.push_str(&path);
+    ctx_path.push_str(&raw);
     let mut ctx = object([
         ("accountId", s(ACCOUNT_ID)),
         ("apiId", s(&api.api_id)),

@@ -10,6 +10,7 @@ use super::{
 use super::{ip_string, parse_query, percent_decode};
 use crate::aws::ACCOUNT_ID;
 use crate::clock;
+use crate::gateway::routes::collapse_leading_slashes;
 
 /// Builds the payload 2.0 event. `rawPath`, `http.path` and `pathParameters` are decoded, as HTTP APIs send them.
 pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> Value {
@@ -42,7 +43,8 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
         headers.insert(name.to_owned(), Value::String(value));
     }
 
-    let decoded_path = percent_decode(req.path);
+    // As on REST: the slashes leading the resource path are collapsed, interior ones kept (not observed on HTTP APIs).
+    let decoded_path = percent_decode(collapse_leading_slashes(req.path));
     let mut raw_path = String::with_capacity(api.stage_path.len() + decoded_path.len());
     raw_path.push_str(&api.stage_path);
     raw_path.push_str(&decoded_path);

@@ -7,6 +7,7 @@ use crate::gateway::errors::GatewayError;
 use crate::gateway::limits;
 use crate::gateway::routes::{CompiledApi, CompiledRoute};
 use crate::lambda::invoke::InvokeError;
+use crate::lambda::log::platform_line;
 use crate::lambda::{InvokeOptions, LambdaService};
 
 /// Invokes `route`'s function with `event`; every failure is already logged when this returns.
@@ -20,10 +21,12 @@ pub(crate) async fn invoke(
 ) -> Result<Value, GatewayError> {
     let Some(function) = route.function else {
         let label = label(route);
-        tracing::error!(
-            function = %route.target,
-            "route {label} points to function `{}`, which is not in the template: answering as API Gateway does for a failed integration",
-            route.target
+        platform_line(
+            "API Gateway",
+            &format!(
+                "route {label} points to function `{}`, which is not in the template: answering as API Gateway does for a failed integration",
+                route.target
+            ),
         );
         return Err(GatewayError::IntegrationFailure);
     };
@@ -39,15 +42,20 @@ pub(crate) async fn invoke(
         Err(InvokeError::Throttled { .. }) => Err(GatewayError::LambdaRejected),
         Err(InvokeError::Ignored(id)) => {
             let label = label(route);
-            tracing::warn!(
-                function = %id,
-                "{label} -> {id} is ignored in lambda_app!: answering as API Gateway does for a failed integration"
+            platform_line(
+                "API Gateway",
+                &format!(
+                    "{label} -> {id} is ignored in lambda_app!: answering as API Gateway does for a failed integration"
+                ),
             );
             Err(GatewayError::IntegrationFailure)
         }
         Err(InvokeError::NotBound(id)) => {
             let label = label(route);
-            tracing::error!(function = %id, "{label} -> {id} has no handler bound: bind it in lambda_app! (or ignore it)");
+            platform_line(
+                "API Gateway",
+                &format!("{label} -> {id} has no handler bound: bind it in lambda_app! (or ignore it)"),
+            );
             Err(GatewayError::IntegrationFailure)
         }
         Err(_) => Err(GatewayError::IntegrationFailure),
