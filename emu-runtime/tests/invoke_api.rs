@@ -224,3 +224,22 @@ async fn list_and_get_functions() {
     let (res, _) = send(&app, Request::get("/2015-03-31/functions/Nope").body(Body::empty()).unwrap()).await;
     assert_eq!(res.status(), 404);
 }
+
+#[tokio::test]
+async fn log_type_tail_returns_the_invocations_log_lines() {
+    let app = app(Arc::default());
+    let req = invoke("Fails").header("x-amz-log-type", "Tail").body(Body::from("{}")).unwrap();
+    let (res, _) = send(&app, req).await;
+    let id = header(&res, "x-amzn-requestid").unwrap().to_owned();
+    let log = base64::engine::general_purpose::STANDARD.decode(header(&res, "x-amz-log-result").unwrap()).unwrap();
+    let log = String::from_utf8(log).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines[0], format!("START RequestId: {id} Version: $LATEST"));
+    assert!(lines[1].contains("database unreachable"), "{log}");
+    assert_eq!(lines[2], format!("END RequestId: {id}"));
+    assert!(lines[3].starts_with(&format!("REPORT RequestId: {id}\tDuration: ")), "{log}");
+    let (res, _) = send(&app, invoke("Echo").body(Body::from("{}")).unwrap()).await;
+    assert!(header(&res, "x-amz-log-result").is_none(), "no Tail, no log");
+    let req = invoke("Echo").header("x-amz-log-type", "Everything").body(Body::from("{}")).unwrap();
+    assert_eq!(send(&app, req).await.0.status(), 400);
+}

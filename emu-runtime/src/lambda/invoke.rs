@@ -158,7 +158,8 @@ pub(crate) async fn run(
     }
     ctx.client_context = options.client_context.and_then(|v| serde_json::from_value(v).ok());
     let request_id = ctx.request_id.clone();
-    log::start(info, &request_id);
+    let mut log = log::InvocationLog::new(options.log_sink.is_some());
+    log.start(info, &request_id);
     let started = Instant::now();
     // The synchronous part of the call (deserializing the event, the user's fn body up to its first await)
     // may panic too.
@@ -194,9 +195,14 @@ pub(crate) async fn run(
         }
     };
     if let Err(e) = &result {
-        log::error(info, &e.log_line());
+        log.error(info, &e.log_line());
     }
-    log::end(info, &request_id, started.elapsed());
+    log.end(info, &request_id, started.elapsed());
+    if let Some(sink) = options.log_sink
+        && let Ok(mut kept) = sink.lock()
+    {
+        *kept = log.into_text();
+    }
     result
 }
 

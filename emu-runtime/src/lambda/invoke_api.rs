@@ -6,6 +6,7 @@
 //! reference ("Invoke", "Errors"); `docs/fidelity.md` lists each rule with its source.
 
 use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -30,6 +31,31 @@ const ASYNC_PAYLOAD_LIMIT: usize = 1024 * 1024;
 const ASYNC_RETRIES: u32 = 2;
 /// The delays before each retry here: shortened from AWS's 1 and 2 minutes so a dev loop sees the retries.
 const ASYNC_RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(1), Duration::from_secs(2)];
+
+/// `X-Amz-Log-Type: Tail` returns the last 4 KB of the invocation's log, base64-encoded, in `X-Amz-Log-Result`.
+const LOG_TAIL_BYTES: usize = 4 * 1024;
+
+/// `X-Amz-Log-Type`: `None` (default) or `Tail`.
+fn log_type_tail(headers: &HeaderMap) -> Result<bool, ApiError> {
+    match headers.get("x-amz-log-type").map(|v| v.to_str().unwrap_or("")) {
+        None | Some("None") => Ok(false),
+        Some("Tail") => Ok(true),
+        Some(other) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidParameterValueException",
+            format!("X-Amz-Log-Type `{other}` is not one of None, Tail"),
+        )),
+    }
+}
+
+/// The last `n` bytes of `text`, starting on a character boundary.
+fn last_bytes(text: &str, n: usize) -> &str {
+    let mut start = text.len().saturating_sub(n);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
+}
 
 /// How the caller asked for the function to run (`X-Amz-Invocation-Type`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -242,15 +268,25 @@ async fn invoke(
             empty(StatusCode::ACCEPTED)
         }
         InvocationType::RequestResponse => {
+            let tail = log_type_tail(headers)?.then(|| Arc::new(Mutex::new(String::new())));
             let options = InvokeOptions {
                 request_id: Some(request_id.clone()),
                 client_context: client_context(headers)?,
+                log_sink: tail.clone(),
                 ..InvokeOptions::default()
             };
-            match lambda.invoke(id, event, options).await {
+            let mut res = match lambda.invoke(id, event, options).await {
                 Ok(output) => json_response(StatusCode::OK, &output),
                 Err(e) => function_error(&e, &request_id)?,
+            };
+            if let Some(tail) = tail {
+                let text = tail.lock().map(|t| t.clone()).unwrap_or_default();
+                let encoded = base64::engine::general_purpose::STANDARD.encode(last_bytes(&text, LOG_TAIL_BYTES));
+                if let Ok(v) = HeaderValue::from_str(&encoded) {
+                    res.headers_mut().insert("x-amz-log-result", v);
+                }
             }
+            res
         }
     };
     let h = res.headers_mut();

@@ -52,29 +52,56 @@ pub(crate) fn serving() {
     SERVING.store(true, Ordering::Relaxed);
 }
 
-/// `START RequestId: … Version: $LATEST`.
-pub(crate) fn start(info: &FunctionInfo, request_id: &str) {
-    platform_line(&info.name, &format!("START RequestId: {request_id} Version: {LATEST}"));
+/// The log lines of one invocation, kept for the Invoke API's `X-Amz-Log-Type: Tail` when a caller asks.
+#[derive(Debug, Default)]
+pub(crate) struct InvocationLog {
+    lines: Option<String>,
 }
 
-/// An invocation's error, in Lambda's JSON shape.
-pub(crate) fn error(info: &FunctionInfo, line: &str) {
-    platform_line(&info.name, line);
-}
+impl InvocationLog {
+    /// A log that keeps the invocation's lines (`keep`) or only prints them.
+    pub(crate) fn new(keep: bool) -> InvocationLog {
+        InvocationLog { lines: keep.then(String::new) }
+    }
 
-/// `END RequestId: …` then `REPORT RequestId: … Duration … Billed Duration … Memory Size …`.
-pub(crate) fn end(info: &FunctionInfo, request_id: &str, elapsed: Duration) {
-    platform_line(&info.name, &format!("END RequestId: {request_id}"));
-    let ms = elapsed.as_secs_f64() * 1000.0;
-    // Max Memory Used cannot be measured per function in-process; it is left out (see docs/fidelity.md).
-    platform_line(
-        &info.name,
-        &format!(
-            "REPORT RequestId: {request_id}\tDuration: {ms:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB\t",
-            (ms.ceil() as u64).max(1),
-            info.memory_mb,
-        ),
-    );
+    /// Prints `line` as a platform line of `info`'s function, and keeps it when asked.
+    fn line(&mut self, info: &FunctionInfo, line: &str) {
+        platform_line(&info.name, line);
+        if let Some(kept) = &mut self.lines {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+
+    /// The kept lines (empty when none were kept).
+    pub(crate) fn into_text(self) -> String {
+        self.lines.unwrap_or_default()
+    }
+
+    /// `START RequestId: … Version: $LATEST`.
+    pub(crate) fn start(&mut self, info: &FunctionInfo, request_id: &str) {
+        self.line(info, &format!("START RequestId: {request_id} Version: {LATEST}"));
+    }
+
+    /// An invocation's error, in Lambda's JSON shape.
+    pub(crate) fn error(&mut self, info: &FunctionInfo, line: &str) {
+        self.line(info, line);
+    }
+
+    /// `END RequestId: …` then `REPORT RequestId: … Duration … Billed Duration … Memory Size …`.
+    pub(crate) fn end(&mut self, info: &FunctionInfo, request_id: &str, elapsed: Duration) {
+        self.line(info, &format!("END RequestId: {request_id}"));
+        let ms = elapsed.as_secs_f64() * 1000.0;
+        // Max Memory Used cannot be measured per function in-process; it is left out (see docs/fidelity.md).
+        self.line(
+            info,
+            &format!(
+                "REPORT RequestId: {request_id}\tDuration: {ms:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB\t",
+                (ms.ceil() as u64).max(1),
+                info.memory_mb,
+            ),
+        );
+    }
 }
 
 /// When this process started serving, epoch ms: the date of every log stream name.

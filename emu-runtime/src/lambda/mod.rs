@@ -49,6 +49,8 @@ pub(crate) struct FunctionEntry {
 pub(crate) struct InvokeOptions {
     /// The Lambda request id to use (a fresh one when `None`).
     pub(crate) request_id: Option<String>,
+    /// Where to keep the invocation's log lines (`X-Amz-Log-Type: Tail`); `None`: they are only printed.
+    pub(crate) log_sink: Option<Arc<std::sync::Mutex<String>>>,
     /// `X-Amz-Client-Context` (already checked to be a client context), passed on as `Context::client_context`.
     pub(crate) client_context: Option<Value>,
     /// API Gateway's integration timeout, when the call comes through it.
