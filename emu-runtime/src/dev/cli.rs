@@ -37,6 +37,8 @@ pub(crate) fn examples(program: &str) -> String {
         (format!("{with_flags} --parameter-overrides Stage=dev TableName=dogs"), "set template parameters"),
         (format!("{with_flags} --list-routes --json"), "print the routes and functions as JSON and exit"),
         (format!("{with_flags} --lambda-port 0"), "the Lambda Invoke API on any free port (default 3001)"),
+        (format!("{with_flags} invoke MyFunction --event event.json"), "run one function once, print its result"),
+        (format!("{with_flags} generate-event MyFunction"), "print a sample event from its event source"),
     ];
     let width = rows.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
     let mut out = String::from("Examples:");
@@ -77,6 +79,39 @@ pub(crate) struct Cli {
     /// Serve REST routes of Serverless services without the /{stage} prefix (like serverless-offline's --noPrependStageInUrl).
     #[arg(long)]
     pub(crate) no_prepend_stage: bool,
+    /// What to do; serving the API and the Lambda Invoke API is the default.
+    #[command(subcommand)]
+    pub(crate) command: Option<Command>,
+}
+
+/// The dev binary's subcommands, after `sam local`'s.
+#[derive(Debug, Clone, clap::Subcommand, PartialEq)]
+pub(crate) enum Command {
+    /// Serve the API and the Lambda Invoke API until Ctrl-C (the default).
+    Serve,
+    /// Invoke one function once and print its result as JSON (as `sam local invoke`); logs go to stderr.
+    Invoke {
+        /// The function's logical id or deployed name.
+        function: String,
+        /// The event as a JSON file; `-` reads it from stdin.
+        #[arg(short, long, value_name = "FILE", conflicts_with_all = ["sample", "body"])]
+        event: Option<PathBuf>,
+        /// A sample event built from one of the function's event sources (its name in the template; the first
+        /// source when no name is given).
+        #[arg(long, value_name = "EVENT_NAME", num_args = 0..=1, default_missing_value = "", conflicts_with = "body")]
+        sample: Option<String>,
+        /// The event as inline JSON.
+        #[arg(long, value_name = "JSON")]
+        body: Option<String>,
+    },
+    /// Print the sample event of a function's event source, filled from the template (as `sam local generate-event`).
+    GenerateEvent {
+        /// The function's logical id or deployed name.
+        function: String,
+        /// The event source's name in the template (the function's first source by default).
+        #[arg(long, value_name = "EVENT_NAME")]
+        source: Option<String>,
+    },
 }
 
 impl Cli {

@@ -3,6 +3,7 @@
 
 pub(crate) mod banner;
 pub(crate) mod cli;
+pub(crate) mod commands;
 pub(crate) mod init;
 pub(crate) mod lambda_listener;
 pub(crate) mod server;

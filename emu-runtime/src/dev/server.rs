@@ -13,7 +13,8 @@ use tokio::net::TcpListener;
 
 use crate::App;
 use crate::dev::banner;
-use crate::dev::cli::Cli;
+use crate::dev::cli::{Cli, Command};
+use crate::dev::commands::{self, EventInput};
 use crate::dev::lambda_listener::{DEFAULT_LAMBDA_ADDR, LambdaListener};
 use crate::lambda::env::{EnvVarsFile, EnvironmentPlan};
 use crate::lambda::log::platform_line;
@@ -202,6 +203,10 @@ where
         Err(message) => return fail(2, &message),
     };
     init_logging();
+    if matches!(cli.command, Some(Command::Invoke { .. })) {
+        // stdout is the function's result alone; the platform's lines (start-up notes included) go to stderr.
+        crate::lambda::log::platform_to_stderr();
+    }
     let app = match prepare(app, &cli) {
         Ok(app) => app,
         Err(message) => return fail(2, &message),
@@ -209,6 +214,9 @@ where
     if cli.list_routes {
         print!("{}", if cli.json { banner::list_json(&app) } else { banner::list_text(&app) });
         return 0;
+    }
+    if let Some(Command::GenerateEvent { function, source }) = &cli.command {
+        return commands::generate_event(&app, function, source.as_deref());
     }
     let overrides = match &cli.env_vars {
         Some(path) => match EnvVarsFile::load(path) {
@@ -236,6 +244,15 @@ where
         // SAFETY: `run` is documented to be called before other threads exist; logging is synchronous and tokio
         // starts below.
         unsafe { plan.apply() };
+    }
+    if let Some(Command::Invoke { function, event, sample, body }) = &cli.command {
+        let input = match (event, sample, body) {
+            (Some(path), _, _) => EventInput::File(path),
+            (_, Some(name), _) => EventInput::Sample(name),
+            (_, _, Some(json)) => EventInput::Body(json),
+            _ => EventInput::Empty,
+        };
+        return commands::invoke(&app, function, &input);
     }
     // The Invoke API listener is bound before tokio starts, so its address can go into the environment.
     let lambda_addr = (!cli.no_lambda_api).then(|| SocketAddr::new(DEFAULT_LAMBDA_ADDR.ip(), cli.lambda_port));

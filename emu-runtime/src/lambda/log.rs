@@ -33,7 +33,10 @@ pub(crate) fn platform_line(source: &str, line: &str) {
     text.push_str("] ");
     text.push_str(line);
     text.push('\n');
-    if SERVING.load(Ordering::Relaxed) {
+    if TO_STDERR.load(Ordering::Relaxed) {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(text.as_bytes());
+    } else if SERVING.load(Ordering::Relaxed) {
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
@@ -42,6 +45,14 @@ pub(crate) fn platform_line(source: &str, line: &str) {
         // show these lines only when one fails. (It would panic on a closed stdout; a test's stdout never is.)
         print!("{text}");
     }
+}
+
+/// Set by `invoke`: platform lines go to stderr, so stdout holds only the function's result.
+static TO_STDERR: AtomicBool = AtomicBool::new(false);
+
+/// Sends platform lines to stderr from now on (the `invoke` subcommand).
+pub(crate) fn platform_to_stderr() {
+    TO_STDERR.store(true, Ordering::Relaxed);
 }
 
 /// Set while a dev server is serving: platform lines then go straight to stdout, ignoring a closed pipe.
