@@ -89,6 +89,17 @@ pub(crate) fn civil_date(epoch_ms: u64) -> (i64, u32, u32) {
     civil_from_days((epoch_ms / 86_400_000) as i64)
 }
 
+/// Days since 1970-01-01 of the date `y-m-d`; Howard Hinnant's algorithm (the inverse of `civil_from_days`).
+pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Days since 1970-01-01 to (year, month 1-12, day 1-31); Howard Hinnant's algorithm.
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -122,5 +133,13 @@ mod tests {
     fn civil_dates() {
         assert_eq!(civil_date(0), (1970, 1, 1));
         assert_eq!(civil_date(1_709_164_800_000), (2024, 2, 29));
+    }
+
+    #[test]
+    fn days_from_civil_inverts_civil_date() {
+        for ms in [0u64, 951_782_400_000, 1_709_164_800_000, 4_102_444_800_000] {
+            let (y, m, d) = civil_date(ms);
+            assert_eq!(days_from_civil(y, m, d) as u64, ms / 86_400_000);
+        }
     }
 }

@@ -73,6 +73,9 @@ pub(crate) struct Cli {
     /// Port of the Lambda Invoke API (aws lambda invoke --endpoint-url http://127.0.0.1:PORT); 0 picks a free port.
     #[arg(long, default_value_t = 3001, value_name = "PORT")]
     pub(crate) lambda_port: u16,
+    /// Fire the template's Schedule / ScheduleV2 / schedule events while serving (UTC; off by default).
+    #[arg(long)]
+    pub(crate) schedules: bool,
     /// Do not serve the Lambda Invoke API.
     #[arg(long, conflicts_with = "lambda_port")]
     pub(crate) no_lambda_api: bool,

@@ -29,6 +29,8 @@ pub struct ServeOptions {
     /// Where the Lambda Invoke API listens (`None`: not served). Default `127.0.0.1:3001`, as `sam local
     /// start-lambda`; port 0 picks a free one.
     pub lambda_addr: Option<SocketAddr>,
+    /// Fire the template's schedule events (`rate()`, `cron()`, `at()`, in UTC) while serving. Default `false`.
+    pub schedules: bool,
 }
 
 impl Default for ServeOptions {
@@ -37,6 +39,7 @@ impl Default for ServeOptions {
             addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
             print_routes: true,
             lambda_addr: Some(DEFAULT_LAMBDA_ADDR),
+            schedules: false,
         }
     }
 }
@@ -137,6 +140,7 @@ async fn serve_announced(
             let _ = stopped.changed().await;
         }))
     });
+    start_schedules(&app, options.schedules);
     println!(
         "Ready on http://{} in {:.1} ms (Ctrl-C to stop)",
         server.local_addr(),
@@ -156,6 +160,29 @@ async fn serve_announced(
         }
     }
     result
+}
+
+/// With `on`, spawns one task per schedule event of the template (printing each with its next time); without, says
+/// how many there are and how to fire them.
+fn start_schedules(app: &App, on: bool) {
+    let (schedules, problems) = crate::lambda::schedules::collect(app);
+    for p in &problems {
+        println!("warning: {p}");
+    }
+    if schedules.is_empty() {
+        return;
+    }
+    if !on {
+        println!("{} schedule event(s) do not fire locally (add --schedules to fire them)", schedules.len());
+        return;
+    }
+    let now = crate::clock::now_epoch_ms();
+    for s in schedules {
+        let next =
+            s.schedule.next_after(now, now).map_or_else(|| "never (in the past)".to_owned(), crate::clock::iso_time);
+        println!("schedule {} of {}: {}, next at {next}", s.event, s.function, s.expression);
+        tokio::spawn(crate::lambda::schedules::fire(app.clone(), s));
+    }
 }
 
 /// Initialises `tracing` output for the handlers' own logs (`RUST_LOG` sets the level; default `info`). Safe to call
@@ -280,7 +307,12 @@ where
         Ok(rt) => rt,
         Err(e) => return fail(1, &format!("cannot start the tokio runtime: {e}")),
     };
-    let options = ServeOptions { addr: SocketAddr::new(cli.host, cli.port), print_routes: true, lambda_addr };
+    let options = ServeOptions {
+        addr: SocketAddr::new(cli.host, cli.port),
+        print_routes: true,
+        lambda_addr,
+        schedules: cli.schedules,
+    };
     let result = runtime.block_on(serve_announced(app, options, lambda, started));
     match result {
         Ok(()) => 0,

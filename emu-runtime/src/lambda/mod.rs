@@ -8,6 +8,7 @@ pub(crate) mod invoke_api;
 pub(crate) mod log;
 pub(crate) mod runtime_api;
 pub(crate) mod samples;
+pub(crate) mod schedules;
 
 use std::collections::HashMap;
 use std::sync::Arc;
