@@ -41,6 +41,7 @@ Resources:
         Change: { Type: DynamoDB, Properties: { Stream: !GetAtt Table.StreamArn, StartingPosition: LATEST } }
         Nightly: { Type: Schedule, Properties: { Schedule: "rate(1 day)", Name: nightly } }
         WithInput: { Type: Schedule, Properties: { Schedule: "rate(1 hour)", Input: '{"job": "cleanup"}' } }
+        Logs: { Type: CloudWatchLogs, Properties: { LogGroupName: /aws/lambda/other, FilterPattern: ERROR } }
         Rule:
           Type: EventBridgeRule
           Properties:
@@ -102,6 +103,12 @@ fn each_sample_names_this_templates_resources_and_deserializes() {
     assert_eq!(nightly.detail_type.as_deref(), Some("Scheduled Event"));
     assert_eq!(nightly.resources, vec!["arn:aws:events:us-east-1:123456789012:rule/nightly".to_owned()]);
     assert_eq!(sample("WithInput"), json!({"job": "cleanup"}), "a target Input replaces the event");
+    // CloudWatch Logs: base64 of a gzip member, which aws_lambda_events inflates with flate2.
+    // (LogsEvent borrows while decoding, so it is read from text.)
+    let logs: aws_lambda_events::event::cloudwatch_logs::LogsEvent =
+        serde_json::from_str(&sample("Logs").to_string()).unwrap();
+    assert_eq!(logs.aws_logs.data.log_group, "/aws/lambda/other");
+    assert_eq!(logs.aws_logs.data.log_events[0].message, "Hello from CloudWatch Logs!");
     let rule: CloudWatchEvent = serde_json::from_value(sample("Rule")).unwrap();
     assert_eq!(rule.source.as_deref(), Some("aws.ec2"));
     assert_eq!(rule.detail, Some(json!({"state": "pending"})));
@@ -189,7 +196,7 @@ fn samples_have_the_key_sets_of_captured_events() {
     assert!(dir.is_dir(), "{} is absent", dir.display());
     // User data (message attributes, images, details) differs by design (a prefix ending in `.` keeps the key
     // itself); the envelope must not. DynamoDB's `userIdentity` is only on TTL deletions.
-    let cases: [(&str, &str, &[&str]); 6] = [
+    let cases: [(&str, &str, &[&str]); 7] = [
         ("Queue", "example-sqs-event.json", &["Records[].messageAttributes."]),
         ("Upload", "example-s3-event.json", &[]),
         ("Alert", "example-sns-event.json", &["Records[].Sns.MessageAttributes"]),
@@ -200,6 +207,7 @@ fn samples_have_the_key_sets_of_captured_events() {
             &["Records[].dynamodb.Keys.", "Records[].dynamodb.NewImage.", "Records[].userIdentity"],
         ),
         ("Nightly", "example-eventbridge-schedule.json", &["detail."]),
+        ("Logs", "example-cloudwatch_logs-event.json", &[]),
     ];
     for (event, file, skip) in cases {
         let fixture: Value = serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap();
@@ -210,4 +218,23 @@ fn samples_have_the_key_sets_of_captured_events() {
         let extra: Vec<_> = ours.difference(&theirs).collect();
         println!("{event} vs {file}: {} keys; ours only: {extra:?}", theirs.len());
     }
+}
+
+#[test]
+fn serverless_event_forms_fill_the_samples() {
+    let yml = "service: shop\nprovider:\n  name: aws\n  runtime: provided.al2023\nfunctions:\n  worker:\n    handler: worker\n    events:\n      - sqs: arn:aws:sqs:us-east-1:123456789012:jobs\n      - s3: uploads\n      - schedule:\n          rate: rate(10 minutes)\n          input:\n            job: tidy\n      - cloudwatchLog: /aws/lambda/other\n";
+    let loaded = emu_template::read_str(yml, Path::new("serverless.yml"), &Default::default()).expect("serverless.yml");
+    let app = AppBuilder::from_model(loaded.model).build();
+    let names: Vec<String> =
+        app.model().function("worker").unwrap().events.iter().map(|e| e.name.to_string()).collect();
+    let by_kind = |prefix: &str| names.iter().find(|n| n.starts_with(prefix)).cloned().unwrap();
+    let sqs: SqsEvent = serde_json::from_value(app.sample_event("worker", Some(&by_kind("sqs"))).unwrap()).unwrap();
+    assert_eq!(sqs.records[0].event_source_arn.as_deref(), Some("arn:aws:sqs:us-east-1:123456789012:jobs"));
+    let s3: S3Event = serde_json::from_value(app.sample_event("worker", Some(&by_kind("s3"))).unwrap()).unwrap();
+    assert_eq!(s3.records[0].s3.bucket.name.as_deref(), Some("uploads"));
+    assert_eq!(app.sample_event("worker", Some(&by_kind("schedule"))).unwrap(), json!({"job": "tidy"}));
+    let logs: aws_lambda_events::event::cloudwatch_logs::LogsEvent =
+        serde_json::from_str(&app.sample_event("worker", Some(&by_kind("cloudwatchLog"))).unwrap().to_string())
+            .unwrap();
+    assert_eq!(logs.aws_logs.data.log_group, "/aws/lambda/other");
 }

@@ -266,6 +266,7 @@ pub(crate) fn sample(event: &Event) -> Option<Value> {
         }
         EventKind::Schedule => scheduled(&props, &event.name, now),
         EventKind::EventBridge => eventbridge(&props, &event.name, now),
+        EventKind::Other(kind) if matches!(&**kind, "CloudWatchLogs" | "cloudwatchLog") => cloudwatch_logs(&props, now),
         EventKind::Other(_) => return None,
     })
 }
@@ -443,6 +444,61 @@ pub(crate) fn to_dynamodb_json(item: &Value) -> Value {
     }
 }
 
+/// CloudWatch Logs subscription: `awslogs.data` is the base64 of the gzipped log batch, as Lambda delivers it.
+fn cloudwatch_logs(props: &Value, now: u64) -> Value {
+    let group = match props {
+        Value::String(s) => s.clone(),
+        Value::Object(o) => ["LogGroupName", "logGroup"]
+            .iter()
+            .find_map(|k| o.get(*k).and_then(Value::as_str))
+            .unwrap_or("/aws/lambda/sample")
+            .to_owned(),
+        _ => "/aws/lambda/sample".to_owned(),
+    };
+    let batch = json!({
+        "messageType": "DATA_MESSAGE",
+        "owner": ACCOUNT_ID,
+        "logGroup": group,
+        "logStream": "2024/01/01/[$LATEST]0123456789abcdef0123456789abcdef",
+        "subscriptionFilters": ["lambda-emu-sample"],
+        "logEvents": [{ "id": ids::stable_hex(&group, 56), "timestamp": now, "message": "Hello from CloudWatch Logs!" }],
+    });
+    let data = base64::engine::general_purpose::STANDARD.encode(gzip_stored(batch.to_string().as_bytes()));
+    json!({ "awslogs": { "data": data } })
+}
+
+/// `data` as a gzip member (RFC 1952) holding stored (uncompressed) deflate blocks (RFC 1951 §3.2.4): valid for
+/// every gunzip, with no compression library.
+fn gzip_stored(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+    let mut chunks = data.chunks(0xffff).peekable();
+    if chunks.peek().is_none() {
+        out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]);
+    }
+    while let Some(chunk) = chunks.next() {
+        out.push(u8::from(chunks.peek().is_none()));
+        let len = chunk.len() as u16;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(chunk);
+    }
+    out.extend_from_slice(&crc32(data).to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out
+}
+
+/// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), as gzip's trailer uses it.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
 /// What a schedule or rule target's `Input` makes the event: the input itself, as EventBridge sends it.
 fn input(props: &Value) -> Option<Value> {
     let o = props.as_object()?;
@@ -569,6 +625,14 @@ mod tests {
         assert_eq!(md5_hex(b"The quick brown fox jumps over the lazy dog"), "9e107d9d372bb6826bd81d3542a419d6");
         let long = b"12345678901234567890123456789012345678901234567890123456789012345678901234567890";
         assert_eq!(md5_hex(long), "57edf4a22be3c955ac49da2e2107b67a");
+    }
+
+    #[test]
+    fn crc32_and_gzip_stored() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        let gz = gzip_stored(b"hello");
+        assert_eq!(&gz[..3], &[0x1f, 0x8b, 8]);
+        assert_eq!(gz.len(), 10 + 5 + 5 + 8);
     }
 
     #[test]
