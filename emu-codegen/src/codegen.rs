@@ -251,6 +251,7 @@ fn function(f: &Function) -> TokenStream {
         }
         None => quote!(::core::option::Option::None),
     };
+    let alias = opt_str(&f.alias);
     let environment = list(f.environment.iter().map(env_var));
     let events = list(f.events.iter().map(event));
     let location = location(f.location);
@@ -263,6 +264,7 @@ fn function(f: &Function) -> TokenStream {
             timeout_secs: #timeout,
             memory_mb: #memory,
             reserved_concurrency: #reserved,
+            alias: #alias,
             environment: #environment,
             events: #events,
             location: #location,

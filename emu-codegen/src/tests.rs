@@ -21,6 +21,7 @@ fn function(id: &'static str, handler: &'static str, line: u32) -> Function {
         timeout_secs: 3,
         memory_mb: 128,
         reserved_concurrency: None,
+        alias: None,
         environment: Cow::Borrowed(&[]),
         events: Cow::Borrowed(&[]),
         location: Location::new(line, 3),

@@ -22,6 +22,8 @@ fn app(calls: Arc<AtomicUsize>) -> App {
     let mut model = Model::from_routes(Vec::new(), Vec::new());
     let mut echo = Function::new("Echo");
     echo.name = "echo-fn".into();
+    let mut aliased = Function::new("Aliased");
+    aliased.alias = Some("live".into());
     let mut sleeps = Function::new("Sleeps");
     sleeps.timeout_secs = 1;
     model.functions = vec![
@@ -32,6 +34,7 @@ fn app(calls: Arc<AtomicUsize>) -> App {
         Function::new("Counted"),
         Function::new("Ignored"),
         Function::new("Unbound"),
+        aliased,
     ]
     .into();
     AppBuilder::from_model(model)
@@ -57,6 +60,7 @@ fn app(calls: Arc<AtomicUsize>) -> App {
                 R::Err("always fails".into())
             }
         })
+        .bind("Aliased", |_: LambdaEvent<Value>| async { Ok::<_, Error>(json!("aliased")) })
         .ignore("Ignored")
         .build()
 }
@@ -215,7 +219,7 @@ async fn list_and_get_functions() {
     assert_eq!(res.status(), 200);
     let names: Vec<&str> =
         body["Functions"].as_array().unwrap().iter().map(|f| f["FunctionName"].as_str().unwrap()).collect();
-    assert_eq!(names, ["echo-fn", "Fails", "Panics", "Sleeps", "Counted", "Ignored", "Unbound"]);
+    assert_eq!(names, ["echo-fn", "Fails", "Panics", "Sleeps", "Counted", "Ignored", "Unbound", "Aliased"]);
     let (res, body) = send(&app, Request::get("/2015-03-31/functions/Echo").body(Body::empty()).unwrap()).await;
     assert_eq!(res.status(), 200);
     let c = &body["Configuration"];
@@ -242,4 +246,27 @@ async fn log_type_tail_returns_the_invocations_log_lines() {
     assert!(header(&res, "x-amz-log-result").is_none(), "no Tail, no log");
     let req = invoke("Echo").header("x-amz-log-type", "Everything").body(Body::from("{}")).unwrap();
     assert_eq!(send(&app, req).await.0.status(), 400);
+}
+
+#[tokio::test]
+async fn an_auto_publish_alias_and_its_version_are_qualifiers() {
+    let app = app(Arc::default());
+    for name in ["Aliased:live", "Aliased:1", "arn:aws:lambda:us-east-1:123456789012:function:Aliased:live"] {
+        let (res, body) = send(&app, invoke(name).body(Body::from("{}")).unwrap()).await;
+        assert_eq!((res.status().as_u16(), body), (200, json!("aliased")), "{name}");
+        assert_eq!(header(&res, "x-amz-executed-version"), Some("1"), "{name}");
+    }
+    let (res, _) = send(&app, invoke("Aliased").body(Body::from("{}")).unwrap()).await;
+    assert_eq!(header(&res, "x-amz-executed-version"), Some("$LATEST"));
+    let (res, body) = send(&app, invoke("Aliased:prod").body(Body::from("{}")).unwrap()).await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(body["message"], "Function not found: arn:aws:lambda:us-east-1:123456789012:function:Aliased:prod");
+}
+
+#[test]
+fn the_batch_response_shape_is_the_captured_one() {
+    // example-sqs-batch-response.json (lambda-events-fixtures), as App::invoke_batch reads it.
+    let fixture = json!({"batchItemFailures": [{"itemIdentifier": "id2"}, {"itemIdentifier": "id4"}]});
+    let typed: aws_lambda_events::event::sqs::SqsBatchResponse = serde_json::from_value(fixture).unwrap();
+    assert_eq!(typed.batch_item_failures.len(), 2);
 }

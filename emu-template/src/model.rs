@@ -108,6 +108,8 @@ pub struct Function {
     /// `ReservedConcurrentExecutions` (Serverless `reservedConcurrency`): at most this many invocations run at once,
     /// the rest are throttled; `Some(0)` throttles every invocation. `None`: no reserved limit.
     pub reserved_concurrency: Option<u32>,
+    /// SAM `AutoPublishAlias`: the alias a deployment publishes (version 1 locally), invokable as a qualifier.
+    pub alias: Option<Str>,
     /// Environment variables after Globals merge, with intrinsic functions resolved, sorted by name.
     pub environment: List<EnvVar>,
     /// Events that are not HTTP routes (SQS, S3, Schedule, ...), kept so they can be invoked later.
@@ -129,6 +131,7 @@ impl Function {
             timeout_secs: 3,
             memory_mb: 128,
             reserved_concurrency: None,
+            alias: None,
             environment: Vec::new().into(),
             events: Vec::new().into(),
             location: Location::default(),

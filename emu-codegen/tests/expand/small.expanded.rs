@@ -29,6 +29,7 @@ fn small_app() -> ::emu_runtime::App {
                         timeout_secs: 3,
                         memory_mb: 128,
                         reserved_concurrency: ::core::option::Option::None,
+                        alias: None,
                         environment: Borrowed(
                             &[
                                 EnvVar {
@@ -48,6 +49,7 @@ fn small_app() -> ::emu_runtime::App {
                         timeout_secs: 3,
                         memory_mb: 128,
                         reserved_concurrency: ::core::option::Option::None,
+                        alias: None,
                         environment: Borrowed(
                             &[
                                 EnvVar {
@@ -67,6 +69,7 @@ fn small_app() -> ::emu_runtime::App {
                         timeout_secs: 3,
                         memory_mb: 128,
                         reserved_concurrency: ::core::option::Option::None,
+                        alias: None,
                         environment: Borrowed(
                             &[
                                 EnvVar {
@@ -86,6 +89,7 @@ fn small_app() -> ::emu_runtime::App {
                         timeout_secs: 3,
                         memory_mb: 128,
                         reserved_concurrency: ::core::option::Option::None,
+                        alias: None,
                         environment: Borrowed(
                             &[
                                 EnvVar {

@@ -26,6 +26,8 @@ pub(crate) struct FunctionInfo {
     pub(crate) runtime: String,
     /// `Handler` as the template says it.
     pub(crate) handler: String,
+    /// `AutoPublishAlias`, when set.
+    pub(crate) alias: Option<String>,
     /// What every invocation's context shares: `invoked_function_arn`
     /// (`arn:aws:lambda:us-east-1:123456789012:function:NAME`) and `env_config`. Cloned per invocation:
     /// `Context::default()` would allocate an `Arc<Config>` only to drop it.
@@ -55,6 +57,7 @@ impl FunctionInfo {
             memory_mb,
             runtime: f.runtime.to_string(),
             handler: f.handler.to_string(),
+            alias: f.alias.as_ref().map(|a| a.to_string()),
             prototype,
         }
     }

@@ -23,6 +23,9 @@ use crate::lambda::invoke::InvokeError;
 use crate::lambda::log;
 use crate::lambda::{FunctionId, InvokeOptions, LambdaService};
 
+/// The version an `AutoPublishAlias` points to locally: the first one a deployment publishes.
+const PUBLISHED_VERSION: &str = "1";
+
 /// The Invoke API's synchronous payload limit: 6 MB (6,291,456 bytes), as for API Gateway's invocations.
 const SYNC_PAYLOAD_LIMIT: usize = 6 * 1024 * 1024;
 /// The asynchronous (`Event`) payload limit: 1 MB.
@@ -157,8 +160,13 @@ fn unknown_operation(method: &Method, path: &str) -> Response<Body> {
 
 /// `FunctionName` in any form Lambda accepts — name, logical id, `name:qualifier`, a full ARN
 /// (`arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`) or a partial one (`ACCOUNT:function:NAME`) — plus an
-/// optional `?Qualifier=`. Only `$LATEST` exists locally (no versions or aliases are published).
-fn resolve(lambda: &LambdaService, function_name: &str, query: Option<&str>) -> Result<FunctionId, ApiError> {
+/// optional `?Qualifier=`. `$LATEST` always exists; a function with `AutoPublishAlias` also has that alias and the
+/// version it points to, `1` (what a first deployment publishes). Returns the function and the executed version.
+fn resolve(
+    lambda: &LambdaService,
+    function_name: &str,
+    query: Option<&str>,
+) -> Result<(FunctionId, &'static str), ApiError> {
     let (name, qualifier) = split_function_name(function_name);
     let query_qualifier = query.and_then(|q| {
         form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "Qualifier").map(|(_, v)| v.into_owned())
@@ -179,9 +187,13 @@ fn resolve(lambda: &LambdaService, function_name: &str, query: Option<&str>) -> 
     let Some(id) = lambda.resolve(name) else {
         return Err(ApiError::not_found(&qualified_arn(name, qualifier.as_deref())));
     };
+    let info = &lambda.entry(id).info;
     match qualifier.as_deref() {
-        None | Some(LATEST) => Ok(id),
-        Some(q) => Err(ApiError::not_found(&qualified_arn(&lambda.entry(id).info.name, Some(q)))),
+        None | Some(LATEST) => Ok((id, LATEST)),
+        Some(q) if info.alias.is_some() && (info.alias.as_deref() == Some(q) || q == PUBLISHED_VERSION) => {
+            Ok((id, PUBLISHED_VERSION))
+        }
+        Some(q) => Err(ApiError::not_found(&qualified_arn(&info.name, Some(q)))),
     }
 }
 
@@ -244,7 +256,7 @@ async fn invoke(
     body: Body,
 ) -> Result<Response<Body>, ApiError> {
     let lambda = app.lambda();
-    let id = resolve(lambda, function_name, query)?;
+    let (id, version) = resolve(lambda, function_name, query)?;
     let kind = invocation_type(headers)?;
     let limit = if kind == InvocationType::Event { ASYNC_PAYLOAD_LIMIT } else { SYNC_PAYLOAD_LIMIT };
     let payload = read_payload(body, limit, kind).await?;
@@ -290,7 +302,7 @@ async fn invoke(
         }
     };
     let h = res.headers_mut();
-    h.insert("x-amz-executed-version", HeaderValue::from_static(LATEST));
+    h.insert("x-amz-executed-version", HeaderValue::from_static(version));
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         h.insert("x-amzn-requestid", v);
     }
@@ -396,7 +408,7 @@ fn list_functions(app: &App) -> Response<Body> {
 
 fn get_function(app: &App, function_name: &str) -> Result<Response<Body>, ApiError> {
     let lambda = app.lambda();
-    let id = resolve(lambda, function_name, None)?;
+    let (id, _) = resolve(lambda, function_name, None)?;
     Ok(json_response(StatusCode::OK, &json!({ "Configuration": configuration(lambda, id) })))
 }
 

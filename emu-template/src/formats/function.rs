@@ -37,6 +37,7 @@ pub(crate) fn function_from_props<'a>(
         timeout_secs,
         memory_mb,
         reserved_concurrency,
+        alias: p.text(reader, "AutoPublishAlias").map(Into::into),
         environment: environment.into(),
         events: Vec::new().into(),
         location,

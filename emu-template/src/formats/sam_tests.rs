@@ -290,3 +290,13 @@ fn reserved_concurrency_is_read_with_globals_and_zero_kept() {
     ));
     assert!(bad.iter().any(|p| p.contains("ReservedConcurrentExecutions of F")), "{bad:?}");
 }
+
+#[test]
+fn auto_publish_alias_is_read_with_globals() {
+    let src = format!(
+        "{HEAD}Globals:\n  Function:\n    AutoPublishAlias: live\nResources:\n  F:\n    Type: AWS::Serverless::Function\n  G:\n    Type: AWS::Serverless::Function\n    Properties:\n      AutoPublishAlias: beta\n"
+    );
+    let l = ok(&src);
+    assert_eq!(l.model.function("F").unwrap().alias.as_deref(), Some("live"));
+    assert_eq!(l.model.function("G").unwrap().alias.as_deref(), Some("beta"));
+}

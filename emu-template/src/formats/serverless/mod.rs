@@ -380,6 +380,7 @@ fn read_function<'a>(
         timeout_secs: timeout,
         memory_mb: memory,
         reserved_concurrency,
+        alias: None,
         environment: environment.into(),
         events: kept.into(),
         location: at,
