@@ -26,6 +26,9 @@ pub(crate) fn error_json(error_type: &str, message: &str) -> String {
 /// lock, so lines from concurrent invocations never interleave. While a dev server serves, a closed stdout is
 /// ignored, as a logger would.
 pub(crate) fn platform_line(source: &str, line: &str) {
+    if silenced() {
+        return;
+    }
     let mut text = String::with_capacity(32 + source.len() + line.len());
     text.push_str(&clock::iso_time(clock::now_epoch_ms()));
     text.push_str(" [");
@@ -45,6 +48,12 @@ pub(crate) fn platform_line(source: &str, line: &str) {
         // show these lines only when one fails. (It would panic on a closed stdout; a test's stdout never is.)
         print!("{text}");
     }
+}
+
+/// `EMU_PLATFORM_LOG=off` silences the platform lines (benchmarks, very quiet test runs); read once per process.
+fn silenced() -> bool {
+    static OFF: OnceLock<bool> = OnceLock::new();
+    *OFF.get_or_init(|| std::env::var_os("EMU_PLATFORM_LOG").is_some_and(|v| v == "off"))
 }
 
 /// Set by `invoke`: platform lines go to stderr, so stdout holds only the function's result.
