@@ -150,6 +150,14 @@ async fn builders_put_test_data_in_and_invoke_event_reads_typed_output() {
     assert_eq!(typed.records.len(), 1);
     assert_eq!(change["Records"][0]["dynamodb"]["Keys"], json!({"id": {"S": "42"}}));
     assert_eq!(change["Records"][0]["dynamodb"]["NewImage"]["price"], json!({"N": "9.5"}));
+    let update = app
+        .sample("Worker", Some("Change"))
+        .unwrap()
+        .with_update(&json!({"id": "42", "price": 9}), &item, &["id"])
+        .into_json();
+    let typed: DynamoDbEvent = serde_json::from_value(update.clone()).unwrap();
+    assert_eq!(typed.records[0].event_name, "MODIFY");
+    assert_eq!(update["Records"][0]["dynamodb"]["OldImage"]["price"], json!({"N": "9"}));
     let upload = app.sample("Worker", Some("Upload")).unwrap().with_object("photos/cat.png", 2048).into_json();
     let s3: S3Event = serde_json::from_value(upload).unwrap();
     assert_eq!(s3.records[0].s3.object.key.as_deref(), Some("photos/cat.png"));
@@ -196,7 +204,7 @@ fn samples_have_the_key_sets_of_captured_events() {
     assert!(dir.is_dir(), "{} is absent", dir.display());
     // User data (message attributes, images, details) differs by design (a prefix ending in `.` keeps the key
     // itself); the envelope must not. DynamoDB's `userIdentity` is only on TTL deletions.
-    let cases: [(&str, &str, &[&str]); 7] = [
+    let cases: [(&str, &str, &[&str]); 8] = [
         ("Queue", "example-sqs-event.json", &["Records[].messageAttributes."]),
         ("Upload", "example-s3-event.json", &[]),
         ("Alert", "example-sns-event.json", &["Records[].Sns.MessageAttributes"]),
@@ -208,6 +216,7 @@ fn samples_have_the_key_sets_of_captured_events() {
         ),
         ("Nightly", "example-eventbridge-schedule.json", &["detail."]),
         ("Logs", "example-cloudwatch_logs-event.json", &[]),
+        ("Rule", "example-eventbridge-event-obj.json", &["detail."]),
     ];
     for (event, file, skip) in cases {
         let fixture: Value = serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap();

@@ -141,6 +141,19 @@ impl EventSample {
         self
     }
 
+    /// DynamoDB stream: a `MODIFY` record from `old` to `new` (plain JSON items; `OldImage` and `NewImage` in
+    /// DynamoDB JSON, `Keys` the `keys` attributes of `new`). For other sources the event is unchanged.
+    pub fn with_update(self, old: &Value, new: &Value, keys: &[&str]) -> EventSample {
+        let mut sample = self.with_item(new, keys);
+        if sample.kind == EventKind::DynamoDb
+            && let Some(record) = sample.event.get_mut("Records").and_then(|r| r.get_mut(0))
+        {
+            record["eventName"] = Value::from("MODIFY");
+            record["dynamodb"]["OldImage"] = to_dynamodb_json(old);
+        }
+        sample
+    }
+
     /// S3: the object's key and size. For other sources the event is unchanged.
     pub fn with_object(mut self, key: &str, size: u64) -> EventSample {
         if self.kind == EventKind::S3
