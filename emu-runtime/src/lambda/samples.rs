@@ -309,16 +309,10 @@ fn sns_topic(props: &Value) -> String {
     }
 }
 
-/// `2024-05-01T12:00:00.123Z` (ISO 8601, UTC, milliseconds).
+/// ISO 8601 in UTC, with milliseconds (S3, SNS) or without (EventBridge's `time`).
 fn iso_time(epoch_ms: u64, millis: bool) -> String {
-    let (y, m, d) = clock::civil_date(epoch_ms);
-    let secs = (epoch_ms / 1000) % 86_400;
-    let (h, min, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
-    if millis {
-        format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}.{:03}Z", epoch_ms % 1000)
-    } else {
-        format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}Z")
-    }
+    let full = clock::iso_time(epoch_ms);
+    if millis { full } else { format!("{}Z", &full[..full.len() - 5]) }
 }
 
 fn sqs(queue_arn: &str, now: u64) -> Value {
