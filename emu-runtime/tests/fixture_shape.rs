@@ -212,15 +212,9 @@ async fn http_api_events_have_the_fixture_shape() {
     assert_eq!(key_set(&e), expected);
 }
 
-/// `../shared/corpus/lambda-events-fixtures` (or under `$EMU_SHARED_DIR`); the tests that read it are `#[ignore]`d,
-/// so without it they are reported as ignored (the in-repo key sets are still checked by the other tests).
+/// The captured events; the tests that read them are `#[ignore]`d (the in-repo key sets are checked without them).
 fn shared_fixtures() -> PathBuf {
-    let shared = std::env::var_os("EMU_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    let dir = shared.join("corpus/lambda-events-fixtures");
-    assert!(dir.is_dir(), "{} is absent: this corpus test needs ../shared beside the checkout", dir.display());
-    dir
+    shared_corpus("lambda-events-fixtures")
 }
 
 fn fixture_keys(dir: &Path, file: &str, excluded_prefix: &str) -> BTreeSet<String> {

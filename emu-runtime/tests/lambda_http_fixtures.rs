@@ -27,7 +27,7 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
@@ -506,19 +506,14 @@ async fn replay(name: &str, text: &str) -> Outcome {
     Outcome::Compared { notes, diffs }
 }
 
-/// `../shared/corpus/lambda-events-fixtures` beside the checkout, or under `$EMU_SHARED_DIR`.
 fn fixture_root() -> PathBuf {
-    let shared = std::env::var_os("EMU_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    shared.join("corpus/lambda-events-fixtures")
+    common::shared_corpus("lambda-events-fixtures")
 }
 
 #[tokio::test]
 #[ignore = "reads the captured events in ../shared/corpus: run with `-- --ignored` (CI does)"]
 async fn every_api_gateway_fixture_gives_the_same_lambda_http_request() {
     let root = fixture_root();
-    assert!(root.is_dir(), "{} is absent: this corpus test needs ../shared beside the checkout", root.display());
     let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
         .unwrap()
         .flat_map(|d| d.unwrap().path().read_dir().into_iter().flatten())

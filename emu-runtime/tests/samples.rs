@@ -2,8 +2,10 @@
 //! rule, deserializes into the matching `aws_lambda_events` type, and (with `../shared`) has the key set of the
 //! event Lambda sends, as captured in `lambda-events-fixtures/event-sources`.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use aws_lambda_events::event::cloudwatch_events::CloudWatchEvent;
 use aws_lambda_events::event::dynamodb::Event as DynamoDbEvent;
@@ -197,11 +199,7 @@ fn key_set(v: &Value, skip: &[&str]) -> BTreeSet<String> {
 #[test]
 #[ignore = "reads the captured events in ../shared/corpus: run with `-- --ignored` (CI does)"]
 fn samples_have_the_key_sets_of_captured_events() {
-    let shared = std::env::var_os("EMU_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    let dir = shared.join("corpus/lambda-events-fixtures/event-sources");
-    assert!(dir.is_dir(), "{} is absent", dir.display());
+    let dir = common::shared_corpus("lambda-events-fixtures/event-sources");
     // User data (message attributes, images, details) differs by design (a prefix ending in `.` keeps the key
     // itself); the envelope must not. DynamoDB's `userIdentity` is only on TTL deletions.
     let cases: [(&str, &str, &[&str]); 8] = [

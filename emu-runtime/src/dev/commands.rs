@@ -7,6 +7,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::App;
+use crate::dev::server::fail;
+use crate::lambda::invoke::InvokeError;
 use crate::lambda::log;
 
 /// Where `invoke`'s event comes from.
@@ -54,10 +56,6 @@ pub(crate) fn invoke(app: &App, function: &str, input: &EventInput<'_>) -> i32 {
         Ok(e) => e,
         Err(message) => return fail(2, &message),
     };
-    if app.model().function(function).is_none() && !app.model().functions.iter().any(|f| f.name == function) {
-        let known: Vec<&str> = app.model().functions.iter().map(|f| &*f.id).collect();
-        return fail(2, &format!("no function `{function}` in the template; its functions: {}", known.join(", ")));
-    }
     log::platform_to_stderr();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -67,6 +65,10 @@ pub(crate) fn invoke(app: &App, function: &str, input: &EventInput<'_>) -> i32 {
         Ok(output) => {
             println!("{output}");
             0
+        }
+        Err(InvokeError::UnknownFunction(_)) => {
+            let known: Vec<&str> = app.model().functions.iter().map(|f| &*f.id).collect();
+            fail(2, &format!("no function `{function}` in the template; its functions: {}", known.join(", ")))
         }
         Err(e) => {
             println!("{}", e.to_json());
@@ -87,9 +89,4 @@ pub(crate) fn generate_event(app: &App, function: &str, source: Option<&str>) ->
         },
         Err(e) => fail(2, &e.to_string()),
     }
-}
-
-fn fail(code: i32, message: &str) -> i32 {
-    eprintln!("error: {message}");
-    code
 }

@@ -332,7 +332,8 @@ fn prepare(app: App, cli: &Cli) -> Result<App, String> {
     Ok(app)
 }
 
-fn fail(code: i32, message: &str) -> i32 {
+/// Prints `error: message` on stderr and returns `code` (the dev binary's one shape for a failure).
+pub(crate) fn fail(code: i32, message: &str) -> i32 {
     eprintln!("error: {message}");
     code
 }

@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 
 use crate::App;
 use crate::aws::{ACCOUNT_ID, LATEST, REGION, function_arn};
+use crate::gateway::events::percent_decode;
 use crate::ids;
 use crate::lambda::invoke::InvokeError;
 use crate::lambda::log;
@@ -133,17 +134,13 @@ async fn handle(app: &App, req: Request<Body>) -> Response<Body> {
     let rest = rest.trim_start_matches('/');
     let result = match (&parts.method, rest.split_once('/')) {
         (&Method::GET, None) if rest.is_empty() => Ok(list_functions(app)),
-        (&Method::GET, None) => get_function(app, &percent_decoded(rest)),
+        (&Method::GET, None) => get_function(app, &percent_decode(rest)),
         (&Method::POST, Some((name, "invocations"))) => {
-            invoke(app, &percent_decoded(name), parts.uri.query(), &parts.headers, body).await
+            invoke(app, &percent_decode(name), parts.uri.query(), &parts.headers, body).await
         }
         _ => return unknown_operation(&parts.method, path),
     };
     result.unwrap_or_else(ApiError::response)
-}
-
-fn percent_decoded(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 /// What Lambda answers a path that is no operation of its API.

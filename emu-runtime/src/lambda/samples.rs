@@ -7,7 +7,7 @@
 use std::fmt;
 
 use base64::Engine as _;
-use emu_template::{Event, EventKind};
+use emu_template::{Event, EventKind, Function};
 use serde_json::{Map, Value, json};
 
 use crate::App;
@@ -182,17 +182,8 @@ impl EventSample {
 impl App {
     /// [`App::sample_event`] as an [`EventSample`] to tailor with test data before [`App::invoke_event`].
     pub fn sample(&self, function: &str, event: Option<&str>) -> Result<EventSample, SampleError> {
-        let model = self.model();
-        let kind = model
-            .function(function)
-            .or_else(|| model.functions.iter().find(|f| f.name == function))
-            .and_then(|f| match event {
-                Some(name) => f.events.iter().find(|e| e.name == name),
-                None => f.events.first(),
-            })
-            .map(|e| e.kind.clone());
-        let event = self.sample_event(function, event)?;
-        Ok(EventSample { kind: kind.unwrap_or(EventKind::Other("".into())), event })
+        let (f, chosen) = self.event_source(function, event)?;
+        Ok(EventSample { kind: chosen.kind.clone(), event: build(f, chosen)? })
     }
 
     /// Invokes `function` with `event` (any serializable event: an [`EventSample`]'s JSON, an `aws_lambda_events`
@@ -242,6 +233,13 @@ impl App {
     /// Invoke it with [`App::invoke`]. SQS, SNS and Kinesis samples carry the message `"Hello from <source>"`;
     /// a schedule or rule with an `Input` sends that input, as EventBridge does.
     pub fn sample_event(&self, function: &str, event: Option<&str>) -> Result<Value, SampleError> {
+        let (f, chosen) = self.event_source(function, event)?;
+        build(f, chosen)
+    }
+
+    /// The function named `function` (logical id, then deployed name) and its event source `event` (by name; its
+    /// first when `None`).
+    fn event_source(&self, function: &str, event: Option<&str>) -> Result<(&Function, &Event), SampleError> {
         let model = self.model();
         let f = model
             .function(function)
@@ -255,14 +253,19 @@ impl App {
             })?,
             None => f.events.first().ok_or_else(|| SampleError::NoEventSource(f.id.to_string()))?,
         };
-        sample(chosen).ok_or_else(|| SampleError::Unsupported {
-            function: f.id.to_string(),
-            kind: match &chosen.kind {
-                EventKind::Other(name) => name.to_string(),
-                other => format!("{other:?}"),
-            },
-        })
+        Ok((f, chosen))
     }
+}
+
+/// The sample of `f`'s event source `chosen`, or why there is none.
+fn build(f: &Function, chosen: &Event) -> Result<Value, SampleError> {
+    sample(chosen).ok_or_else(|| SampleError::Unsupported {
+        function: f.id.to_string(),
+        kind: match &chosen.kind {
+            EventKind::Other(name) => name.to_string(),
+            other => format!("{other:?}"),
+        },
+    })
 }
 
 /// The sample for one event source, `None` for types without one.

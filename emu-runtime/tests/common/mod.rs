@@ -22,3 +22,14 @@ pub async fn split(res: Response<Body>) -> (u16, String) {
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8_lossy(&bytes).into_owned())
 }
+
+/// `../shared/corpus/<sub>` beside the checkout, or `$EMU_SHARED_DIR/corpus/<sub>`: the peers' data the
+/// `#[ignore]`d corpus tests read (CI runs them with `-- --ignored`). Panics with the path when it is absent.
+pub fn shared_corpus(sub: &str) -> std::path::PathBuf {
+    let shared = std::env::var_os("EMU_SHARED_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    let dir = shared.join("corpus").join(sub);
+    assert!(dir.is_dir(), "{} is absent: this corpus test needs ../shared beside the checkout", dir.display());
+    dir
+}
