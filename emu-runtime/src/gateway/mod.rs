@@ -80,8 +80,8 @@ impl Gateway {
         };
         let kind = matched.api.kind;
         // Where this round's gates go, in API Gateway's order: API key, authorizer, request validation.
-        let ids = RequestIds::new(kind, epoch_ms);
-        let mut res = match self.proxy(lambda, &parts, body, &matched, &ids, epoch_ms).await {
+        let mut ids = RequestIds::new(kind, epoch_ms);
+        let mut res = match self.proxy(lambda, &parts, body, &matched, &mut ids, epoch_ms).await {
             Ok(res) => res,
             Err(e) => e.response(kind),
         };
@@ -104,7 +104,7 @@ impl Gateway {
         parts: &Parts,
         body: Body,
         matched: &Matched<'_, '_>,
-        ids: &RequestIds,
+        ids: &mut RequestIds,
         epoch_ms: u64,
     ) -> Result<Response<Body>, GatewayError> {
         let (api, route) = (matched.api, matched.route);
@@ -112,7 +112,8 @@ impl Gateway {
         let event = build_event(parts, &body, matched, ids, epoch_ms);
         drop(body);
         limits::check_event(&event, self.max_request_body)?;
-        let trace_id = ids.trace_id.clone();
+        // The event has its copy; the trace id moves on to the Lambda context (only the request id is used after).
+        let trace_id = std::mem::take(&mut ids.trace_id);
         let output = integrations::lambda::invoke(lambda, api, route, event, self.gateway_timeouts, trace_id).await?;
         match responses::parse(output, route.format) {
             Ok(r) => Ok(r.into_http(route.format, &api.event, &parts.headers)),
