@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use emu_template::{
-    Api, ApiKind, Cors, EnvPiece, EnvVar, Event, EventKind, Function, KeyValue, Location, Method, Model,
-    PayloadVersion, Route, TemplateFormat, Warning,
+    Api, ApiKey, ApiKind, Authorization, Authorizer, AuthorizerFunction, AuthorizerKind, Cors, EnvPiece, EnvVar, Event,
+    EventKind, Function, IdentitySource, KeyValue, Location, Method, Model, PayloadVersion, Route, RouteAuth,
+    TemplateFormat, Warning,
 };
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -199,6 +200,8 @@ pub(crate) fn model(m: &Model) -> TokenStream {
     let functions = list(m.functions.iter().map(function));
     let apis = list(m.apis.iter().map(api));
     let routes = list(m.routes.iter().map(route));
+    let authorizers = list(m.authorizers.iter().map(authorizer));
+    let api_keys = list(m.api_keys.iter().map(api_key));
     let warnings = list(m.warnings.iter().map(warning));
     quote! {
         Model {
@@ -207,6 +210,8 @@ pub(crate) fn model(m: &Model) -> TokenStream {
             functions: #functions,
             apis: #apis,
             routes: #routes,
+            authorizers: #authorizers,
+            api_keys: #api_keys,
             warnings: #warnings,
         }
     }
@@ -306,7 +311,7 @@ fn event(e: &Event) -> TokenStream {
 }
 
 fn api(a: &Api) -> TokenStream {
-    let (id, stage, auth) = (str_lit(&a.id), str_lit(&a.stage), str_lit(&a.auth));
+    let (id, stage, authorize_preflight) = (str_lit(&a.id), str_lit(&a.stage), a.authorize_preflight);
     let kind = match a.kind {
         ApiKind::Rest => quote!(ApiKind::Rest),
         ApiKind::Http => quote!(ApiKind::Http),
@@ -333,7 +338,7 @@ fn api(a: &Api) -> TokenStream {
             stage_variables: #stage_variables,
             cors: #cors,
             binary_media_types: #binary,
-            auth: #auth,
+            authorize_preflight: #authorize_preflight,
             default_payload: #default_payload,
             location: #location,
         }
@@ -391,8 +396,7 @@ fn method(m: Method) -> TokenStream {
 
 fn route(r: &Route) -> TokenStream {
     let (method, path, api, function) = (method(r.method), str_lit(&r.path), str_lit(&r.api), str_lit(&r.function));
-    let (payload, operation_name, authorizer) =
-        (payload(r.payload), opt_str(&r.operation_name), opt_str(&r.authorizer));
+    let (payload, operation_name, auth) = (payload(r.payload), opt_str(&r.operation_name), route_auth(&r.auth));
     let location = location(r.location);
     quote! {
         Route {
@@ -402,10 +406,97 @@ fn route(r: &Route) -> TokenStream {
             function: #function,
             payload: #payload,
             operation_name: #operation_name,
-            authorizer: #authorizer,
+            auth: #auth,
             location: #location,
         }
     }
+}
+
+fn route_auth(a: &RouteAuth) -> TokenStream {
+    let authorization = match &a.authorization {
+        Authorization::None => quote!(Authorization::None),
+        Authorization::Iam => quote!(Authorization::Iam),
+        Authorization::Authorizer(name) => {
+            let name = str_lit(name);
+            quote!(Authorization::Authorizer(#name))
+        }
+    };
+    let (key, scopes) = (a.api_key_required, list(a.scopes.iter().map(|s| str_lit(s))));
+    quote!(RouteAuth { authorization: #authorization, api_key_required: #key, scopes: #scopes })
+}
+
+fn authorizer_function(f: &AuthorizerFunction) -> TokenStream {
+    let (id, arn) = (opt_str(&f.id), str_lit(&f.arn));
+    quote!(AuthorizerFunction { id: #id, arn: #arn })
+}
+
+fn identity_source(s: &IdentitySource) -> TokenStream {
+    match s {
+        IdentitySource::Header(n) => {
+            let n = str_lit(n);
+            quote!(IdentitySource::Header(#n))
+        }
+        IdentitySource::Query(n) => {
+            let n = str_lit(n);
+            quote!(IdentitySource::Query(#n))
+        }
+        IdentitySource::StageVariable(n) => {
+            let n = str_lit(n);
+            quote!(IdentitySource::StageVariable(#n))
+        }
+        IdentitySource::Context(n) => {
+            let n = str_lit(n);
+            quote!(IdentitySource::Context(#n))
+        }
+    }
+}
+
+fn authorizer(a: &Authorizer) -> TokenStream {
+    let (api, name) = (str_lit(&a.api), str_lit(&a.name));
+    let kind = match &a.kind {
+        AuthorizerKind::LambdaToken { function } => {
+            let f = authorizer_function(function);
+            quote!(AuthorizerKind::LambdaToken { function: #f })
+        }
+        AuthorizerKind::LambdaRequest { function } => {
+            let f = authorizer_function(function);
+            quote!(AuthorizerKind::LambdaRequest { function: #f })
+        }
+        AuthorizerKind::HttpLambda { function, payload: p, simple_responses } => {
+            let (f, p) = (authorizer_function(function), payload(*p));
+            quote!(AuthorizerKind::HttpLambda { function: #f, payload: #p, simple_responses: #simple_responses })
+        }
+        AuthorizerKind::Cognito { user_pools } => {
+            let pools = list(user_pools.iter().map(|s| str_lit(s)));
+            quote!(AuthorizerKind::Cognito { user_pools: #pools })
+        }
+        AuthorizerKind::Jwt { issuer, audiences } => {
+            let (issuer, audiences) = (str_lit(issuer), list(audiences.iter().map(|s| str_lit(s))));
+            quote!(AuthorizerKind::Jwt { issuer: #issuer, audiences: #audiences })
+        }
+    };
+    let identity = list(a.identity.iter().map(identity_source));
+    let validation = opt_str(&a.validation_expression);
+    let ttl = u32_lit(a.ttl_secs);
+    let scopes = list(a.default_scopes.iter().map(|s| str_lit(s)));
+    let location = location(a.location);
+    quote! {
+        Authorizer {
+            api: #api,
+            name: #name,
+            kind: #kind,
+            identity: #identity,
+            validation_expression: #validation,
+            ttl_secs: #ttl,
+            default_scopes: #scopes,
+            location: #location,
+        }
+    }
+}
+
+fn api_key(k: &ApiKey) -> TokenStream {
+    let (id, value, enabled, location) = (str_lit(&k.id), opt_str(&k.value), k.enabled, location(k.location));
+    quote!(ApiKey { id: #id, value: #value, enabled: #enabled, location: #location })
 }
 
 fn warning(w: &Warning) -> TokenStream {

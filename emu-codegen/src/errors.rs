@@ -55,6 +55,19 @@ pub(crate) enum ErrorKind {
         /// What this mention does.
         second: Mention,
     },
+    /// A Lambda authorizer invokes a function that is not in the template, and the macro does not bind it.
+    UnboundAuthorizer {
+        /// The authorizer's name.
+        authorizer: String,
+        /// Its API's logical id.
+        api: String,
+        /// The function's name, from its ARN.
+        function: String,
+        /// The ARN as the template gives it.
+        arn: String,
+        /// `file:line` of the authorizer.
+        location: String,
+    },
     /// No rule gives the function a usable Rust name.
     NoDefaultHandler {
         /// The logical id.
@@ -127,6 +140,10 @@ impl fmt::Display for Error {
                     write!(f, "function `{id}` is both {first} and {second}; keep one of the two")
                 }
             }
+            ErrorKind::UnboundAuthorizer { authorizer, api, function, arn, location } => write!(
+                f,
+                "{location}: authorizer `{authorizer}` of API {api} invokes `{arn}`, a function that is not in the template; bind a handler to it with `\"{function}\" => path` (its name or its ARN)"
+            ),
             ErrorKind::NoDefaultHandler { id, location, tried } => write!(
                 f,
                 "{location}: function `{id}` has no handler: its logical id gives `{tried}`, which is not a usable Rust name; bind one with `\"{id}\" => path`"

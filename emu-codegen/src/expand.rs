@@ -97,14 +97,10 @@ fn display_problem(p: &Problem, template: &TemplatePath) -> String {
 /// With binding errors, the valid bindings are still expanded (type-checked) next to the errors.
 pub fn expand_loaded(input: MacroInput, template: &TemplatePath, loaded: &Loaded) -> TokenStream {
     let span = input.path.span();
-    let (plan, errors) = resolve::plan(&loaded.model, input, &template.written, span);
-    let expansion = Expansion {
-        template,
-        referenced_files: &loaded.referenced_files,
-        model: &loaded.model,
-        plan,
-        literal_span: span,
-    };
+    let (model, imported) = resolve::with_imported_authorizers(&loaded.model);
+    let (plan, errors) = resolve::plan(&model, input, &imported, &template.written, span);
+    let expansion =
+        Expansion { template, referenced_files: &loaded.referenced_files, model: &model, plan, literal_span: span };
     if errors.is_empty() {
         codegen::expansion(expansion)
     } else {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use emu_template::Model;
+use emu_template::{AuthorizerKind, Function, Model};
 use proc_macro2::Span;
 use syn::Expr;
 
@@ -231,13 +231,84 @@ pub(crate) struct Plan {
     pub(crate) orphans: Vec<Expr>,
 }
 
+/// A Lambda authorizer whose function is outside the template (an imported ARN): the macro must bind it by name.
+#[derive(Debug, Clone)]
+pub(crate) struct ImportedAuthorizer {
+    /// The function's name (from its ARN): the id it is bound and served under.
+    pub(crate) function: String,
+    /// The ARN as the template gives it.
+    pub(crate) arn: String,
+    /// The authorizer's name.
+    pub(crate) authorizer: String,
+    /// The authorizer's API.
+    pub(crate) api: String,
+    /// The authorizer's template line.
+    pub(crate) line: u32,
+}
+
+/// The model with one function added per imported authorizer function (bound like any other, but only
+/// explicitly), and each such authorizer pointing at it.
+pub(crate) fn with_imported_authorizers(model: &Model) -> (Model, Vec<ImportedAuthorizer>) {
+    let mut imported: Vec<ImportedAuthorizer> = Vec::new();
+    if model.authorizers.iter().all(|a| a.function().is_none_or(|f| f.id.is_some())) {
+        return (model.clone(), imported);
+    }
+    let mut model = model.clone();
+    let mut functions = model.functions.to_vec();
+    let mut authorizers = model.authorizers.to_vec();
+    for a in &mut authorizers {
+        let (name, api, line) = (a.name.to_string(), a.api.to_string(), a.location.line);
+        let function = match &mut a.kind {
+            AuthorizerKind::LambdaToken { function }
+            | AuthorizerKind::LambdaRequest { function }
+            | AuthorizerKind::HttpLambda { function, .. } => function,
+            AuthorizerKind::Cognito { .. } | AuthorizerKind::Jwt { .. } => continue,
+        };
+        if function.id.is_some() {
+            continue;
+        }
+        let fname = function.name().to_string();
+        if !functions.iter().any(|f| f.id == fname.as_str()) {
+            let mut f = Function::new(fname.clone());
+            f.handler = "".into();
+            f.location = a.location;
+            functions.push(f);
+        }
+        if !imported.iter().any(|i| i.function == fname) {
+            imported.push(ImportedAuthorizer {
+                function: fname.clone(),
+                arn: function.arn.to_string(),
+                authorizer: name,
+                api,
+                line,
+            });
+        }
+        function.id = Some(fname.into());
+    }
+    model.functions = functions.into();
+    model.authorizers = authorizers.into();
+    (model, imported)
+}
+
 /// Applies the binding rules to every function of `model`; collects every error instead of stopping at the first.
 ///
 /// The plan is complete even when there are errors: a mistyped id with a close match (`GetDogFuncton`) is placed on
 /// the function it was meant for, so one typo neither hides the other bindings' errors nor makes the intended
 /// function report a missing handler as well.
-pub(crate) fn plan(model: &Model, input: MacroInput, file_label: &str, literal_span: Span) -> (Plan, Vec<Error>) {
+pub(crate) fn plan(
+    model: &Model,
+    mut input: MacroInput,
+    imported: &[ImportedAuthorizer],
+    file_label: &str,
+    literal_span: Span,
+) -> (Plan, Vec<Error>) {
     let mut errors = Vec::new();
+    // An imported authorizer function may be bound by its ARN as well as by its name.
+    for b in &mut input.bindings {
+        if let Some(i) = imported.iter().find(|i| i.arn == b.function.id) {
+            b.function.id = i.function.clone();
+        }
+    }
     let known: Vec<&str> = model.functions.iter().map(|f| f.id.as_ref()).collect();
     let mentioned: Vec<String> = input
         .bindings
@@ -296,6 +367,19 @@ pub(crate) fn plan(model: &Model, input: MacroInput, file_label: &str, literal_s
             HandlerSource::Explicit(expr)
         } else if ignored.contains(&id) {
             HandlerSource::Ignored
+        } else if let Some(i) = imported.iter().find(|i| i.function == id) {
+            let location = if i.line > 0 { format!("{file_label}:{}", i.line) } else { file_label.to_owned() };
+            errors.push(Error::new(
+                literal_span,
+                ErrorKind::UnboundAuthorizer {
+                    authorizer: i.authorizer.clone(),
+                    api: i.api.clone(),
+                    function: i.function.clone(),
+                    arn: i.arn.clone(),
+                    location,
+                },
+            ));
+            continue;
         } else if let Some(path) = handler_path(&function.handler) {
             HandlerSource::HandlerProperty(path)
         } else {

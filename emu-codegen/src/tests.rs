@@ -38,7 +38,7 @@ fn model(functions: Vec<Function>) -> Model {
             function: f.id.clone(),
             payload: PayloadVersion::V1,
             operation_name: None,
-            authorizer: None,
+            auth: emu_template::RouteAuth::NONE,
             location: Location::new(f.location.line + 5, 9),
         })
         .collect();
@@ -55,12 +55,14 @@ fn model(functions: Vec<Function>) -> Model {
             stage_variables: Cow::Borrowed(&[]),
             cors: None,
             binary_media_types: Cow::Borrowed(&[]),
-            auth: "".into(),
+            authorize_preflight: false,
             default_payload: PayloadVersion::V1,
             location: Location::new(10, 9),
         }]
         .into(),
         routes: routes.into(),
+        authorizers: Cow::Borrowed(&[]),
+        api_keys: Cow::Borrowed(&[]),
         warnings: Cow::Borrowed(&[]),
     }
 }
@@ -328,4 +330,47 @@ fn lookup_modules_spell_the_fix() {
         ),
         "{out}"
     );
+}
+
+fn with_imported_authorizer(mut m: Model) -> Model {
+    m.authorizers = vec![emu_template::Authorizer {
+        api: "ServerlessRestApi".into(),
+        name: "Shared".into(),
+        kind: emu_template::AuthorizerKind::LambdaToken {
+            function: emu_template::AuthorizerFunction {
+                id: None,
+                arn: "arn:aws:lambda:us-east-1:123456789012:function:shared-auth".into(),
+            },
+        },
+        identity: Cow::Borrowed(&[]),
+        validation_expression: None,
+        ttl_secs: 300,
+        default_scopes: Cow::Borrowed(&[]),
+        location: Location::new(7, 11),
+    }]
+    .into();
+    m
+}
+
+#[test]
+fn an_unbound_imported_authorizer_is_an_error_naming_it() {
+    let out = expand_model(
+        quote!("template.yaml"),
+        with_imported_authorizer(model(vec![function("GetDogFunction", "bootstrap", 14)])),
+    );
+    assert!(out.contains("template.yaml:7: authorizer `Shared` of API ServerlessRestApi invokes"), "{out}");
+    assert!(out.contains("\\\"shared-auth\\\" => path"), "{out}");
+}
+
+#[test]
+fn an_imported_authorizer_binds_by_name_or_by_arn() {
+    for key in [quote!("shared-auth"), quote!("arn:aws:lambda:us-east-1:123456789012:function:shared-auth")] {
+        let out = expand_model(
+            quote!("template.yaml", { #key => auth::check }),
+            with_imported_authorizer(model(vec![function("GetDogFunction", "bootstrap", 14)])),
+        );
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(out.contains(".bind(\"shared-auth\""), "{out}");
+        assert!(out.contains("id: Some(Borrowed(\"shared-auth\"))"), "{out}");
+    }
 }

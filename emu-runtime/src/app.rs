@@ -293,6 +293,8 @@ impl AppBuilder {
             functions: Vec::new().into(),
             apis: Vec::new().into(),
             routes: Vec::new().into(),
+            authorizers: Vec::new().into(),
+            api_keys: Vec::new().into(),
             warnings: Vec::new().into(),
         })
         .build()

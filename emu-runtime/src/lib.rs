@@ -85,8 +85,9 @@ pub mod events {
 /// The application model an [`App`] serves (`emu_template`'s), for building one by hand with [`AppBuilder`].
 pub mod model {
     pub use emu_template::{
-        Api, ApiKind, Cors, EnvPiece, EnvVar, Event, EventKind, Function, KeyValue, List, Location, Method, Model,
-        PayloadVersion, Route, Str, TemplateFormat, Warning,
+        Api, ApiKey, ApiKind, Authorization, Authorizer, AuthorizerFunction, AuthorizerKind, Cors, EnvPiece, EnvVar,
+        Event, EventKind, Function, IdentitySource, KeyValue, List, Location, Method, Model, PayloadVersion, Route,
+        RouteAuth, Str, TemplateFormat, Warning,
     };
 }
 

@@ -26,6 +26,8 @@ pub(crate) struct Reader<'a> {
     /// Locations of the first events that need the implicit REST / HTTP API.
     pub(crate) implicit_rest: Option<Location>,
     pub(crate) implicit_http: Option<Location>,
+    /// Authorizers, API keys and SAM's per-API auth defaults.
+    pub(crate) auth: crate::formats::auth::AuthState,
 }
 
 impl<'a> Reader<'a> {
@@ -42,6 +44,7 @@ impl<'a> Reader<'a> {
             resources: Vec::new(),
             implicit_rest: None,
             implicit_http: None,
+            auth: Default::default(),
         }
     }
 

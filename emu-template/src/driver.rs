@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::context::Reader;
 use crate::diagnostics::Diagnostics;
-use crate::formats::{cfn, sam, serverless};
+use crate::formats::{auth, cfn, sam, serverless};
 use crate::intrinsics::{Resolver, ResourceInfo};
 use crate::model::{ApiKind, Location, Model, Route, TemplateFormat};
 use crate::problem::{ProblemKind, Problems};
@@ -130,14 +130,16 @@ fn read_cloudformation<'a>(
         }
     }
     sam::add_implicit_apis(&mut reader, &globals);
+    auth::resolve_sam_routes(&mut reader);
     Ok(reader)
 }
 
 /// Validates what was read and turns it into the model: every problem, sorted by file and position, or the
 /// model with its routes sorted by path then method.
 fn finish(mut reader: Reader<'_>, file: String, format: TemplateFormat) -> Result<Loaded, Problems> {
+    auth::check_routes(&mut reader);
     validate::check(&mut reader);
-    let Reader { diags, functions, apis, mut routes, referenced_files, .. } = reader;
+    let Reader { diags, functions, apis, mut routes, referenced_files, auth, .. } = reader;
     if !diags.problems.is_empty() {
         let mut problems = diags.problems;
         problems.sort_by(|a, b| (a.file.as_str(), a.location).cmp(&(b.file.as_str(), b.location)));
@@ -150,6 +152,8 @@ fn finish(mut reader: Reader<'_>, file: String, format: TemplateFormat) -> Resul
         functions: functions.into(),
         apis: apis.into(),
         routes: routes.into(),
+        authorizers: auth.authorizers.into(),
+        api_keys: auth.api_keys.into(),
         warnings: diags.warnings.into(),
     };
     Ok(Loaded { model, referenced_files })

@@ -19,8 +19,9 @@ mod validate;
 mod yaml;
 
 pub use model::{
-    Api, ApiKind, Cors, DEFAULT_ROUTE, EnvPiece, EnvVar, Event, EventKind, Function, KeyValue, List, Location, Method,
-    Model, PayloadVersion, Route, Str, TemplateFormat, Warning,
+    Api, ApiKey, ApiKind, Authorization, Authorizer, AuthorizerFunction, AuthorizerKind, Cors, DEFAULT_ROUTE, EnvPiece,
+    EnvVar, Event, EventKind, Function, IdentitySource, KeyValue, List, Location, Method, Model, PayloadVersion, Route,
+    RouteAuth, Str, TemplateFormat, Warning,
 };
 pub use problem::{Problem, ProblemKind, Problems, VariableError};
 pub use read::{Loaded, ReadOptions};

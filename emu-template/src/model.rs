@@ -55,6 +55,10 @@ pub struct Model {
     pub apis: List<Api>,
     /// Every HTTP route, sorted by path then method.
     pub routes: List<Route>,
+    /// Every authorizer of every API, in template order.
+    pub authorizers: List<Authorizer>,
+    /// API keys the template defines (`AWS::ApiGateway::ApiKey`, Serverless `apiKeys`).
+    pub api_keys: List<ApiKey>,
     /// Things the reader could not resolve or chose to approximate; never fatal.
     pub warnings: List<Warning>,
 }
@@ -85,8 +89,15 @@ impl Model {
             functions: functions.into(),
             apis: apis.into(),
             routes: routes.into(),
+            authorizers: Vec::new().into(),
+            api_keys: Vec::new().into(),
             warnings: Vec::new().into(),
         }
+    }
+
+    /// The authorizer `name` of API `api`.
+    pub fn authorizer(&self, api: &str, name: &str) -> Option<&Authorizer> {
+        self.authorizers.iter().find(|a| a.api == api && a.name == name)
     }
 }
 
@@ -290,8 +301,9 @@ pub struct Api {
     pub cors: Option<Cors>,
     /// Binary media types (`~1` already turned into `/`).
     pub binary_media_types: List<Str>,
-    /// The `Auth` block as compact JSON, kept as data (not enforced yet); empty when none.
-    pub auth: Str,
+    /// SAM `Auth.AddDefaultAuthorizerToCorsPreflight` (default true): CORS preflights of routes with the default
+    /// authorizer go through it too. False when the API has no default authorizer.
+    pub authorize_preflight: bool,
     /// Payload version of routes that do not set one.
     pub default_payload: PayloadVersion,
     /// Where the API is defined (for implicit APIs: the first event that created it).
@@ -323,7 +335,7 @@ impl Api {
             stage_variables: Vec::new().into(),
             cors: None,
             binary_media_types: Vec::new().into(),
-            auth: "".into(),
+            authorize_preflight: false,
             default_payload: match kind {
                 ApiKind::Rest => PayloadVersion::V1,
                 ApiKind::Http => PayloadVersion::V2,
@@ -433,8 +445,8 @@ pub struct Route {
     pub payload: PayloadVersion,
     /// REST `operationId` / `OperationName`, when set.
     pub operation_name: Option<Str>,
-    /// Name of the authorizer that protects the route, when any (not enforced yet).
-    pub authorizer: Option<Str>,
+    /// Who may call the route: authorizer, IAM, API key, scopes.
+    pub auth: RouteAuth,
     /// Where the route is defined.
     pub location: Location,
 }
@@ -460,7 +472,7 @@ impl Route {
             function: function.into().into(),
             payload,
             operation_name: None,
-            authorizer: None,
+            auth: RouteAuth::NONE,
             location: Location::default(),
         }
     }
@@ -472,5 +484,215 @@ pub struct Warning {
     /// What happened and what the model holds instead.
     pub message: Str,
     /// Where, when known.
+    pub location: Location,
+}
+
+/// Who may call a route, as API Gateway checks it before the integration runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteAuth {
+    /// The authorization the route uses.
+    pub authorization: Authorization,
+    /// REST: the caller must send a valid `x-api-key` (SAM `ApiKeyRequired`, Serverless `private: true`).
+    pub api_key_required: bool,
+    /// OAuth scopes the route requires (JWT and Cognito authorizers): any one of them suffices.
+    pub scopes: List<Str>,
+}
+
+impl RouteAuth {
+    /// Open to anyone: no authorizer, no API key, no scopes.
+    pub const NONE: RouteAuth =
+        RouteAuth { authorization: Authorization::None, api_key_required: false, scopes: Cow::Borrowed(&[]) };
+
+    /// The name of the route's authorizer, when it has one.
+    pub fn authorizer(&self) -> Option<&str> {
+        match &self.authorization {
+            Authorization::Authorizer(name) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Whether the route is open to anyone.
+    pub fn is_open(&self) -> bool {
+        self.authorization == Authorization::None && !self.api_key_required
+    }
+}
+
+/// The authorization type of a route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Authorization {
+    /// No authorization (`NONE`).
+    None,
+    /// The authorizer of the route's API with this name ([`Model::authorizer`]).
+    Authorizer(Str),
+    /// `AWS_IAM`: the request must be signed with Signature Version 4.
+    Iam,
+}
+
+/// One authorizer of an API.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Authorizer {
+    /// Logical id of the API it belongs to.
+    pub api: Str,
+    /// Its name, as routes refer to it (SAM: the key under `Authorizers`; CloudFormation: the logical id).
+    pub name: Str,
+    /// What kind of authorizer it is, with the settings of that kind.
+    pub kind: AuthorizerKind,
+    /// Where the identity comes from (TOKEN and Cognito: one header; REQUEST: every source, all required).
+    pub identity: List<IdentitySource>,
+    /// TOKEN and Cognito: a regular expression the token must match before the authorizer runs.
+    pub validation_expression: Option<Str>,
+    /// How long a result is cached, in seconds (0: not cached).
+    pub ttl_secs: u32,
+    /// Scopes of routes that do not set their own (SAM `AuthorizationScopes` on the authorizer).
+    pub default_scopes: List<Str>,
+    /// Where it is defined.
+    pub location: Location,
+}
+
+impl Authorizer {
+    /// The function a Lambda authorizer invokes, when it is a Lambda authorizer.
+    pub fn function(&self) -> Option<&AuthorizerFunction> {
+        match &self.kind {
+            AuthorizerKind::LambdaToken { function }
+            | AuthorizerKind::LambdaRequest { function }
+            | AuthorizerKind::HttpLambda { function, .. } => Some(function),
+            AuthorizerKind::Cognito { .. } | AuthorizerKind::Jwt { .. } => None,
+        }
+    }
+}
+
+/// The kinds of authorizer API Gateway runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AuthorizerKind {
+    /// REST Lambda authorizer of type TOKEN: the function gets one header's value.
+    LambdaToken {
+        /// The function it invokes.
+        function: AuthorizerFunction,
+    },
+    /// REST Lambda authorizer of type REQUEST: the function gets the whole request.
+    LambdaRequest {
+        /// The function it invokes.
+        function: AuthorizerFunction,
+    },
+    /// HTTP API Lambda authorizer.
+    HttpLambda {
+        /// The function it invokes.
+        function: AuthorizerFunction,
+        /// `AuthorizerPayloadFormatVersion`: 1.0 or 2.0.
+        payload: PayloadVersion,
+        /// `EnableSimpleResponses` (payload 2.0): `{"isAuthorized": bool}` instead of an IAM policy.
+        simple_responses: bool,
+    },
+    /// REST Amazon Cognito user pool authorizer (`COGNITO_USER_POOLS`).
+    Cognito {
+        /// The user pool ARNs whose tokens it accepts.
+        user_pools: List<Str>,
+    },
+    /// HTTP API JWT authorizer.
+    Jwt {
+        /// `JwtConfiguration.Issuer`.
+        issuer: Str,
+        /// `JwtConfiguration.Audience`: `aud` (or `client_id`) must be one of these.
+        audiences: List<Str>,
+    },
+}
+
+impl AuthorizerKind {
+    /// `TOKEN`, `REQUEST`, `COGNITO_USER_POOLS`, `JWT`, as the routes table prints it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AuthorizerKind::LambdaToken { .. } => "TOKEN",
+            AuthorizerKind::LambdaRequest { .. } | AuthorizerKind::HttpLambda { .. } => "REQUEST",
+            AuthorizerKind::Cognito { .. } => "COGNITO_USER_POOLS",
+            AuthorizerKind::Jwt { .. } => "JWT",
+        }
+    }
+}
+
+/// The function a Lambda authorizer invokes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthorizerFunction {
+    /// The logical id of the template's function, or `None` when the ARN names a function outside the template
+    /// (`lambda_app!` then asks for a binding by that name).
+    pub id: Option<Str>,
+    /// The function's ARN as the template gives it (intrinsics resolved).
+    pub arn: Str,
+}
+
+impl AuthorizerFunction {
+    /// The function name the ARN carries (`...:function:NAME[:alias]`), or the whole ARN.
+    pub fn name(&self) -> &str {
+        let Some(start) = self.arn.find(":function:") else { return &self.arn };
+        let rest = &self.arn[start + ":function:".len()..];
+        let end = rest.find([':', '/']).unwrap_or(rest.len());
+        &rest[..end]
+    }
+}
+
+/// Where an authorizer reads the caller's identity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IdentitySource {
+    /// A request header (case-insensitive).
+    Header(Str),
+    /// A query string parameter (case-sensitive).
+    Query(Str),
+    /// A stage variable.
+    StageVariable(Str),
+    /// A `$context` variable (`requestId`, `routeKey`, `identity.sourceIp`, ...).
+    Context(Str),
+}
+
+impl IdentitySource {
+    /// Parses `method.request.header.X` (REST), `$request.header.X` (HTTP), `$request.querystring.X`,
+    /// `method.request.querystring.X`, `stageVariables.X`, `$stageVariables.X`, `context.X`, `$context.X`.
+    pub fn parse(s: &str) -> Option<IdentitySource> {
+        let s = s.trim();
+        let s = s.strip_prefix('$').unwrap_or(s);
+        let s = s.strip_prefix("method.").unwrap_or(s);
+        let (kind, name) = if let Some(n) = s.strip_prefix("request.header.") {
+            (0, n)
+        } else if let Some(n) = s.strip_prefix("request.querystring.") {
+            (1, n)
+        } else if let Some(n) = s.strip_prefix("stageVariables.") {
+            (2, n)
+        } else if let Some(n) = s.strip_prefix("context.") {
+            (3, n)
+        } else {
+            return None;
+        };
+        if name.is_empty() {
+            return None;
+        }
+        let name: Str = name.to_owned().into();
+        Some(match kind {
+            0 => IdentitySource::Header(name),
+            1 => IdentitySource::Query(name),
+            2 => IdentitySource::StageVariable(name),
+            _ => IdentitySource::Context(name),
+        })
+    }
+}
+
+impl fmt::Display for IdentitySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IdentitySource::Header(n) => write!(f, "header {n}"),
+            IdentitySource::Query(n) => write!(f, "query {n}"),
+            IdentitySource::StageVariable(n) => write!(f, "stage variable {n}"),
+            IdentitySource::Context(n) => write!(f, "$context.{n}"),
+        }
+    }
+}
+
+/// An API key the template defines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiKey {
+    /// Its logical id (Serverless: its name).
+    pub id: Str,
+    /// The key's value when the template gives one (API Gateway generates it otherwise).
+    pub value: Option<Str>,
+    /// `Enabled: false` keys are refused as AWS refuses them.
+    pub enabled: bool,
+    /// Where it is defined.
     pub location: Location,
 }

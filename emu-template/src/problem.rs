@@ -61,6 +61,15 @@ pub enum ProblemKind {
         /// The property's name.
         property: &'static str,
     },
+    /// A route or API names an authorizer its API does not define.
+    UnknownAuthorizer {
+        /// Who names it (`GET /dogs`, `DefaultAuthorizer of MyApi`).
+        owner: String,
+        /// The authorizer's name.
+        name: String,
+        /// The API's logical id.
+        api: String,
+    },
     /// A property has a value of the wrong shape.
     InvalidValue {
         /// Where (`Timeout of HelloFn`).
@@ -145,6 +154,10 @@ impl fmt::Display for ProblemKind {
                 write!(f, "{owner} has no `{property}`; add it")
             }
             ProblemKind::InvalidValue { what, expected } => write!(f, "{what}: expected {expected}"),
+            ProblemKind::UnknownAuthorizer { owner, name, api } => write!(
+                f,
+                "{owner} uses authorizer `{name}`, which API {api} does not define (add it under the API's Auth.Authorizers, or use NONE)"
+            ),
             ProblemKind::Intrinsic(m) => write!(f, "{m}"),
             ProblemKind::Variable(e) => write!(f, "{e}"),
             ProblemKind::UnknownIntegration { owner, id } => write!(

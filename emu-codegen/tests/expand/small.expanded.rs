@@ -114,7 +114,7 @@ fn small_app() -> ::emu_runtime::App {
                         stage_variables: Borrowed(&[]),
                         cors: None,
                         binary_media_types: Borrowed(&[]),
-                        auth: Borrowed(""),
+                        authorize_preflight: false,
                         default_payload: PayloadVersion::V1,
                         location: Location::new(18, 9),
                     },
@@ -127,7 +127,7 @@ fn small_app() -> ::emu_runtime::App {
                         stage_variables: Borrowed(&[]),
                         cors: None,
                         binary_media_types: Borrowed(&[]),
-                        auth: Borrowed(""),
+                        authorize_preflight: false,
                         default_payload: PayloadVersion::V2,
                         location: Location::new(48, 9),
                     },
@@ -142,7 +142,11 @@ fn small_app() -> ::emu_runtime::App {
                         function: Borrowed("ListDogsFunction"),
                         payload: PayloadVersion::V1,
                         operation_name: None,
-                        authorizer: None,
+                        auth: RouteAuth {
+                            authorization: Authorization::None,
+                            api_key_required: false,
+                            scopes: Borrowed(&[]),
+                        },
                         location: Location::new(28, 9),
                     },
                     Route {
@@ -152,7 +156,11 @@ fn small_app() -> ::emu_runtime::App {
                         function: Borrowed("CreateDogFunction"),
                         payload: PayloadVersion::V1,
                         operation_name: None,
-                        authorizer: None,
+                        auth: RouteAuth {
+                            authorization: Authorization::None,
+                            api_key_required: false,
+                            scopes: Borrowed(&[]),
+                        },
                         location: Location::new(37, 9),
                     },
                     Route {
@@ -162,7 +170,11 @@ fn small_app() -> ::emu_runtime::App {
                         function: Borrowed("GetDogFunction"),
                         payload: PayloadVersion::V1,
                         operation_name: None,
-                        authorizer: None,
+                        auth: RouteAuth {
+                            authorization: Authorization::None,
+                            api_key_required: false,
+                            scopes: Borrowed(&[]),
+                        },
                         location: Location::new(18, 9),
                     },
                     Route {
@@ -172,11 +184,17 @@ fn small_app() -> ::emu_runtime::App {
                         function: Borrowed("LegacyPythonFunction"),
                         payload: PayloadVersion::V2,
                         operation_name: None,
-                        authorizer: None,
+                        auth: RouteAuth {
+                            authorization: Authorization::None,
+                            api_key_required: false,
+                            scopes: Borrowed(&[]),
+                        },
                         location: Location::new(48, 9),
                     },
                 ],
             ),
+            authorizers: Borrowed(&[]),
+            api_keys: Borrowed(&[]),
             warnings: Borrowed(&[]),
         }
     };

@@ -4,11 +4,12 @@
 use serde_json::Value as Json;
 
 use crate::context::{Props, Reader, function_name_in_uri, text_map};
+use crate::formats::auth;
 use crate::formats::cors::http_cors;
 use crate::formats::function::function_from_props;
 use crate::formats::openapi;
 use crate::intrinsics::{ROOT_RESOURCE_PREFIX, json_text};
-use crate::model::{Api, ApiKind, DEFAULT_ROUTE, KeyValue, Location, Method, PayloadVersion, Route};
+use crate::model::{Api, ApiKind, DEFAULT_ROUTE, KeyValue, Location, Method, PayloadVersion, Route, RouteAuth};
 use crate::problem::ProblemKind;
 use crate::yaml::Node;
 
@@ -49,6 +50,20 @@ pub(crate) fn read_resource<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a
         "AWS::Serverless::Application" | "AWS::CloudFormation::Stack" => reader.diags.warn(
             node.location(),
             format!("nested stack {id} ({kind}) is not supported yet; its functions and routes are not read"),
+        ),
+        "AWS::ApiGateway::Authorizer" | "AWS::ApiGatewayV2::Authorizer" => {
+            let props = reader.json(node.get("Properties")).unwrap_or(Json::Null);
+            auth::read_cfn_authorizer(reader, id, &props, kind == "AWS::ApiGatewayV2::Authorizer", node.location());
+        }
+        "AWS::ApiGateway::ApiKey" => {
+            let props = reader.json(node.get("Properties"));
+            auth::read_api_key(reader, id, props.as_ref(), node.location());
+        }
+        "AWS::ApiGateway::UsagePlan" => reader.diags.warn(
+            node.location(),
+            format!(
+                "usage plan {id}: API keys are checked, but throttling and quotas are not emulated (docs/fidelity.md)"
+            ),
         ),
         "AWS::Lambda::Url" => {
             reader.diags.warn(node.location(), format!("function URL {id} is not supported yet; ignored"))
@@ -99,7 +114,7 @@ fn new_api(id: &str, kind: ApiKind, location: Location) -> Api {
         stage_variables: Vec::new().into(),
         cors: None,
         binary_media_types: Vec::new().into(),
-        auth: "".into(),
+        authorize_preflight: false,
         default_payload: if kind == ApiKind::Rest { PayloadVersion::V1 } else { PayloadVersion::V2 },
         location,
     }
@@ -134,7 +149,16 @@ pub(crate) fn read_routes<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a>,
                 let route_key = reader.text(get("RouteKey")).unwrap_or_else(|| DEFAULT_ROUTE.into());
                 let uri = reader.text(Some(target)).unwrap_or_default();
                 let owner = format!("quick-create HTTP API {id}");
-                push_v2_route(reader, &owner, id, &route_key, &uri, PayloadVersion::V2, None, target.location());
+                push_v2_route(
+                    reader,
+                    &owner,
+                    id,
+                    &route_key,
+                    &uri,
+                    PayloadVersion::V2,
+                    RouteAuth::NONE,
+                    target.location(),
+                );
             }
         }
         "AWS::ApiGateway::Stage" | "AWS::ApiGateway::Deployment" | "AWS::ApiGatewayV2::Stage" => {
@@ -238,7 +262,7 @@ fn rest_method<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a>) {
         return;
     };
     let operation_name = reader.text(get("OperationName"));
-    let authorizer = reader.text(get("AuthorizerId"));
+    let auth = auth::cfn_route_auth(&reader.json(props).unwrap_or(Json::Null));
     reader.routes.push(Route {
         method,
         path: path.into(),
@@ -246,7 +270,7 @@ fn rest_method<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a>) {
         function: function.into(),
         payload: PayloadVersion::V1,
         operation_name: operation_name.map(Into::into),
-        authorizer: authorizer.map(Into::into),
+        auth,
         location: node.location(),
     });
 }
@@ -342,8 +366,8 @@ fn v2_route<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a>) {
         Some("1.0") => PayloadVersion::V1,
         _ => PayloadVersion::V2,
     };
-    let authorizer = reader.text(get("AuthorizerId"));
-    push_v2_route(reader, &owner, &api, &route_key, &uri, payload, authorizer, node.location());
+    let auth = auth::cfn_route_auth(&reader.json(props).unwrap_or(Json::Null));
+    push_v2_route(reader, &owner, &api, &route_key, &uri, payload, auth, node.location());
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -354,7 +378,7 @@ fn push_v2_route(
     route_key: &str,
     uri: &str,
     payload: PayloadVersion,
-    authorizer: Option<String>,
+    auth: RouteAuth,
     at: Location,
 ) {
     let (method, path) = if route_key == DEFAULT_ROUTE {
@@ -393,7 +417,7 @@ fn push_v2_route(
         function: function.into(),
         payload,
         operation_name: None,
-        authorizer: authorizer.map(Into::into),
+        auth,
         location: at,
     });
 }

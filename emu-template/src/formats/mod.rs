@@ -1,6 +1,9 @@
 //! The format readers: each fills a [`crate::context::Reader`] from one kind of template and knows no driver.
 //! `sam` and `cfn` share `function`, `cors` and `openapi`; `serverless` reads `serverless.yml` on its own.
 
+pub(crate) mod auth;
+#[cfg(test)]
+mod auth_tests;
 pub(crate) mod cfn;
 mod cors;
 mod function;

@@ -4,6 +4,7 @@
 use serde_json::Value as Json;
 
 use crate::context::{Reader, function_name_in_uri};
+use crate::formats::auth;
 use crate::intrinsics::{intrinsic, json_text};
 use crate::model::{ApiKind, Location, Method, PayloadVersion, Route, Str};
 use crate::problem::ProblemKind;
@@ -81,6 +82,15 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
     };
     let default_payload = if kind == ApiKind::Rest { PayloadVersion::V1 } else { PayloadVersion::V2 };
     let root_security = doc.get("security");
+    let mut scheme_doc = serde_json::Map::new();
+    for key in ["securityDefinitions", "components"] {
+        if let Some(n) = doc.get(key)
+            && let Some(v) = reader.resolver.resolve(n, &mut reader.diags)
+        {
+            scheme_doc.insert(key.to_string(), v);
+        }
+    }
+    let schemes = auth::openapi_schemes(reader, api, kind, &Json::Object(scheme_doc), doc.location());
     for (path, item) in paths.entries() {
         for (method_key, op) in item.entries() {
             let Some(method) = operation_method(&method_key) else { continue };
@@ -110,9 +120,8 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
             };
             let operation_name = op.get("operationId").and_then(|o| o.scalar_text());
             let security = op.get("security").or(root_security);
-            let authorizer = security
-                .and_then(|s| s.items().first().copied())
-                .and_then(|first| first.entries().into_iter().next().map(|(k, _)| k));
+            let security = security.and_then(|s| reader.resolver.resolve(s, &mut reader.diags));
+            let auth = auth::openapi_route_auth(&schemes, security.as_ref());
             reader.routes.push(Route {
                 method,
                 path: path.clone().into(),
@@ -120,7 +129,7 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
                 function: function.into(),
                 payload,
                 operation_name: operation_name.map(Into::into),
-                authorizer: authorizer.map(Into::into),
+                auth,
                 location: at,
             });
         }

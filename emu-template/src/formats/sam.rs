@@ -4,11 +4,14 @@
 use serde_json::Value as Json;
 
 use crate::context::{Props, Reader, compact, text_map};
+use crate::formats::auth;
 use crate::formats::cors::{http_cors, rest_cors};
 use crate::formats::function::function_from_props;
 use crate::formats::openapi;
 use crate::intrinsics::json_text;
-use crate::model::{Api, ApiKind, DEFAULT_ROUTE, Event, EventKind, KeyValue, Location, Method, PayloadVersion, Route};
+use crate::model::{
+    Api, ApiKind, DEFAULT_ROUTE, Event, EventKind, KeyValue, Location, Method, PayloadVersion, Route, RouteAuth,
+};
 use crate::problem::ProblemKind;
 use crate::yaml::Node;
 
@@ -125,7 +128,9 @@ fn api_from_props<'a>(
         }
         _ => Vec::new(),
     };
-    let auth = compact(p.json(reader, "Auth").as_ref());
+    if let Some(auth) = p.json(reader, "Auth") {
+        auth::read_sam_api_auth(reader, id, kind, &auth, p.location("Auth", location));
+    }
     Api {
         id: id.to_string().into(),
         kind,
@@ -135,7 +140,7 @@ fn api_from_props<'a>(
         stage_variables: stage_variables.into(),
         cors,
         binary_media_types: binary_media_types.into(),
-        auth: auth.into(),
+        authorize_preflight: false,
         default_payload: if kind == ApiKind::Rest { PayloadVersion::V1 } else { PayloadVersion::V2 },
         location,
     }
@@ -266,11 +271,8 @@ fn api_event<'a>(
             }
         },
     };
-    let authorizer = reader
-        .json(p.and_then(|p| p.get("Auth")))
-        .and_then(|a| a.get("Authorizer").and_then(json_text))
-        .or_else(|| default_authorizer(reader, &api))
-        .filter(|a| a != "NONE");
+    let event_auth = auth::event_auth(reader.json(p.and_then(|p| p.get("Auth"))).as_ref(), at);
+    reader.auth.pending.push((reader.routes.len(), event_auth));
     reader.routes.push(Route {
         method,
         path: path.into(),
@@ -278,15 +280,9 @@ fn api_event<'a>(
         function: function.to_string().into(),
         payload,
         operation_name: None,
-        authorizer: authorizer.map(Into::into),
+        auth: RouteAuth::NONE,
         location: at,
     });
-}
-
-fn default_authorizer(reader: &Reader<'_>, api: &str) -> Option<String> {
-    let auth = reader.apis.iter().find(|a| a.id == api).map(|a| a.auth.to_string())?;
-    let v: Json = serde_json::from_str(&auth).ok()?;
-    v.get("DefaultAuthorizer").and_then(json_text)
 }
 
 /// Adds `ServerlessRestApi` / `ServerlessHttpApi` when some event uses them, with `Globals.Api` / `Globals.HttpApi`.
@@ -302,15 +298,6 @@ pub(crate) fn add_implicit_apis<'a>(reader: &mut Reader<'a>, globals: &Globals<'
         }
         let p = Props { local: None, global, ignore_all: false };
         let api = api_from_props(reader, &p, id, kind, true, stage.to_string(), location);
-        // Routes that used the implicit API before it existed get its default authorizer now.
-        if !api.auth.is_empty() {
-            let auth: Option<Json> = serde_json::from_str(&api.auth).ok();
-            if let Some(default) = auth.as_ref().and_then(|a| a.get("DefaultAuthorizer")).and_then(json_text) {
-                for r in reader.routes.iter_mut().filter(|r| r.api == id && r.authorizer.is_none()) {
-                    r.authorizer = Some(default.clone().into());
-                }
-            }
-        }
         reader.apis.push(api);
     }
 }

@@ -74,7 +74,7 @@ fn no_events_means_no_implicit_api() {
 #[test]
 fn explicit_apis_with_settings() {
     let src = format!(
-        "{HEAD}Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: v1\n      Variables:\n        A: b\n      BinaryMediaTypes: ['image~1png']\n      Cors:\n        AllowOrigin: \"'https://x.test'\"\n        AllowMethods: \"'get,post'\"\n        MaxAge: \"'600'\"\n      Auth:\n        DefaultAuthorizer: MyAuth\n  Http:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      CorsConfiguration: true\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        A:\n          Type: Api\n          Properties: {{Path: /a, Method: get, RestApiId: !Ref Api}}\n        B:\n          Type: HttpApi\n          Properties:\n            Path: /b\n            Method: get\n            ApiId:\n              Ref: Http\n"
+        "{HEAD}Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: v1\n      Variables:\n        A: b\n      BinaryMediaTypes: ['image~1png']\n      Cors:\n        AllowOrigin: \"'https://x.test'\"\n        AllowMethods: \"'get,post'\"\n        MaxAge: \"'600'\"\n      Auth:\n        DefaultAuthorizer: MyAuth\n        Authorizers:\n          MyAuth:\n            FunctionArn: !GetAtt F.Arn\n  Http:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      CorsConfiguration: true\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        A:\n          Type: Api\n          Properties: {{Path: /a, Method: get, RestApiId: !Ref Api}}\n        B:\n          Type: HttpApi\n          Properties:\n            Path: /b\n            Method: get\n            ApiId:\n              Ref: Http\n"
     );
     let l = ok(&src);
     let api = l.model.api("Api").unwrap();
@@ -85,14 +85,15 @@ fn explicit_apis_with_settings() {
     assert_eq!(cors.allow_origins[0], "https://x.test");
     assert_eq!(cors.allow_methods.to_vec(), ["GET", "POST"]);
     assert_eq!(cors.max_age, Some(600));
-    assert_eq!(api.auth, "{\"DefaultAuthorizer\":\"MyAuth\"}");
+    let auth = l.model.authorizer("Api", "MyAuth").unwrap();
+    assert_eq!(auth.function().and_then(|f| f.id.as_deref()), Some("F"));
     assert_eq!(api.location, Location::new(3, 3));
     let http = l.model.api("Http").unwrap();
     assert_eq!(
         (http.stage.as_ref(), http.cors.as_ref().map(|c| c.allow_origins[0].to_string())),
         ("$default", Some("*".into()))
     );
-    assert_eq!(l.model.routes[0].authorizer.as_deref(), Some("MyAuth"));
+    assert_eq!(l.model.routes[0].auth.authorizer(), Some("MyAuth"));
     assert_eq!(l.model.routes[1].api, "Http");
     assert_eq!(l.model.apis.len(), 2, "no implicit API when every event names one");
 }

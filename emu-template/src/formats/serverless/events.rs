@@ -4,8 +4,11 @@
 use serde_json::Value as Json;
 
 use crate::context::{Reader, compact};
+use crate::formats::auth;
 use crate::intrinsics::json_text;
-use crate::model::{Cors, DEFAULT_ROUTE, Event, EventKind, Location, Method, PayloadVersion, Route};
+use crate::model::{
+    Authorization, Cors, DEFAULT_ROUTE, Event, EventKind, Location, Method, PayloadVersion, Route, RouteAuth,
+};
 use crate::problem::ProblemKind;
 
 /// Logical id the framework gives the REST API of `http` events.
@@ -168,9 +171,7 @@ fn http_event(reader: &mut Reader<'_>, function: &str, value: &Json, collected: 
     if let Some(cors) = get("cors") {
         rest_cors(reader, cors, method, &owner, collected, at);
     }
-    if get("private").is_some_and(|p| json_text(p).is_some_and(|t| t == "true")) {
-        reader.diags.warn(at, format!("{owner}: `private: true` (API key) is not enforced yet; the route is open"));
-    }
+    let api_key_required = get("private").is_some_and(|p| json_text(p).is_some_and(|t| t == "true"));
     match get("integration").and_then(json_text).map(|s| s.to_ascii_lowercase()) {
         None => {}
         Some(i) if matches!(i.as_str(), "lambda-proxy" | "aws-proxy" | "aws_proxy") => {}
@@ -188,7 +189,15 @@ fn http_event(reader: &mut Reader<'_>, function: &str, value: &Json, collected: 
     if get("async").is_some_and(|p| json_text(p).is_some_and(|t| t == "true")) {
         reader.diags.warn(at, format!("{owner}: `async: true` is not emulated; the function is invoked synchronously"));
     }
-    let authorizer = get("authorizer").and_then(authorizer_name);
+    let (authorization, scopes) = match get("authorizer") {
+        Some(a) => auth::serverless_rest_authorizer(reader, REST_API_ID, a, &owner, at),
+        None => (Authorization::None, Vec::new()),
+    };
+    let auth = RouteAuth {
+        authorization,
+        api_key_required,
+        scopes: scopes.into_iter().map(Into::into).collect::<Vec<_>>().into(),
+    };
     collected.rest_at.get_or_insert(at);
     reader.routes.push(Route {
         method,
@@ -197,7 +206,7 @@ fn http_event(reader: &mut Reader<'_>, function: &str, value: &Json, collected: 
         function: function.to_string().into(),
         payload: PayloadVersion::V1,
         operation_name: get("operationId").and_then(json_text).map(Into::into),
-        authorizer: authorizer.map(Into::into),
+        auth,
         location: at,
     });
 }
@@ -224,23 +233,30 @@ fn parse_method(reader: &mut Reader<'_>, method: &str, owner: &str, at: Location
     m
 }
 
-fn authorizer_name(v: &Json) -> Option<String> {
-    let name_of = |s: &str| -> String {
-        match s.find(":function:") {
-            Some(i) => s[i + ":function:".len()..].split([':', '/']).next().unwrap_or(s).to_string(),
-            None => s.to_string(),
+/// `httpApi.authorizer`: `{name, scopes}`, `{type: aws_iam}` or a bare name.
+fn http_api_route_auth(v: &Json) -> RouteAuth {
+    let scopes = |m: &serde_json::Map<String, Json>| -> crate::model::List<crate::model::Str> {
+        match m.get("scopes") {
+            Some(Json::Array(items)) => items.iter().filter_map(json_text).map(Into::into).collect::<Vec<_>>().into(),
+            _ => Vec::new().into(),
         }
     };
     match v {
-        Json::String(s) => Some(name_of(s)),
-        Json::Object(m) => m
-            .get("name")
-            .and_then(json_text)
-            .or_else(|| m.get("arn").and_then(json_text).map(|a| name_of(&a)))
-            .or_else(|| m.get("authorizerId").and_then(json_text))
-            .or_else(|| m.get("id").and_then(json_text))
-            .or_else(|| m.get("type").and_then(json_text)),
-        _ => None,
+        Json::String(name) => {
+            RouteAuth { authorization: Authorization::Authorizer(name.clone().into()), ..RouteAuth::NONE }
+        }
+        Json::Object(m) if m.get("type").and_then(json_text).is_some_and(|t| t.eq_ignore_ascii_case("aws_iam")) => {
+            RouteAuth { authorization: Authorization::Iam, ..RouteAuth::NONE }
+        }
+        Json::Object(m) => match m.get("name").or_else(|| m.get("id")).and_then(json_text) {
+            Some(name) => RouteAuth {
+                authorization: Authorization::Authorizer(name.into()),
+                api_key_required: false,
+                scopes: scopes(m),
+            },
+            None => RouteAuth::NONE,
+        },
+        _ => RouteAuth::NONE,
     }
 }
 
@@ -333,7 +349,10 @@ fn http_api_event(
     } else {
         path.to_string()
     };
-    let authorizer = value.as_object().and_then(|m| m.get("authorizer")).and_then(authorizer_name);
+    let auth = match value.as_object().and_then(|m| m.get("authorizer")) {
+        None => RouteAuth::NONE,
+        Some(a) => http_api_route_auth(a),
+    };
     collected.http_at.get_or_insert(at);
     if !collected.http_methods.contains(&method) {
         collected.http_methods.push(method);
@@ -345,7 +364,7 @@ fn http_api_event(
         function: function.to_string().into(),
         payload,
         operation_name: None,
-        authorizer: authorizer.map(Into::into),
+        auth,
         location: at,
     });
 }

@@ -11,6 +11,7 @@ use serde_json::Value as Json;
 
 use crate::context::{Reader, compact};
 use crate::diagnostics::Diagnostics;
+use crate::formats::auth;
 use crate::intrinsics::{Resolver, ResourceInfo, json_text};
 use crate::model::{Api, ApiKind, DEFAULT_ROUTE, EnvPiece, EnvVar, Function, Location, PayloadVersion};
 use crate::problem::ProblemKind;
@@ -165,7 +166,9 @@ pub(crate) fn read<'a>(root: Node<'a>, path: &Path, options: &ReadOptions, mut d
                 "provider.apiGateway.restApiId: routes of the external REST API are served as if the service owned it",
             );
         }
-        let auth = setting(&mut reader, &mut vars, &["apiGateway", "apiKeys"]).map(|(v, _)| v);
+        if let Some((keys, at)) = setting(&mut reader, &mut vars, &["apiGateway", "apiKeys"]) {
+            auth::serverless_api_keys(&mut reader, &keys, at);
+        }
         reader.apis.push(Api {
             id: REST_API_ID.into(),
             kind: ApiKind::Rest,
@@ -175,7 +178,7 @@ pub(crate) fn read<'a>(root: Node<'a>, path: &Path, options: &ReadOptions, mut d
             stage_variables: Vec::new().into(),
             cors: collected.rest_cors.take(),
             binary_media_types: binary.into(),
-            auth: auth.map(|k| compact(Some(&serde_json::json!({ "apiKeys": k })))).unwrap_or_default().into(),
+            authorize_preflight: false,
             default_payload: PayloadVersion::V1,
             location: at,
         });
@@ -183,9 +186,9 @@ pub(crate) fn read<'a>(root: Node<'a>, path: &Path, options: &ReadOptions, mut d
     if let Some(at) = collected.http_at {
         let cors = setting(&mut reader, &mut vars, &["httpApi", "cors"])
             .and_then(|(v, at)| events::http_api_cors(&mut reader, &v, &collected.http_methods, at));
-        let auth = setting(&mut reader, &mut vars, &["httpApi", "authorizers"])
-            .map(|(v, _)| compact(Some(&serde_json::json!({ "authorizers": v }))))
-            .unwrap_or_default();
+        if let Some((v, at)) = setting(&mut reader, &mut vars, &["httpApi", "authorizers"]) {
+            auth::serverless_http_authorizers(&mut reader, HTTP_API_ID, &v, at);
+        }
         reader.apis.push(Api {
             id: HTTP_API_ID.into(),
             kind: ApiKind::Http,
@@ -195,7 +198,7 @@ pub(crate) fn read<'a>(root: Node<'a>, path: &Path, options: &ReadOptions, mut d
             stage_variables: Vec::new().into(),
             cors,
             binary_media_types: Vec::new().into(),
-            auth: auth.into(),
+            authorize_preflight: false,
             default_payload: defaults.http_payload,
             location: at,
         });

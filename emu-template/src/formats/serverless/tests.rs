@@ -93,7 +93,7 @@ fn http_events_become_rest_routes_under_the_stage() {
     assert_eq!((api.kind, api.stage.as_ref(), api.stage_in_url, api.implicit), (ApiKind::Rest, "beta", true, true));
     let item = l.model.routes.iter().find(|r| r.method == Method::Any).unwrap();
     assert_eq!(item.operation_name.as_deref(), Some("getDog"));
-    assert_eq!(item.authorizer.as_deref(), Some("authFn"));
+    assert_eq!(item.auth.authorizer(), Some("authFn"));
     assert_eq!(item.location.line, 11);
 }
 
@@ -134,8 +134,12 @@ fn binary_media_types_and_authorizers_are_kept() {
         "{BASE}  apiGateway:\n    binaryMediaTypes: ['image/png']\n  httpApi:\n    authorizers:\n      jwt:\n        issuerUrl: https://x\nfunctions:\n  a:\n    handler: a\n    events:\n      - http: GET x\n      - httpApi:\n          method: GET\n          path: /y\n          authorizer:\n            name: jwt\n"
     ));
     assert_eq!(l.model.api("ApiGatewayRestApi").unwrap().binary_media_types.to_vec(), ["image/png"]);
-    assert!(l.model.api("HttpApi").unwrap().auth.contains("issuerUrl"));
-    assert_eq!(l.model.routes.iter().find(|r| r.api == "HttpApi").unwrap().authorizer.as_deref(), Some("jwt"));
+    let jwt = l.model.authorizer("HttpApi", "jwt").unwrap();
+    assert_eq!(
+        jwt.kind,
+        crate::model::AuthorizerKind::Jwt { issuer: "https://x".into(), audiences: Vec::new().into() }
+    );
+    assert_eq!(l.model.routes.iter().find(|r| r.api == "HttpApi").unwrap().auth.authorizer(), Some("jwt"));
 }
 
 #[test]
