@@ -311,7 +311,8 @@ fn event(e: &Event) -> TokenStream {
 }
 
 fn api(a: &Api) -> TokenStream {
-    let (id, stage, authorize_preflight) = (str_lit(&a.id), str_lit(&a.stage), a.authorize_preflight);
+    let (id, stage, preflight_authorizer) = (str_lit(&a.id), str_lit(&a.stage), opt_str(&a.preflight_authorizer));
+    let preflight_api_key = a.preflight_api_key;
     let kind = match a.kind {
         ApiKind::Rest => quote!(ApiKind::Rest),
         ApiKind::Http => quote!(ApiKind::Http),
@@ -338,7 +339,8 @@ fn api(a: &Api) -> TokenStream {
             stage_variables: #stage_variables,
             cors: #cors,
             binary_media_types: #binary,
-            authorize_preflight: #authorize_preflight,
+            preflight_authorizer: #preflight_authorizer,
+            preflight_api_key: #preflight_api_key,
             default_payload: #default_payload,
             location: #location,
         }

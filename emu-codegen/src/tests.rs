@@ -55,7 +55,8 @@ fn model(functions: Vec<Function>) -> Model {
             stage_variables: Cow::Borrowed(&[]),
             cors: None,
             binary_media_types: Cow::Borrowed(&[]),
-            authorize_preflight: false,
+            preflight_authorizer: None,
+            preflight_api_key: false,
             default_payload: PayloadVersion::V1,
             location: Location::new(10, 9),
         }]

@@ -1,6 +1,7 @@
 //! `App`: the template's model with a handler bound to each function, compiled into the gateway and Lambda layers.
 //! Built by `lambda_app!` (or by hand with [`AppBuilder`]); the server, the router and the test client hang off it.
 
+use crate::gateway::auth::AccessOptions;
 use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
 use std::path::Path;
@@ -27,6 +28,8 @@ pub struct AppOptions {
     pub gateway_timeouts: bool,
     /// Largest request body accepted, in bytes; larger ones get 413. Default: Lambda's 6 MB synchronous payload limit.
     pub max_request_body: usize,
+    /// Authorizers, API keys and IAM: the keys trusted, extra API keys, and whether the gates are enforced.
+    pub access: AccessOptions,
 }
 
 /// Lambda's synchronous invocation payload limit: 6 MB (6,291,456 bytes).
@@ -34,7 +37,12 @@ pub const LAMBDA_PAYLOAD_LIMIT: usize = 6 * 1024 * 1024;
 
 impl Default for AppOptions {
     fn default() -> Self {
-        AppOptions { prepend_stage: true, gateway_timeouts: true, max_request_body: LAMBDA_PAYLOAD_LIMIT }
+        AppOptions {
+            prepend_stage: true,
+            gateway_timeouts: true,
+            max_request_body: LAMBDA_PAYLOAD_LIMIT,
+            access: AccessOptions::default(),
+        }
     }
 }
 
@@ -48,6 +56,12 @@ impl AppOptions {
     /// Sets [`AppOptions::gateway_timeouts`].
     pub fn gateway_timeouts(mut self, on: bool) -> Self {
         self.gateway_timeouts = on;
+        self
+    }
+
+    /// Sets [`AppOptions::access`].
+    pub fn access(mut self, access: AccessOptions) -> Self {
+        self.access = access;
         self
     }
 
@@ -198,6 +212,16 @@ impl App {
     /// The Lambda service: every function with its binding.
     pub(crate) fn lambda(&self) -> &LambdaService {
         &self.inner.lambda
+    }
+
+    /// The gateway's access stage: authorizers, API keys, the local issuer.
+    pub(crate) fn access(&self) -> &crate::gateway::auth::Access {
+        &self.inner.gateway.access
+    }
+
+    /// The gateway's compiled routes.
+    pub(crate) fn compiled_routes(&self) -> &crate::gateway::routes::Routes {
+        &self.inner.gateway.routes
     }
 
     /// How the function `id` is served: bound to a handler, ignored in `lambda_app!`, or neither.

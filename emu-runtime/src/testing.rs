@@ -19,6 +19,7 @@ use crate::App;
 /// Sends requests to an [`App`] in-process. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct TestClient {
+    app: App,
     router: axum::Router,
     peer: SocketAddr,
 }
@@ -26,11 +27,18 @@ pub struct TestClient {
 impl App {
     /// A client that calls this app's router directly, without a socket.
     pub fn client(&self) -> TestClient {
-        TestClient { router: self.router(), peer: SocketAddr::from(([127, 0, 0, 1], 50_000)) }
+        TestClient { app: self.clone(), router: self.router(), peer: SocketAddr::from(([127, 0, 0, 1], 50_000)) }
     }
 }
 
 impl TestClient {
+    /// A token from the app's local issuer with `claims`, for its JWT or Cognito authorizer (see
+    /// [`App::mint_token`]). Panics with the reason when the app has none, or several that need different tokens
+    /// (then use [`App::mint_token`] with a name, or [`TestRequest::as_user`], which picks the route's).
+    pub fn token(&self, claims: serde_json::Value) -> String {
+        self.app.mint_token(None, claims).unwrap_or_else(|e| panic!("TestClient::token: {e}"))
+    }
+
     /// A request with any method.
     pub fn request(&self, method: Method, path: &str) -> TestRequest {
         TestRequest {
@@ -40,6 +48,7 @@ impl TestClient {
             query: Vec::new(),
             headers: HeaderMap::new(),
             body: Bytes::new(),
+            user: None,
             error: None,
         }
     }
@@ -83,6 +92,7 @@ pub struct TestRequest {
     query: Vec<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
+    user: Option<serde_json::Value>,
     error: Option<String>,
 }
 
@@ -113,6 +123,17 @@ impl TestRequest {
     pub fn bearer(self, token: &str) -> Self {
         self.header("authorization", &format!("Bearer {token}"))
     }
+    /// `x-api-key: <key>` (see [`App::api_keys`] for the keys the app accepts).
+    pub fn api_key(self, key: &str) -> Self {
+        self.header("x-api-key", key)
+    }
+    /// Sends the request as a user with these claims: a local-issuer token minted for the JWT or Cognito
+    /// authorizer of the route the request reaches, in that authorizer's identity header (`Bearer ` included for
+    /// `Authorization`). The gateway verifies it like any token. Panics when the route has no such authorizer.
+    pub fn as_user(mut self, claims: serde_json::Value) -> Self {
+        self.user = Some(claims);
+        self
+    }
     /// Adds a query parameter (percent-encoded; repeat for a repeated key).
     pub fn query(mut self, key: &str, value: &str) -> Self {
         self.query.push((key.to_owned(), value.to_owned()));
@@ -138,6 +159,12 @@ impl TestRequest {
         if let Some(e) = self.error {
             panic!("TestRequest: {e}");
         }
+        let mut headers = self.headers;
+        if let Some(claims) = self.user {
+            let (name, value) = user_token(&self.client.app, &self.method, &self.path, claims)
+                .unwrap_or_else(|e| panic!("TestRequest::as_user on {} {}: {e}", self.method, self.path));
+            headers.insert(name, value);
+        }
         let mut uri = self.path.clone();
         if !self.query.is_empty() {
             let q: Vec<String> =
@@ -150,7 +177,7 @@ impl TestRequest {
             .uri(&uri)
             .body(Body::from(self.body))
             .unwrap_or_else(|e| panic!("TestRequest: invalid request {uri}: {e}"));
-        *request.headers_mut() = self.headers;
+        *request.headers_mut() = headers;
         if !request.headers().contains_key(http::header::HOST) {
             request.headers_mut().insert(http::header::HOST, HeaderValue::from_static("localhost"));
         }
@@ -166,6 +193,29 @@ impl TestRequest {
         let body = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
         TestResponse { status: parts.status, headers: parts.headers, body }
     }
+}
+
+/// The header carrying a token minted for the authorizer of the route `method path` reaches.
+fn user_token(
+    app: &App,
+    method: &Method,
+    path: &str,
+    claims: serde_json::Value,
+) -> Result<(HeaderName, HeaderValue), String> {
+    let raw_path = path.split('?').next().unwrap_or(path);
+    let matched = app.compiled_routes().find(method, raw_path).ok_or("no route matches it")?;
+    let name = matched.route.auth.authorizer().ok_or("the route has no authorizer")?;
+    let authorizer =
+        app.model().authorizer(&matched.api.logical_id, name).ok_or("the route's authorizer is not in the model")?;
+    let token = app.mint_token(Some(name), claims).map_err(|e| e.to_string())?;
+    let header = match authorizer.identity.first() {
+        Some(emu_template::IdentitySource::Header(h)) => h.to_string(),
+        _ => "authorization".to_owned(),
+    };
+    let value = if header.eq_ignore_ascii_case("authorization") { format!("Bearer {token}") } else { token };
+    let name = HeaderName::try_from(header.as_str()).map_err(|e| format!("identity header `{header}`: {e}"))?;
+    let value = HeaderValue::try_from(value).map_err(|e| e.to_string())?;
+    Ok((name, value))
 }
 
 impl IntoFuture for TestRequest {

@@ -301,9 +301,12 @@ pub struct Api {
     pub cors: Option<Cors>,
     /// Binary media types (`~1` already turned into `/`).
     pub binary_media_types: List<Str>,
-    /// SAM `Auth.AddDefaultAuthorizerToCorsPreflight` (default true): CORS preflights of routes with the default
-    /// authorizer go through it too. False when the API has no default authorizer.
-    pub authorize_preflight: bool,
+    /// The authorizer CORS preflights (`OPTIONS`) go through: SAM's `DefaultAuthorizer` when
+    /// `Auth.AddDefaultAuthorizerToCorsPreflight` is true (its default); `None`: preflights are not authorized.
+    pub preflight_authorizer: Option<Str>,
+    /// CORS preflights need an API key: SAM's API-wide `ApiKeyRequired` with `AddApiKeyRequiredToCorsPreflight`
+    /// (default true).
+    pub preflight_api_key: bool,
     /// Payload version of routes that do not set one.
     pub default_payload: PayloadVersion,
     /// Where the API is defined (for implicit APIs: the first event that created it).
@@ -335,7 +338,8 @@ impl Api {
             stage_variables: Vec::new().into(),
             cors: None,
             binary_media_types: Vec::new().into(),
-            authorize_preflight: false,
+            preflight_authorizer: None,
+            preflight_api_key: false,
             default_payload: match kind {
                 ApiKind::Rest => PayloadVersion::V1,
                 ApiKind::Http => PayloadVersion::V2,

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 
-use emu_template::{Event, EventKind, Function, Model, Route};
+use emu_template::{Authorization, AuthorizerKind, Event, EventKind, Function, Model, Route};
 
 use crate::{App, BindingState};
 
@@ -28,17 +28,77 @@ pub(crate) fn startup_lines(app: &App, addr: SocketAddr) -> String {
     for (route, url) in model.routes.iter().zip(&urls) {
         let _ = writeln!(
             out,
-            "{:<7} {url:<width$}  -> {} ({}, payload {})",
+            "{:<7} {url:<width$}  -> {} ({}, payload {}{})",
             route.method.as_str(),
             route.function,
             api_type(model, route),
-            route.payload.as_str()
+            route.payload.as_str(),
+            access_label(model, route),
         );
     }
     if model.routes.is_empty() {
         out.push_str("(the template declares no HTTP routes)\n");
     }
     out.push_str(&function_lines(app));
+    out.push_str(&access_lines(app));
+    out
+}
+
+/// `, authorizer Tok (TOKEN), API key`: what a route requires, as the banner's route lines end.
+fn access_label(model: &Model, route: &Route) -> String {
+    let mut parts = Vec::new();
+    match &route.auth.authorization {
+        Authorization::None => {}
+        Authorization::Iam => parts.push("AWS_IAM".to_owned()),
+        Authorization::Authorizer(name) => {
+            let kind = model.authorizer(&route.api, name).map_or("", |a| a.kind.as_str());
+            parts.push(format!("authorizer {name} ({kind})"));
+        }
+    }
+    if !route.auth.scopes.is_empty() {
+        parts.push(format!("scopes {}", route.auth.scopes.join(" ")));
+    }
+    if route.auth.api_key_required {
+        parts.push("API key".to_owned());
+    }
+    parts.iter().map(|p| format!(", {p}")).collect()
+}
+
+/// The access section of the start-up lines: enforcement off (loudly), the API keys and how to get a token.
+pub(crate) fn access_lines(app: &App) -> String {
+    let model = app.model();
+    let secured = model.routes.iter().any(|r| !r.auth.is_open());
+    let mut out = String::new();
+    if !secured {
+        return out;
+    }
+    if !app.access().enforced() {
+        out.push_str("WARNING: --disable-authorizers: every authorizer, API key and AWS_IAM check is OFF; secured routes are open to anyone\n");
+        return out;
+    }
+    out.push_str("Access:\n");
+    for k in app.access().api_keys().iter().filter(|k| k.enabled) {
+        let _ = writeln!(out, "  API key ({}): {}   (curl -H 'x-api-key: {}')", k.origin, k.value, k.value);
+    }
+    let token_authorizers: Vec<&str> = model
+        .authorizers
+        .iter()
+        .filter(|a| matches!(a.kind, AuthorizerKind::Jwt { .. } | AuthorizerKind::Cognito { .. }))
+        .map(|a| a.name.as_ref())
+        .collect();
+    if let (false, Some(issuer)) = (token_authorizers.is_empty(), app.access().local_issuer()) {
+        let (_, run) = crate::dev::cli::runner(&std::env::args().next().unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "  JWT/Cognito authorizers ({}) also accept local tokens: {run} --mint-token '{{\"sub\":\"u1\"}}'",
+            token_authorizers.join(", ")
+        );
+        let key = issuer.path().map_or_else(|| "in memory".to_owned(), |p| p.display().to_string());
+        let _ = writeln!(out, "  local issuer: key {} ({key}); other keys still need --jwks ISSUER=PATH_OR_URL", issuer.kid());
+    }
+    if model.routes.iter().any(|r| r.auth.authorization == Authorization::Iam) {
+        out.push_str("  AWS_IAM routes verify SigV4 signatures of known keys (environment, --iam-credentials); others are accepted with a warning\n");
+    }
     out
 }
 

@@ -37,6 +37,10 @@ pub(crate) fn examples(program: &str) -> String {
         (format!("{with_flags} --parameter-overrides Stage=dev TableName=dogs"), "set template parameters"),
         (format!("{with_flags} --list-routes --json"), "print the routes and functions as JSON and exit"),
         (format!("{with_flags} --lambda-port 0"), "the Lambda Invoke API on any free port (default 3001)"),
+        (
+            format!("{with_flags} --mint-token '{{\"sub\":\"u1\"}}'"),
+            "print a token the app's JWT/Cognito authorizers accept",
+        ),
         (format!("{with_flags} invoke MyFunction --event event.json"), "run one function once, print its result"),
         (format!("{with_flags} generate-event MyFunction"), "print a sample event from its event source"),
     ];
@@ -82,6 +86,26 @@ pub(crate) struct Cli {
     /// Serve REST routes of Serverless services without the /{stage} prefix (like serverless-offline's --noPrependStageInUrl).
     #[arg(long)]
     pub(crate) no_prepend_stage: bool,
+    /// Turn off every authorizer, API-key and IAM check (as SAM CLI's --disable-authorizer). Loudly warned.
+    #[arg(long)]
+    pub(crate) disable_authorizers: bool,
+    /// An API key the gateway accepts besides the template's (x-api-key); repeatable.
+    #[arg(long = "api-key", value_name = "VALUE")]
+    pub(crate) api_keys: Vec<String>,
+    /// Trust this issuer's signing keys for JWT and Cognito authorizers: a JWKS file, or a URL fetched once at
+    /// start (the JWKS or the issuer's OIDC discovery); repeatable.
+    #[arg(long, value_name = "ISSUER=PATH_OR_URL")]
+    pub(crate) jwks: Vec<String>,
+    /// Secret keys to verify AWS_IAM (SigV4) signatures with: an AWS shared-credentials file (every profile).
+    /// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment are used too.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) iam_credentials: Option<PathBuf>,
+    /// Print a token from the local issuer with these claims (JSON) for curl, and exit.
+    #[arg(long, value_name = "CLAIMS_JSON")]
+    pub(crate) mint_token: Option<String>,
+    /// With --mint-token: the JWT or Cognito authorizer the token is for (needed when there are several).
+    #[arg(long, value_name = "NAME", requires = "mint_token")]
+    pub(crate) authorizer: Option<String>,
     /// What to do; serving the API and the Lambda Invoke API is the default.
     #[command(subcommand)]
     pub(crate) command: Option<Command>,

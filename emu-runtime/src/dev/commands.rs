@@ -90,3 +90,23 @@ pub(crate) fn generate_event(app: &App, function: &str, source: Option<&str>) ->
         Err(e) => fail(2, &e.to_string()),
     }
 }
+
+/// `--mint-token CLAIMS [--authorizer NAME]`: prints a local-issuer token for curl (`-H "Authorization: Bearer …"`).
+pub(crate) fn mint_token(app: &App, claims: &str, authorizer: Option<&str>) -> i32 {
+    let claims: serde_json::Value = match serde_json::from_str(claims) {
+        Ok(v) => v,
+        Err(e) => {
+            return fail(
+                2,
+                &format!("--mint-token: the claims are not JSON ({e}); write them like '{{\"sub\":\"u1\"}}'"),
+            );
+        }
+    };
+    match app.mint_token(authorizer, claims) {
+        Ok(token) => {
+            println!("{token}");
+            0
+        }
+        Err(e) => fail(2, &format!("--mint-token: {e}")),
+    }
+}

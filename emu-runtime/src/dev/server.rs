@@ -1,6 +1,9 @@
 //! The dev server: `run` (plain `main`: command line, environment, tokio, serve until Ctrl-C or SIGTERM) and `serve`
 //! / [`Server`] for programs that already run tokio. In-flight requests finish before the server returns.
 
+use crate::gateway::auth::jwks::JwksSpec;
+use crate::gateway::auth::sigv4::IamCredentials;
+use crate::{AccessOptions, LocalIssuerMode, TokenSettings};
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
@@ -242,6 +245,9 @@ where
         print!("{}", if cli.json { banner::list_json(&app) } else { banner::list_text(&app) });
         return 0;
     }
+    if let Some(claims) = &cli.mint_token {
+        return commands::mint_token(&app, claims, cli.authorizer.as_deref());
+    }
     if let Some(Command::GenerateEvent { function, source }) = &cli.command {
         return commands::generate_event(&app, function, source.as_deref());
     }
@@ -320,16 +326,45 @@ where
     }
 }
 
-/// Applies `--parameter-overrides` (re-reading the embedded template) and `--no-prepend-stage`.
+/// Applies `--parameter-overrides` (re-reading the embedded template), `--no-prepend-stage` and the access flags
+/// (`--jwks`, `--api-key`, `--iam-credentials`, `--disable-authorizers`; the local issuer is the shared one, so
+/// tokens from `--mint-token` work).
 fn prepare(app: App, cli: &Cli) -> Result<App, String> {
     let mut app = app;
     if !cli.parameter_overrides.is_empty() {
         app = app.with_parameter_overrides(cli.overrides()).map_err(|e| e.to_string())?;
     }
-    if cli.no_prepend_stage {
-        app = app.without_stage_prefix();
+    let mut options = app.options().clone();
+    options.prepend_stage = options.prepend_stage && !cli.no_prepend_stage;
+    options.access = access_options(cli)?;
+    Ok(app.with_options(options))
+}
+
+/// The access stage's options from the command line and the environment.
+fn access_options(cli: &Cli) -> Result<AccessOptions, String> {
+    let mut jwks = Vec::new();
+    for arg in &cli.jwks {
+        let spec = JwksSpec::parse(arg).map_err(|e| e.to_string())?;
+        let doc = spec.load().map_err(|e| e.to_string())?;
+        platform_line("emu", &format!("JWT/Cognito: trusting the keys of {} from {}", spec.issuer, spec.origin()));
+        jwks.push((spec.issuer.clone(), doc));
     }
-    Ok(app)
+    let mut iam = IamCredentials::from_env();
+    if let Some(path) = &cli.iam_credentials {
+        iam.extend(IamCredentials::load_file(path).map_err(|e| e.to_string())?);
+    }
+    if cli.disable_authorizers {
+        platform_line(
+            "emu",
+            "WARNING: --disable-authorizers: authorizers, API keys and AWS_IAM are NOT checked; every secured route is open",
+        );
+    }
+    Ok(AccessOptions {
+        disable: cli.disable_authorizers,
+        api_keys: cli.api_keys.clone(),
+        tokens: TokenSettings { jwks, local_issuer: LocalIssuerMode::Shared },
+        iam_credentials: iam.pairs(),
+    })
 }
 
 /// Prints `error: message` on stderr and returns `code` (the dev binary's one shape for a failure).

@@ -5,7 +5,7 @@ use axum::body::Body;
 use emu_template::{ApiKind, Cors};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCode, header};
 
-use crate::gateway::routes::Routes;
+use crate::gateway::routes::{CompiledApi, Routes};
 
 /// A CORS configuration with its header values precomputed.
 #[derive(Debug)]
@@ -132,12 +132,12 @@ impl CorsData {
 /// Answers a CORS preflight the way the API's type does, when one applies: REST gets SAM's mock `OPTIONS` method
 /// on each resource that declares none; HTTP APIs answer every preflight (`OPTIONS` with `Origin` and
 /// `Access-Control-Request-Method`) themselves.
-pub(crate) fn preflight(
-    routes: &Routes,
+pub(crate) fn preflight<'r, 'p>(
+    routes: &'r Routes,
     method: &Method,
     headers: &HeaderMap,
-    raw_path: &str,
-) -> Option<Response<Body>> {
+    raw_path: &'p str,
+) -> Option<(Response<Body>, &'r CompiledApi, &'p str)> {
     if method != Method::OPTIONS {
         return None;
     }
@@ -148,12 +148,12 @@ pub(crate) fn preflight(
             ApiKind::Rest => {
                 let methods = api.methods_at(rel);
                 if !methods.is_empty() && !methods.contains(&Some(&Method::OPTIONS)) {
-                    return Some(cors.rest_preflight(&methods));
+                    return Some((cors.rest_preflight(&methods), api, rel));
                 }
             }
             ApiKind::Http => {
                 if is_preflight(method, headers) {
-                    return Some(cors.http_preflight(headers));
+                    return Some((cors.http_preflight(headers), api, rel));
                 }
             }
         }

@@ -1,13 +1,19 @@
 //! API Gateway's own error responses (no route, integration failure, timeouts, oversized requests), per API type.
 //! Statuses and bodies are AWS's, byte for byte where AWS documents them; `docs/fidelity.md` cites the sources.
 
+use std::borrow::Cow;
+
 use axum::body::Body;
 use emu_template::ApiKind;
 use http::{HeaderValue, Response, StatusCode, header};
 
+use crate::gateway::auth::failure::AuthFailure;
+
 /// Why API Gateway answered instead of the function.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum GatewayError {
+    /// The access gates refused the request (authorizer, API key, IAM): see [`AuthFailure`].
+    Refused(AuthFailure),
     /// No route matches the method and path.
     NoRoute,
     /// The integration failed: the function raised, panicked, timed out (its own `Timeout`),
@@ -23,8 +29,12 @@ pub(crate) enum GatewayError {
 
 impl GatewayError {
     /// Status, JSON body and (REST only) `x-amzn-ErrorType`, as API Gateway sends them for `kind`.
-    pub(crate) fn parts(self, kind: ApiKind) -> (StatusCode, &'static str, Option<&'static str>) {
-        match (self, kind) {
+    pub(crate) fn parts(&self, kind: ApiKind) -> (StatusCode, Cow<'static, str>, Option<&'static str>) {
+        let (status, body, error_type) = match (self, kind) {
+            (GatewayError::Refused(f), _) => {
+                let (s, b, t) = f.parts(kind);
+                return (s, Cow::Owned(b), t);
+            }
             (GatewayError::NoRoute, ApiKind::Rest) => (
                 StatusCode::FORBIDDEN,
                 r#"{"message":"Missing Authentication Token"}"#,
@@ -61,11 +71,15 @@ impl GatewayError {
             (GatewayError::PayloadTooLarge, ApiKind::Http) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, r#"{"message":"Request Entity Too Large"}"#, None)
             }
-        }
+        };
+        (status, Cow::Borrowed(body), error_type)
     }
 
     /// The HTTP response API Gateway sends for this error on an API of type `kind`.
     pub(crate) fn response(self, kind: ApiKind) -> Response<Body> {
+        if let GatewayError::Refused(f) = &self {
+            return f.response(kind);
+        }
         let (status, body, error_type) = self.parts(kind);
         let mut res = Response::new(Body::from(body));
         *res.status_mut() = status;
@@ -102,7 +116,8 @@ mod tests {
             GatewayError::LambdaRejected,
         ] {
             for k in [ApiKind::Rest, ApiKind::Http] {
-                let body: serde_json::Value = serde_json::from_str(e.parts(k).1).unwrap();
+                let e = e.clone();
+                let body: serde_json::Value = serde_json::from_str(&e.parts(k).1).unwrap();
                 assert!(body["message"].is_string());
             }
         }

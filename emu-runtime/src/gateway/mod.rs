@@ -5,6 +5,7 @@
 //! integration timeout), `events` (the Lambda event), `integrations` (Lambda proxy), `responses` (output → HTTP),
 //! `errors` (API Gateway's own error responses).
 
+pub(crate) mod auth;
 pub(crate) mod cors;
 pub(crate) mod errors;
 pub(crate) mod events;
@@ -23,6 +24,7 @@ use http::{HeaderValue, Request, Response, Version};
 use serde_json::Value;
 
 use crate::app::AppOptions;
+use crate::gateway::auth::{Access, AuthRequest, Granted};
 use crate::gateway::errors::GatewayError;
 use crate::gateway::events::RequestInfo;
 use crate::gateway::routes::{Matched, Routes};
@@ -34,6 +36,7 @@ use crate::{clock, ids};
 #[derive(Debug)]
 pub(crate) struct Gateway {
     pub(crate) routes: Routes,
+    pub(crate) access: Access,
     max_request_body: usize,
     gateway_timeouts: bool,
 }
@@ -60,6 +63,7 @@ impl Gateway {
     pub(crate) fn new(model: &Model, lambda: &LambdaService, options: &AppOptions) -> Gateway {
         Gateway {
             routes: Routes::build(model, lambda, options.prepend_stage),
+            access: Access::new(model, lambda, &options.access),
             max_request_body: options.max_request_body,
             gateway_timeouts: options.gateway_timeouts,
         }
@@ -71,7 +75,21 @@ impl Gateway {
         let (parts, body) = req.into_parts();
         // `//stage/x` is `/stage/x` (docs/fidelity.md, "Repeated slashes"); matching then ignores empty segments.
         let raw_path = routes::collapse_leading_slashes(parts.uri.path());
-        if let Some(res) = cors::preflight(&self.routes, &parts.method, &parts.headers, raw_path) {
+        if let Some((res, api, rel)) = cors::preflight(&self.routes, &parts.method, &parts.headers, raw_path) {
+            let gated = api.preflight_authorizer.is_some() || api.preflight_api_key;
+            if let (true, Some(route)) = (gated, api.route_at(rel)) {
+                let matched = Matched { api, route, path: rel, params: Vec::new() };
+                let ids = RequestIds::new(api.kind, epoch_ms);
+                let req = auth_request(&parts, &matched, b"", &ids, epoch_ms);
+                let proxy_event = |payload| build_event(&parts, b"", &matched, &ids, epoch_ms, payload, None);
+                let checked = self
+                    .access
+                    .check_preflight(lambda, &req, api.preflight_authorizer, api.preflight_api_key, proxy_event)
+                    .await;
+                if let Err(failure) = checked {
+                    return failure.response(api.kind);
+                }
+            }
             return res;
         }
         let Some(matched) = self.routes.find(&parts.method, raw_path) else {
@@ -109,7 +127,19 @@ impl Gateway {
     ) -> Result<Response<Body>, GatewayError> {
         let (api, route) = (matched.api, matched.route);
         let body = limits::read_body(&parts.headers, body, self.max_request_body).await?;
-        let event = build_event(parts, &body, matched, ids, epoch_ms);
+        let auth_request = auth_request(parts, matched, &body, ids, epoch_ms);
+        let granted = {
+            let ids: &RequestIds = ids;
+            let proxy_event = |payload| build_event(parts, b"", matched, ids, epoch_ms, payload, None);
+            match self.access.check(lambda, &auth_request, proxy_event).await {
+                Ok(g) => g,
+                Err(failure) => {
+                    tracing::debug!(route = %route.event.route_key, "refused: {}", failure.label());
+                    return Err(GatewayError::Refused(failure));
+                }
+            }
+        };
+        let event = build_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted));
         drop(body);
         limits::check_event(&event, self.max_request_body)?;
         // The event has its copy; the trace id moves on to the Lambda context (only the request id is used after).
@@ -126,10 +156,46 @@ impl Gateway {
     }
 }
 
-/// The event API Gateway sends the function for this request: payload 2.0 for HTTP API 2.0 routes, else 1.0.
-fn build_event(parts: &Parts, body: &[u8], matched: &Matched<'_, '_>, ids: &RequestIds, epoch_ms: u64) -> Value {
-    let source_ip =
-        parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |ci| ci.0.ip());
+/// The request as the access gates see it.
+fn auth_request<'a>(
+    parts: &'a Parts,
+    matched: &'a Matched<'_, '_>,
+    body: &'a [u8],
+    ids: &'a RequestIds,
+    epoch_ms: u64,
+) -> AuthRequest<'a> {
+    AuthRequest {
+        api: matched.api,
+        route: matched.route,
+        method: &parts.method,
+        path: matched.path,
+        full_path: parts.uri.path(),
+        raw_query: parts.uri.query().unwrap_or(""),
+        headers: &parts.headers,
+        body,
+        source_ip: source_ip(parts),
+        request_id: &ids.request_id,
+        now_epoch_secs: epoch_ms / 1000,
+    }
+}
+
+/// The peer's address (loopback for in-process requests).
+fn source_ip(parts: &Parts) -> IpAddr {
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |ci| ci.0.ip())
+}
+
+/// The event API Gateway sends for this request in `payload` format (2.0 only on HTTP APIs), with what the access
+/// gates found out about the caller.
+fn build_event(
+    parts: &Parts,
+    body: &[u8],
+    matched: &Matched<'_, '_>,
+    ids: &RequestIds,
+    epoch_ms: u64,
+    payload: PayloadVersion,
+    granted: Option<&Granted>,
+) -> Value {
+    let source_ip = source_ip(parts);
     let info = RequestInfo {
         method: &parts.method,
         path: matched.path,
@@ -142,9 +208,10 @@ fn build_event(parts: &Parts, body: &[u8], matched: &Matched<'_, '_>, ids: &Requ
         request_id: &ids.request_id,
         epoch_ms,
         trace_id: &ids.trace_id,
+        granted,
     };
     let (api, route) = (&matched.api.event, &matched.route.event);
-    match (matched.api.kind, matched.route.payload) {
+    match (matched.api.kind, payload) {
         (ApiKind::Http, PayloadVersion::V2) => events::v2::build(&info, api, route),
         _ => events::v1::build(&info, api, route),
     }
@@ -172,7 +239,7 @@ pub(crate) fn bench_event(parts: &BenchParts, body: &[u8], matched: &Matched<'_,
         request_id: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef".to_owned(),
         trace_id: "Root=1-5ebe3a25-0123456789abcdef01234567".to_owned(),
     };
-    build_event(&parts.0, body, matched, &ids, 1_589_522_469_693)
+    build_event(&parts.0, body, matched, &ids, 1_589_522_469_693, matched.route.payload, None)
 }
 
 fn protocol(v: Version) -> &'static str {

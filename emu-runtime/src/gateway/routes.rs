@@ -3,9 +3,10 @@
 
 use std::cmp::Ordering;
 
-use emu_template::{ApiKind, DEFAULT_ROUTE, Method as ModelMethod, Model, PayloadVersion};
+use emu_template::{ApiKind, DEFAULT_ROUTE, Method as ModelMethod, Model, PayloadVersion, RouteAuth};
 use http::Method;
 
+use crate::gateway::auth::AuthorizerId;
 use crate::gateway::cors::CorsData;
 use crate::gateway::events::{ApiData, RouteData};
 use crate::gateway::responses::ResponseFormat;
@@ -88,6 +89,10 @@ pub(crate) struct CompiledRoute {
     pub(crate) target: Box<str>,
     /// That function in the Lambda service; `None` when the template has no such function.
     pub(crate) function: Option<FunctionId>,
+    /// Who may call it: the template's authorization, API key and scopes.
+    pub(crate) auth: RouteAuth,
+    /// Its authorizer, when it has one ([`Authorization::Authorizer`]).
+    pub(crate) authorizer: Option<AuthorizerId>,
 }
 
 impl CompiledRoute {
@@ -118,6 +123,10 @@ pub(crate) struct CompiledApi {
     pub(crate) cors: Option<CorsData>,
     /// Its routes, in template order.
     pub(crate) routes: Vec<CompiledRoute>,
+    /// The authorizer CORS preflights go through (SAM's `AddDefaultAuthorizerToCorsPreflight`).
+    pub(crate) preflight_authorizer: Option<AuthorizerId>,
+    /// CORS preflights need an API key (SAM's `AddApiKeyRequiredToCorsPreflight`).
+    pub(crate) preflight_api_key: bool,
 }
 
 impl CompiledApi {
@@ -136,6 +145,13 @@ impl CompiledApi {
                 }
             }
         }
+    }
+
+    /// The first non-`$default` route of this API whose path matches `rel`, whatever its method.
+    pub(crate) fn route_at(&self, rel: &str) -> Option<&CompiledRoute> {
+        let mut segs = Vec::with_capacity(8);
+        split_segments(rel, &mut segs);
+        self.routes.iter().find(|r| !r.is_default() && matches(r.segs(), &segs))
     }
 
     /// Methods of every non-`$default` route of this API whose path matches `rel` (`None` entries are `ANY`).
@@ -193,6 +209,11 @@ impl Routes {
                 event: ApiData::new(api),
                 cors: api.cors.as_ref().map(CorsData::new),
                 routes: Vec::new(),
+                preflight_authorizer: api
+                    .preflight_authorizer
+                    .as_deref()
+                    .and_then(|name| AuthorizerId::of(model, &api.id, name)),
+                preflight_api_key: api.preflight_api_key,
             })
             .collect();
         for route in model.routes.iter() {
@@ -209,6 +230,8 @@ impl Routes {
                 format: ResponseFormat::of(api.kind, route.payload),
                 target: route.function.as_ref().into(),
                 function: lambda.by_logical_id(&route.function),
+                auth: route.auth.clone(),
+                authorizer: route.auth.authorizer().and_then(|name| AuthorizerId::of(model, &route.api, name)),
             });
         }
         Routes { apis }

@@ -28,6 +28,8 @@ pub(crate) struct ApiAuth {
     pub(crate) api_key_required: bool,
     /// `AddDefaultAuthorizerToCorsPreflight` (SAM default true).
     pub(crate) add_to_preflight: bool,
+    /// `AddApiKeyRequiredToCorsPreflight` (SAM default true).
+    pub(crate) key_on_preflight: bool,
 }
 
 /// A SAM event's own `Auth`: each part overrides the API's default when present.
@@ -153,10 +155,11 @@ pub(crate) fn read_sam_api_auth(reader: &mut Reader<'_>, api: &str, kind: ApiKin
     }
     let api_key_required = bool_of(map.get("ApiKeyRequired")).unwrap_or(false);
     let add_to_preflight = bool_of(map.get("AddDefaultAuthorizerToCorsPreflight")).unwrap_or(true);
+    let key_on_preflight = bool_of(map.get("AddApiKeyRequiredToCorsPreflight")).unwrap_or(true);
     reader
         .auth
         .api_defaults
-        .insert(api.to_string(), ApiAuth { default_authorizer, api_key_required, add_to_preflight });
+        .insert(api.to_string(), ApiAuth { default_authorizer, api_key_required, add_to_preflight, key_on_preflight });
 }
 
 fn sam_authorizer(
@@ -396,9 +399,11 @@ pub(crate) fn resolve_sam_routes(reader: &mut Reader<'_>) {
     let ids: Vec<String> = reader.auth.api_defaults.keys().cloned().collect();
     for id in ids {
         let d = &reader.auth.api_defaults[&id];
-        let preflight = d.add_to_preflight && d.default_authorizer.as_deref().is_some_and(|n| n != "NONE");
+        let preflight = d.default_authorizer.clone().filter(|n| d.add_to_preflight && n != "NONE" && n != "AWS_IAM");
+        let key = d.api_key_required && d.key_on_preflight;
         if let Some(api) = reader.api_mut(&id) {
-            api.authorize_preflight = preflight;
+            api.preflight_authorizer = preflight.map(Into::into);
+            api.preflight_api_key = key && api.kind == ApiKind::Rest;
         }
     }
 }

@@ -59,7 +59,11 @@ fn sam_rest_token_request_and_cognito_authorizers_with_defaults() {
     assert!(route("/keyed").auth.api_key_required);
     assert_eq!(route("/keyed").auth.authorizer(), Some("Req"));
     assert_eq!(route("/iam").auth.authorization, Authorization::Iam);
-    assert!(m.api("Api").unwrap().authorize_preflight, "SAM's AddDefaultAuthorizerToCorsPreflight defaults to true");
+    assert_eq!(
+        m.api("Api").unwrap().preflight_authorizer.as_deref(),
+        Some("Tok"),
+        "SAM's AddDefaultAuthorizerToCorsPreflight defaults to true"
+    );
 }
 
 #[test]

@@ -114,7 +114,8 @@ fn new_api(id: &str, kind: ApiKind, location: Location) -> Api {
         stage_variables: Vec::new().into(),
         cors: None,
         binary_media_types: Vec::new().into(),
-        authorize_preflight: false,
+        preflight_authorizer: None,
+        preflight_api_key: false,
         default_payload: if kind == ApiKind::Rest { PayloadVersion::V1 } else { PayloadVersion::V2 },
         location,
     }

@@ -128,7 +128,7 @@ fn api_from_props<'a>(
         }
         _ => Vec::new(),
     };
-    if let Some(auth) = p.json(reader, "Auth") {
+    if let Some(auth) = p.json(reader, "Auth").filter(|a| !a.is_null()) {
         auth::read_sam_api_auth(reader, id, kind, &auth, p.location("Auth", location));
     }
     Api {
@@ -140,7 +140,8 @@ fn api_from_props<'a>(
         stage_variables: stage_variables.into(),
         cors,
         binary_media_types: binary_media_types.into(),
-        authorize_preflight: false,
+        preflight_authorizer: None,
+        preflight_api_key: false,
         default_payload: if kind == ApiKind::Rest { PayloadVersion::V1 } else { PayloadVersion::V2 },
         location,
     }

@@ -8,6 +8,7 @@ pub mod info;
 pub mod photos;
 pub mod respond;
 pub mod store;
+pub mod vet;
 
 use std::sync::Arc;
 

@@ -39,6 +39,8 @@ pub(crate) struct RequestInfo<'a> {
     pub(crate) epoch_ms: u64,
     /// The X-Ray trace header value API Gateway adds (`Root=1-...`).
     pub(crate) trace_id: &'a str,
+    /// What the access gates found out about the caller (authorizer output, API key, IAM access key).
+    pub(crate) granted: Option<&'a crate::gateway::auth::Granted>,
 }
 
 /// Per-API data precomputed at build time.
@@ -424,6 +426,7 @@ pub(crate) mod test_support {
             request_id: "req-1",
             epoch_ms: 1_589_522_469_693,
             trace_id: "Root=1-5ebe3a25-0123456789abcdef01234567",
+            granted: None,
         }
     }
 }

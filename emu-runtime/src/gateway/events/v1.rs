@@ -93,6 +93,9 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
             *slot = value;
         }
     }
+    if let Some(g) = req.granted {
+        fill_identity(&mut identity, g);
+    }
 
     let domain_prefix = domain_prefix(&domain);
     let mut ctx_path = String::with_capacity(api.stage_path.len() + raw.len());
@@ -118,6 +121,9 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
     if let (Some(op), false) = (&route.operation_name, http_api) {
         ctx.insert("operationName".into(), s(op));
     }
+    if let Some(a) = req.granted.and_then(|g| g.authorizer.clone()) {
+        ctx.insert("authorizer".into(), a);
+    }
 
     let mut event = object([
         ("body", body.map_or(Value::Null, Value::String)),
@@ -137,6 +143,27 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
         event.insert("version".into(), s("1.0"));
     }
     Value::Object(event)
+}
+
+/// `identity.apiKey`/`apiKeyId` for a route that required a key; for `AWS_IAM`, the signer's access key and the
+/// emulated account's caller fields (the user is the access key's owner, which only AWS knows).
+fn fill_identity(identity: &mut Map<String, Value>, g: &crate::gateway::auth::Granted) {
+    let mut set = |k: &str, v: Value| {
+        if let Some(slot) = identity.get_mut(k) {
+            *slot = v;
+        }
+    };
+    if let Some((key, id)) = &g.api_key {
+        set("apiKey", Value::String(key.clone()));
+        set("apiKeyId", Value::String(id.clone()));
+    }
+    if let Some(akid) = &g.iam_access_key {
+        set("accessKey", Value::String(akid.clone()));
+        set("accountId", Value::String(ACCOUNT_ID.to_owned()));
+        set("caller", Value::String(akid.clone()));
+        set("user", Value::String(akid.clone()));
+        set("userArn", Value::String(format!("arn:aws:iam::{ACCOUNT_ID}:user/{akid}")));
+    }
 }
 
 /// `headers` (the last value of each header: AWS docs, "Input format of a Lambda function for proxy integration")

@@ -59,7 +59,7 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
         ("sourceIp", Value::String(source_ip)),
         ("userAgent", user_agent(req.headers)),
     ]);
-    let ctx = object([
+    let mut ctx = object([
         ("accountId", s(ACCOUNT_ID)),
         ("apiId", s(&api.api_id)),
         ("domainName", Value::String(domain)),
@@ -71,6 +71,13 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
         ("time", Value::String(clock::clf_time(req.epoch_ms))),
         ("timeEpoch", Value::from(req.epoch_ms)),
     ]);
+    if let Some(g) = req.granted {
+        if let Some(a) = &g.authorizer {
+            ctx.insert("authorizer".into(), a.clone());
+        } else if let Some(akid) = &g.iam_access_key {
+            ctx.insert("authorizer".into(), iam_authorizer(akid));
+        }
+    }
     let (body, is_b64) = encode_body(api, req.headers, req.body);
 
     // The keys every event has; the optional ones are inserted below when they apply.
@@ -120,6 +127,20 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
         e.insert("body".into(), Value::String(b));
     }
     Value::Object(e)
+}
+
+/// `requestContext.authorizer.iam` for an `AWS_IAM` route: the signer's access key in the emulated account (the
+/// caller and user ids are the access key: which IAM user owns it only AWS knows).
+fn iam_authorizer(akid: &str) -> Value {
+    serde_json::json!({ "iam": {
+        "accessKey": akid,
+        "accountId": ACCOUNT_ID,
+        "callerId": akid,
+        "cognitoIdentity": null,
+        "principalOrgId": null,
+        "userArn": format!("arn:aws:iam::{ACCOUNT_ID}:user/{akid}"),
+        "userId": akid,
+    }})
 }
 
 #[cfg(test)]

@@ -178,7 +178,8 @@ pub(crate) fn read<'a>(root: Node<'a>, path: &Path, options: &ReadOptions, mut d
             stage_variables: Vec::new().into(),
             cors: collected.rest_cors.take(),
             binary_media_types: binary.into(),
-            authorize_preflight: false,
+            preflight_authorizer: None,
+            preflight_api_key: false,
             default_payload: PayloadVersion::V1,
             location: at,
         });
@@ -198,7 +199,8 @@ pub(crate) fn read<'a>(root: Node<'a>, path: &Path, options: &ReadOptions, mut d
             stage_variables: Vec::new().into(),
             cors,
             binary_media_types: Vec::new().into(),
-            authorize_preflight: false,
+            preflight_authorizer: None,
+            preflight_api_key: false,
             default_payload: defaults.http_payload,
             location: at,
         });
