@@ -5,6 +5,7 @@
 //! integration timeout), `events` (the Lambda event), `integrations` (Lambda proxy), `responses` (output → HTTP),
 //! `errors` (API Gateway's own error responses).
 
+pub(crate) mod auth;
 pub(crate) mod cors;
 pub(crate) mod errors;
 pub(crate) mod events;
