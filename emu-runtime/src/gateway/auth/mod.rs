@@ -7,3 +7,4 @@
 pub(crate) mod jwks;
 pub(crate) mod jwt;
 pub(crate) mod local_issuer;
+pub(crate) mod sigv4;
