@@ -150,9 +150,7 @@ fn parse_header(value: &str, headers: &HeaderMap) -> Result<SignedRequest, SigV4
         return Err(SigV4Error::Incomplete(format!("{} Authorization={value}", missing.join(" "))));
     };
     if algorithm != ALGORITHM {
-        return Err(SigV4Error::Incomplete(format!(
-            "Unsupported AWS 'algorithm': '{algorithm}' (only '{ALGORITHM}' is accepted)."
-        )));
+        return Err(unsupported_algorithm(algorithm));
     }
     let (amz_date, request_epoch) = if date_header == "x-amz-date" {
         let epoch = parse_amz_date(&date).ok_or_else(|| bad_date(&date))?;
@@ -165,6 +163,12 @@ fn parse_header(value: &str, headers: &HeaderMap) -> Result<SignedRequest, SigV4
     build(credential, signed_headers, signature, amz_date, request_epoch, security_token, None)
 }
 
+/// AWS's text (observed on DynamoDB, the same AWS request-signing front end: mhart/dynalite's recorded messages).
+fn unsupported_algorithm(algorithm: &str) -> SigV4Error {
+    SigV4Error::Incomplete(format!("Unsupported AWS 'algorithm': '{algorithm}' (only {ALGORITHM} for now). "))
+}
+
+/// AWS's text, as recorded by mhart/dynalite.
 fn bad_date(date: &str) -> SigV4Error {
     SigV4Error::Incomplete(format!(
         "Date must be in ISO-8601 'basic format'. Got '{date}'. See http://en.wikipedia.org/wiki/ISO_8601"
@@ -173,21 +177,20 @@ fn bad_date(date: &str) -> SigV4Error {
 
 fn parse_presigned(params: &[(String, String)]) -> Result<SignedRequest, SigV4Error> {
     let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    let required = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders"];
-    let missing: Vec<&str> = required.iter().copied().filter(|name| get(name).is_none()).collect();
+    // One sentence per missing parameter, then the advice (AWS's texts, as recorded by mhart/dynalite).
+    let required = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"];
+    let missing: String = required
+        .iter()
+        .filter(|name| get(name).is_none())
+        .map(|name| format!("AWS query-string parameters must include '{name}'. "))
+        .collect();
     if !missing.is_empty() {
-        let names: Vec<String> = missing.iter().map(|n| format!("'{n}'")).collect();
-        return Err(SigV4Error::Incomplete(format!(
-            "AWS query-string parameters must include {}. Re-examine the query-string parameters.",
-            names.join(", ")
-        )));
+        return Err(SigV4Error::Incomplete(format!("{missing}Re-examine the query-string parameters.")));
     }
     let field = |name| get(name).unwrap_or_default();
     let algorithm = field("X-Amz-Algorithm");
     if algorithm != ALGORITHM {
-        return Err(SigV4Error::Incomplete(format!(
-            "Unsupported AWS 'algorithm': '{algorithm}' (only '{ALGORITHM}' is accepted)."
-        )));
+        return Err(unsupported_algorithm(algorithm));
     }
     let date = field("X-Amz-Date");
     let epoch = parse_amz_date(date).ok_or_else(|| bad_date(date))?;
@@ -220,7 +223,8 @@ fn build(
     let parts: Vec<&str> = credential.split('/').collect();
     let [access_key_id, scope_date, region, service, terminator] = parts[..] else {
         return Err(SigV4Error::Incomplete(format!(
-            "Credential must have the form ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request, got '{credential}'."
+            "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got \
+             '{credential}'"
         )));
     };
     // AWS lists each scope problem in one message (observed: "Credential should be scoped to a valid region, not
@@ -249,7 +253,7 @@ fn build(
     }
     let signed_headers: Vec<String> = signed_headers.split(';').map(|h| h.trim().to_ascii_lowercase()).collect();
     if !signed_headers.iter().any(|h| h == "host" || h == ":authority") {
-        return Err(SigV4Error::Incomplete(
+        return Err(SigV4Error::Invalid(
             "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.".into(),
         ));
     }
