@@ -149,9 +149,6 @@ fn parse_header(value: &str, headers: &HeaderMap) -> Result<SignedRequest, SigV4
     else {
         return Err(SigV4Error::Incomplete(format!("{} Authorization={value}", missing.join(" "))));
     };
-    if algorithm != ALGORITHM {
-        return Err(unsupported_algorithm(algorithm));
-    }
     let (amz_date, request_epoch) = if date_header == "x-amz-date" {
         let epoch = parse_amz_date(&date).ok_or_else(|| bad_date(&date))?;
         (date, epoch)
@@ -160,7 +157,8 @@ fn parse_header(value: &str, headers: &HeaderMap) -> Result<SignedRequest, SigV4
         (format_amz_date(epoch), epoch)
     };
     let security_token = header_text(headers, "x-amz-security-token").map(str::to_owned);
-    build(credential, signed_headers, signature, amz_date, request_epoch, security_token, None)
+    let raw = RawSignature { algorithm, credential, signed_headers, signature };
+    build(raw, amz_date, request_epoch, security_token, None)
 }
 
 /// AWS's text (observed on DynamoDB, the same AWS request-signing front end: mhart/dynalite's recorded messages).
@@ -188,10 +186,6 @@ fn parse_presigned(params: &[(String, String)]) -> Result<SignedRequest, SigV4Er
         return Err(SigV4Error::Incomplete(format!("{missing}Re-examine the query-string parameters.")));
     }
     let field = |name| get(name).unwrap_or_default();
-    let algorithm = field("X-Amz-Algorithm");
-    if algorithm != ALGORITHM {
-        return Err(unsupported_algorithm(algorithm));
-    }
     let date = field("X-Amz-Date");
     let epoch = parse_amz_date(date).ok_or_else(|| bad_date(date))?;
     let expires = match get("X-Amz-Expires") {
@@ -206,20 +200,42 @@ fn parse_presigned(params: &[(String, String)]) -> Result<SignedRequest, SigV4Er
         },
     };
     let token = get("X-Amz-Security-Token").map(str::to_owned);
-    let (credential, signed, signature) =
-        (field("X-Amz-Credential"), field("X-Amz-SignedHeaders"), field("X-Amz-Signature"));
-    build(credential, signed, signature, date.to_owned(), epoch, token, Some(expires))
+    let raw = RawSignature {
+        algorithm: field("X-Amz-Algorithm"),
+        credential: field("X-Amz-Credential"),
+        signed_headers: field("X-Amz-SignedHeaders"),
+        signature: field("X-Amz-Signature"),
+    };
+    build(raw, date.to_owned(), epoch, token, Some(expires))
 }
 
+/// The four parts of a signature as the request states them, before they are checked.
+struct RawSignature<'a> {
+    algorithm: &'a str,
+    credential: &'a str,
+    signed_headers: &'a str,
+    signature: &'a str,
+}
+
+/// Checks the parts in AWS's order (host signed, algorithm, credential shape, scope: the order dynalite recorded)
+/// and builds the request to verify.
 fn build(
-    credential: &str,
-    signed_headers: &str,
-    signature: &str,
+    raw: RawSignature<'_>,
     amz_date: String,
     request_epoch: u64,
     security_token: Option<String>,
     expires: Option<u64>,
 ) -> Result<SignedRequest, SigV4Error> {
+    let RawSignature { algorithm, credential, signed_headers, signature } = raw;
+    let signed_headers: Vec<String> = signed_headers.split(';').map(|h| h.trim().to_ascii_lowercase()).collect();
+    if !signed_headers.iter().any(|h| h == "host" || h == ":authority") {
+        return Err(SigV4Error::Invalid(
+            "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.".into(),
+        ));
+    }
+    if algorithm != ALGORITHM {
+        return Err(unsupported_algorithm(algorithm));
+    }
     let parts: Vec<&str> = credential.split('/').collect();
     let [access_key_id, scope_date, region, service, terminator] = parts[..] else {
         return Err(SigV4Error::Incomplete(format!(
@@ -250,12 +266,6 @@ fn build(
     }
     if !problems.is_empty() {
         return Err(SigV4Error::Invalid(problems.trim_end().to_owned()));
-    }
-    let signed_headers: Vec<String> = signed_headers.split(';').map(|h| h.trim().to_ascii_lowercase()).collect();
-    if !signed_headers.iter().any(|h| h == "host" || h == ":authority") {
-        return Err(SigV4Error::Invalid(
-            "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.".into(),
-        ));
     }
     Ok(SignedRequest {
         access_key_id: access_key_id.to_owned(),
