@@ -414,3 +414,26 @@ fn claims_are_stringified_as_aws_hands_them_over() {
     assert_eq!(java_date_utc(951_782_400), "Tue Feb 29 00:00:00 UTC 2000");
     assert_eq!(java_date_utc(-1), "-1");
 }
+
+#[test]
+fn es384_verifies_against_a_p384_jwk_and_only_with_es384() {
+    const P384_DER: &[u8] = include_bytes!("../../../tests/fixtures/jwt/ec-p384-test.pk8.der");
+    let mut v = JwtVerifier::new(None);
+    assert_eq!(v.add_jwks(ISSUER, include_str!("../../../tests/fixtures/jwt/jwks-ec-p384.json")).unwrap(), 1);
+    let audiences = aud();
+    let mut header = Header::new(Algorithm::ES384);
+    header.kid = Some("test-p384".into());
+    let token = jsonwebtoken::encode(&header, &claims(json!({})), &EncodingKey::from_ec_der(P384_DER)).unwrap();
+    assert!(v.verify(&token, &http(&audiences, &[]), NOW).is_ok());
+    // The same key under ES256, or an RS256 header naming it: the key decides.
+    for alg in ["ES256", "RS256"] {
+        let (_, rest) = token.split_once('.').unwrap();
+        let forged = format!("{}.{rest}", URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"{alg}","kid":"test-p384"}}"#)));
+        assert_eq!(v.verify(&forged, &http(&audiences, &[]), NOW), Err(JwtError::AlgorithmMismatch(alg.into())));
+    }
+    // A changed claim breaks the ES384 signature.
+    let (h, rest) = token.split_once('.').unwrap();
+    let (_, s) = rest.split_once('.').unwrap();
+    let tampered = format!("{h}.{}.{s}", URL_SAFE_NO_PAD.encode(claims(json!({"sub": "root"})).to_string()));
+    assert_eq!(v.verify(&tampered, &http(&audiences, &[]), NOW), Err(JwtError::BadSignature));
+}
