@@ -170,6 +170,15 @@ impl JwtError {
         }
     }
 
+    /// The `message` of a REST Cognito authorizer's 401 body: `The incoming token has expired` for an expired token
+    /// (observed, aws-amplify/amplify-js#6060 and #10147), `Unauthorized` otherwise ([D-GRT] UNAUTHORIZED).
+    pub(crate) fn cognito_message(&self) -> &'static str {
+        match self {
+            JwtError::Expired => "The incoming token has expired",
+            _ => "Unauthorized",
+        }
+    }
+
     /// The `error_description` of the `www-authenticate` header. Three texts are AWS's: the audience one
     /// (documented, [D-HJWTTS]), the expiry one and the segments one (observed); the others are ours.
     pub(crate) fn description(&self) -> String {
@@ -503,8 +512,8 @@ pub(crate) fn claims_as_strings(claims: &Map<String, Value>) -> Map<String, Valu
 }
 
 /// [`claims_as_strings`] for a REST Cognito authorizer, with `exp` and `iat` as dates in Java's `Date.toString`
-/// form (`"Fri Jul 29 18:52:53 UTC 2016"`), as observed on AWS in 2016 ([O-COGJS92]); `auth_time` stays decimal
-/// there, as observed. Whether AWS still formats them so is NOT FOUND: the gateway chooses which to use.
+/// form (`"Thu May 30 07:38:49 UTC 2024"`) while `auth_time` stays decimal, as captured events show from 2016
+/// ([O-COGJS92]) to 2024 (docs/auth-crypto.md).
 pub(crate) fn cognito_claims_as_strings(claims: &Map<String, Value>) -> Map<String, Value> {
     let mut out = claims_as_strings(claims);
     for claim in ["exp", "iat"] {

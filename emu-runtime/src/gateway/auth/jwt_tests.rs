@@ -387,6 +387,8 @@ fn www_authenticate_follows_aws_form_and_quotes_safely() {
     for err in [JwtError::BadSignature, JwtError::WrongIssuer(None), JwtError::Expired, JwtError::NotYetValid] {
         assert_eq!(err.status(), 401);
     }
+    assert_eq!(JwtError::Expired.cognito_message(), "The incoming token has expired");
+    assert_eq!(JwtError::BadSignature.cognito_message(), "Unauthorized");
 }
 
 #[test]
