@@ -33,6 +33,8 @@ pub(crate) enum SigV4Error {
     Incomplete(String),
     /// The credential scope, date or signature is wrong: `InvalidSignatureException`.
     Invalid(String),
+    /// The access key is known but the request's session token is not its token: `UnrecognizedClientException`.
+    UnrecognizedClient,
 }
 
 impl SigV4Error {
@@ -47,6 +49,7 @@ impl SigV4Error {
             SigV4Error::Missing => "MissingAuthenticationTokenException",
             SigV4Error::Incomplete(_) => "IncompleteSignatureException",
             SigV4Error::Invalid(_) => "InvalidSignatureException",
+            SigV4Error::UnrecognizedClient => "UnrecognizedClientException",
         }
     }
 
@@ -54,6 +57,8 @@ impl SigV4Error {
     pub(crate) fn message(&self) -> &str {
         match self {
             SigV4Error::Missing => "Missing Authentication Token",
+            // AWS's text (mhart/dynalite's recorded messages); API Gateway's status for it is NOT FOUND (403 here).
+            SigV4Error::UnrecognizedClient => "The security token included in the request is invalid.",
             SigV4Error::Incomplete(message) | SigV4Error::Invalid(message) => message,
         }
     }
@@ -759,6 +764,30 @@ impl IamCredentials {
     /// The credential of `access_key_id`.
     pub(crate) fn get(&self, access_key_id: &str) -> Option<&Credential> {
         self.keys.iter().find(|c| c.access_key_id == access_key_id)
+    }
+
+    /// Verifies `signed` with the secret of its access key: `Ok(None)` when the key is not known locally (the
+    /// caller decides: the rule is to accept with a warning), `Ok(Some(credential))` when the signature
+    /// verifies, an error when it does not or when the key's session token is not the request's.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn verify<'a>(
+        &'a self,
+        signed: &SignedRequest,
+        method: &str,
+        raw_path: &str,
+        raw_query: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+        now_epoch_secs: u64,
+    ) -> Result<Option<&'a Credential>, SigV4Error> {
+        let Some(credential) = self.get(signed.access_key_id()) else { return Ok(None) };
+        if let Some(token) = &credential.session_token
+            && signed.security_token() != Some(token.as_str())
+        {
+            return Err(SigV4Error::UnrecognizedClient);
+        }
+        signed.verify(method, raw_path, raw_query, headers, body, &credential.secret_access_key, now_epoch_secs)?;
+        Ok(Some(credential))
     }
 
     /// The secret of `access_key_id`, when it is known locally.

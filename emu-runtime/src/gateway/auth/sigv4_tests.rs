@@ -457,3 +457,44 @@ region = us-east-1
     let err = IamCredentials::load_file(Path::new("/nonexistent/emu-creds")).unwrap_err();
     assert!(err.to_string().contains("/nonexistent/emu-creds") && std::error::Error::source(&err).is_some());
 }
+
+#[test]
+fn credentials_verify_known_keys_and_their_session_tokens() {
+    let cases = cases();
+    let temp = cases.iter().find(|c| c.name == "session-token").unwrap();
+    let plain = cases.iter().find(|c| c.name == "get-root").unwrap();
+    let creds = |token: Option<&str>| {
+        let text = format!(
+            "[temp]\naws_access_key_id = {}\naws_secret_access_key = {}\n{}\n[plain]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            temp.access_key_id,
+            temp.secret,
+            token.map(|t| format!("aws_session_token = {t}")).unwrap_or_default(),
+            plain.access_key_id,
+            plain.secret
+        );
+        IamCredentials::parse_file(&text, Path::new("creds")).unwrap()
+    };
+    let run = |creds: &IamCredentials, case: &Case| {
+        let headers = header_map(&case.headers);
+        let signed = parse(&headers, &case.query).unwrap().unwrap();
+        creds
+            .verify(&signed, &case.method, &case.path, &case.query, &headers, &case.body, case.now)
+            .map(|c| c.map(|c| c.access_key_id.clone()))
+    };
+    let right = creds(temp.token.as_deref());
+    assert_eq!(run(&right, temp), Ok(Some(temp.access_key_id.clone())));
+    assert_eq!(run(&right, plain), Ok(Some(plain.access_key_id.clone())));
+    // A key stored without a token accepts the request's token (it is signed anyway).
+    assert_eq!(run(&creds(None), temp), Ok(Some(temp.access_key_id.clone())));
+    let err = run(&creds(Some("another-token")), temp).unwrap_err();
+    assert_eq!(
+        (err.error_type(), err.message()),
+        ("UnrecognizedClientException", "The security token included in the request is invalid.")
+    );
+    // An unknown key: left to the caller.
+    assert_eq!(run(&IamCredentials::default(), plain), Ok(None));
+    // A known key with the wrong secret: the mismatch.
+    let wrong =
+        IamCredentials::parse_file(&format!("{}=not-the-secret\n", plain.access_key_id), Path::new("k")).unwrap();
+    assert!(is_mismatch(&run(&wrong, plain).map(|_| ())));
+}
