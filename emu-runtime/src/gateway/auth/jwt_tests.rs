@@ -439,3 +439,10 @@ fn es384_verifies_against_a_p384_jwk_and_only_with_es384() {
     let tampered = format!("{h}.{}.{s}", URL_SAFE_NO_PAD.encode(claims(json!({"sub": "root"})).to_string()));
     assert_eq!(v.verify(&tampered, &http(&audiences, &[]), NOW), Err(JwtError::BadSignature));
 }
+
+#[test]
+fn the_build_has_exactly_one_jsonwebtoken_crypto_provider() {
+    // `jsonwebtoken::crypto::verify` panics when feature unification enables both of its backends (or neither):
+    // this fails the build's tests instead of a request.
+    assert!(jsonwebtoken::crypto::CryptoProvider::try_get_default().is_some());
+}
