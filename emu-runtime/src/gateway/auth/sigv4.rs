@@ -559,7 +559,9 @@ fn parse_http_date(text: &str) -> Option<u64> {
 }
 
 fn to_epoch(y: i64, m: u32, d: u32, hh: u32, mm: u32, ss: u32) -> Option<u64> {
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+    // Four-digit years only: a `Date` header is the client's text, and its year must not overflow the arithmetic.
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60
+    {
         return None;
     }
     let days = crate::clock::days_from_civil(y, m, d);
