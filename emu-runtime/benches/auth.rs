@@ -47,7 +47,10 @@ fn authorizer(api: &str, name: &str, kind: AuthorizerKind, ttl_secs: u32) -> Aut
 fn app() -> App {
     // SAFETY: called first in `main`, before the runtime or any other thread exists.
     unsafe { std::env::set_var("EMU_PLATFORM_LOG", "off") };
-    let f = || AuthorizerFunction { id: Some("Auth".into()), arn: "arn:aws:lambda:us-east-1:123456789012:function:Auth".into() };
+    let f = || AuthorizerFunction {
+        id: Some("Auth".into()),
+        arn: "arn:aws:lambda:us-east-1:123456789012:function:Auth".into(),
+    };
     let mut model = Model::from_routes(
         vec![Api::new("Rest", ApiKind::Rest), Api::new("Http", ApiKind::Http)],
         vec![
@@ -79,7 +82,8 @@ fn app() -> App {
         location: Default::default(),
     }]
     .into();
-    let hello = |_: LambdaEvent<Value>| async { Ok::<_, Error>(json!({"statusCode": 200, "body": "{\"message\":\"hello\"}"})) };
+    let hello =
+        |_: LambdaEvent<Value>| async { Ok::<_, Error>(json!({"statusCode": 200, "body": "{\"message\":\"hello\"}"})) };
     let auth = |_: LambdaEvent<Value>| async {
         Ok::<_, Error>(json!({"principalId": "u", "policyDocument": {"Version": "2012-10-17", "Statement": [
             {"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": "arn:aws:execute-api:*"}]}, "context": {"tier": 1}}))
@@ -115,9 +119,8 @@ fn main() {
         ("api_key", "/key", Some(("x-api-key", "bench-key-0123456789abcdef"))),
     ];
     for (name, uri, header) in &cases {
-        let status = rt.block_on(async {
-            router.clone().oneshot(request(uri, *header)).await.expect("infallible").status()
-        });
+        let status =
+            rt.block_on(async { router.clone().oneshot(request(uri, *header)).await.expect("infallible").status() });
         assert_eq!(status, 200, "{name}: the benchmark's request must succeed");
     }
     let mut c = Criterion::default().configure_from_args();
@@ -147,6 +150,11 @@ fn main() {
     println!("interleaved, {rounds} rounds (mean per request):");
     for ((name, _, _), total) in cases.iter().zip(&totals) {
         let mean = total / f64::from(rounds);
-        println!("  {name:<18} {:>8.2} µs   {:>5.2}x open   +{:>7.2} µs", mean / 1000.0, mean / open, (mean - open) / 1000.0);
+        println!(
+            "  {name:<18} {:>8.2} µs   {:>5.2}x open   +{:>7.2} µs",
+            mean / 1000.0,
+            mean / open,
+            (mean - open) / 1000.0
+        );
     }
 }

@@ -43,14 +43,19 @@ fn named(n: &str) -> Authorization {
 async fn auth(e: LambdaEvent<Value>, calls: Arc<AtomicU32>) -> Result<Value, Error> {
     calls.fetch_add(1, Ordering::SeqCst);
     let mode = e.payload["headers"]["x-mode"].as_str().unwrap_or("allow").to_owned();
-    let policy = |effect: &str| json!({"Statement": [{"Effect": effect, "Action": "execute-api:Invoke", "Resource": "*"}]});
+    let policy =
+        |effect: &str| json!({"Statement": [{"Effect": effect, "Action": "execute-api:Invoke", "Resource": "*"}]});
     match mode.as_str() {
         "deny" => Ok(json!({"principalId": "u", "policyDocument": policy("Deny")})),
         "simple-no" => Ok(json!({"isAuthorized": false})),
         "panic" => panic!("the authorizer panicked"),
-        "object-context" => Ok(json!({"principalId": "u", "policyDocument": policy("Allow"), "context": {"o": {"a": 1}}})),
+        "object-context" => {
+            Ok(json!({"principalId": "u", "policyDocument": policy("Allow"), "context": {"o": {"a": 1}}}))
+        }
         "error" => Err("database down".into()),
-        _ => Ok(json!({"principalId": "u", "isAuthorized": true, "policyDocument": policy("Allow"), "context": {"n": 7, "ok": true}})),
+        _ => Ok(
+            json!({"principalId": "u", "isAuthorized": true, "policyDocument": policy("Allow"), "context": {"n": 7, "ok": true}}),
+        ),
     }
 }
 
@@ -80,12 +85,26 @@ fn fixture(options: AppOptions) -> Fixture {
     model.functions = functions.into();
     let header = |h: &str| IdentitySource::Header(h.to_owned().into());
     model.authorizers = vec![
-        authorizer("Rest", "Req", AuthorizerKind::LambdaRequest { function: function() }, vec![header("x-user"), IdentitySource::Query("tenant".into())], 300),
-        authorizer("Rest", "NoCache", AuthorizerKind::LambdaRequest { function: function() }, vec![header("x-user")], 0),
+        authorizer(
+            "Rest",
+            "Req",
+            AuthorizerKind::LambdaRequest { function: function() },
+            vec![header("x-user"), IdentitySource::Query("tenant".into())],
+            300,
+        ),
+        authorizer(
+            "Rest",
+            "NoCache",
+            AuthorizerKind::LambdaRequest { function: function() },
+            vec![header("x-user")],
+            0,
+        ),
         authorizer(
             "Rest",
             "Pool",
-            AuthorizerKind::Cognito { user_pools: vec!["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Pool".into()].into() },
+            AuthorizerKind::Cognito {
+                user_pools: vec!["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Pool".into()].into(),
+            },
             vec![header("Authorization")],
             300,
         ),
@@ -133,7 +152,10 @@ async fn request_authorizers_need_every_identity_source_when_caching_and_cache_o
         let ok = c.get("/req").query("tenant", "t1").header("x-user", "ada").await;
         assert_eq!(ok.status(), 200, "{}", ok.text());
         let a = &ctx(&ok)["authorizer"];
-        assert_eq!((a["principalId"].as_str(), a["n"].as_str(), a["ok"].as_str()), (Some("u"), Some("7"), Some("true")));
+        assert_eq!(
+            (a["principalId"].as_str(), a["n"].as_str(), a["ok"].as_str()),
+            (Some("u"), Some("7"), Some("true"))
+        );
         assert!(a["integrationLatency"].is_u64());
     }
     assert_eq!(f.calls.load(Ordering::SeqCst), 1, "cached by all identity values");

@@ -62,7 +62,10 @@ fn authorizer(api: &str, name: &str, kind: AuthorizerKind, identity: Vec<Identit
 }
 
 fn function(id: &str) -> AuthorizerFunction {
-    AuthorizerFunction { id: Some(id.to_owned().into()), arn: format!("arn:aws:lambda:us-east-1:123456789012:function:{id}").into() }
+    AuthorizerFunction {
+        id: Some(id.to_owned().into()),
+        arn: format!("arn:aws:lambda:us-east-1:123456789012:function:{id}").into(),
+    }
 }
 
 fn secured(method: Method, path: &str, api: &str, payload: PayloadVersion, name: &str) -> Route {
@@ -94,13 +97,21 @@ fn app(seen: Arc<Mutex<Vec<(String, Value)>>>) -> App {
         authorizer(
             "Http",
             "H1",
-            AuthorizerKind::HttpLambda { function: function("Auth"), payload: PayloadVersion::V1, simple_responses: false },
+            AuthorizerKind::HttpLambda {
+                function: function("Auth"),
+                payload: PayloadVersion::V1,
+                simple_responses: false,
+            },
             header(),
         ),
         authorizer(
             "Http",
             "H2",
-            AuthorizerKind::HttpLambda { function: function("Auth"), payload: PayloadVersion::V2, simple_responses: true },
+            AuthorizerKind::HttpLambda {
+                function: function("Auth"),
+                payload: PayloadVersion::V2,
+                simple_responses: true,
+            },
             header(),
         ),
     ]
@@ -135,24 +146,74 @@ async fn events() -> Vec<(String, Value)> {
 
 const TOKEN_KEYS: &[&str] = &["authorizationToken", "methodArn", "type"];
 const REST_REQUEST_KEYS: &[&str] = &[
-    "headers", "httpMethod", "methodArn", "multiValueHeaders", "multiValueQueryStringParameters", "path",
-    "pathParameters", "queryStringParameters", "requestContext", "requestContext.accountId", "requestContext.apiId",
-    "requestContext.httpMethod", "requestContext.identity", "requestContext.identity.apiKey",
-    "requestContext.identity.sourceIp", "requestContext.path", "requestContext.requestId",
-    "requestContext.resourceId", "requestContext.resourcePath", "requestContext.stage", "resource", "stageVariables",
+    "headers",
+    "httpMethod",
+    "methodArn",
+    "multiValueHeaders",
+    "multiValueQueryStringParameters",
+    "path",
+    "pathParameters",
+    "queryStringParameters",
+    "requestContext",
+    "requestContext.accountId",
+    "requestContext.apiId",
+    "requestContext.httpMethod",
+    "requestContext.identity",
+    "requestContext.identity.apiKey",
+    "requestContext.identity.sourceIp",
+    "requestContext.path",
+    "requestContext.requestId",
+    "requestContext.resourceId",
+    "requestContext.resourcePath",
+    "requestContext.stage",
+    "resource",
+    "stageVariables",
     "type",
 ];
 const HTTP_V1_TOP_KEYS: &[&str] = &[
-    "authorizationToken", "headers", "httpMethod", "identitySource", "methodArn", "path", "pathParameters",
-    "queryStringParameters", "requestContext", "resource", "stageVariables", "type", "version",
+    "authorizationToken",
+    "headers",
+    "httpMethod",
+    "identitySource",
+    "methodArn",
+    "path",
+    "pathParameters",
+    "queryStringParameters",
+    "requestContext",
+    "resource",
+    "stageVariables",
+    "type",
+    "version",
 ];
 const HTTP_V2_KEYS: &[&str] = &[
-    "cookies", "headers", "identitySource", "pathParameters", "queryStringParameters", "rawPath", "rawQueryString",
-    "requestContext", "requestContext.accountId", "requestContext.apiId", "requestContext.domainName",
-    "requestContext.domainPrefix", "requestContext.http", "requestContext.http.method", "requestContext.http.path",
-    "requestContext.http.protocol", "requestContext.http.sourceIp", "requestContext.http.userAgent",
-    "requestContext.requestId", "requestContext.routeKey", "requestContext.stage", "requestContext.time",
-    "requestContext.timeEpoch", "routeArn", "routeKey", "stageVariables", "type", "version",
+    "cookies",
+    "headers",
+    "identitySource",
+    "pathParameters",
+    "queryStringParameters",
+    "rawPath",
+    "rawQueryString",
+    "requestContext",
+    "requestContext.accountId",
+    "requestContext.apiId",
+    "requestContext.domainName",
+    "requestContext.domainPrefix",
+    "requestContext.http",
+    "requestContext.http.method",
+    "requestContext.http.path",
+    "requestContext.http.protocol",
+    "requestContext.http.sourceIp",
+    "requestContext.http.userAgent",
+    "requestContext.requestId",
+    "requestContext.routeKey",
+    "requestContext.stage",
+    "requestContext.time",
+    "requestContext.timeEpoch",
+    "routeArn",
+    "routeKey",
+    "stageVariables",
+    "type",
+    "version",
 ];
 
 fn set(list: &[&str]) -> BTreeSet<String> {
@@ -175,7 +236,10 @@ async fn authorizer_events_have_the_in_repo_key_sets_and_values() {
     assert_eq!(key_set(&token), set(TOKEN_KEYS));
     assert_eq!(token["authorizationToken"], "tok-1");
     let arn = token["methodArn"].as_str().unwrap();
-    assert!(arn.starts_with("arn:aws:execute-api:us-east-1:123456789012:") && arn.ends_with("/test/GET/token"), "{arn}");
+    assert!(
+        arn.starts_with("arn:aws:execute-api:us-east-1:123456789012:") && arn.ends_with("/test/GET/token"),
+        "{arn}"
+    );
 
     let mut req = key_set(&ours(&events, "rest:REQUEST"));
     req.insert("stageVariables".into());
@@ -211,12 +275,18 @@ fn without(set: BTreeSet<String>, prefix: &str) -> BTreeSet<String> {
 fn the_in_repo_key_sets_are_the_captured_events() {
     assert_eq!(key_set(&fixture("example-apigw-custom-auth-request.json")), set(TOKEN_KEYS));
     assert_eq!(
-        without(key_set(&fixture("example-apigw-custom-auth-request-type-request.json")), "requestContext.identity.clientCert"),
+        without(
+            key_set(&fixture("example-apigw-custom-auth-request-type-request.json")),
+            "requestContext.identity.clientCert"
+        ),
         set(REST_REQUEST_KEYS)
     );
     assert_eq!(top(&fixture("example-apigw-v2-custom-authorizer-v1-request.json")), set(HTTP_V1_TOP_KEYS));
     assert_eq!(
-        without(key_set(&fixture("example-apigw-v2-custom-authorizer-v2-request.json")), "requestContext.authentication"),
+        without(
+            key_set(&fixture("example-apigw-v2-custom-authorizer-v2-request.json")),
+            "requestContext.authentication"
+        ),
         set(HTTP_V2_KEYS)
     );
 }

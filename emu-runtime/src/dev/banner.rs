@@ -94,7 +94,11 @@ pub(crate) fn access_lines(app: &App) -> String {
             token_authorizers.join(", ")
         );
         let key = issuer.path().map_or_else(|| "in memory".to_owned(), |p| p.display().to_string());
-        let _ = writeln!(out, "  local issuer: key {} ({key}); other keys still need --jwks ISSUER=PATH_OR_URL", issuer.kid());
+        let _ = writeln!(
+            out,
+            "  local issuer: key {} ({key}); other keys still need --jwks ISSUER=PATH_OR_URL",
+            issuer.kid()
+        );
     }
     if model.routes.iter().any(|r| r.auth.authorization == Authorization::Iam) {
         out.push_str("  AWS_IAM routes verify SigV4 signatures of known keys (environment, --iam-credentials); others are accepted with a warning\n");

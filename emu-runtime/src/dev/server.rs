@@ -349,9 +349,9 @@ fn access_options(cli: &Cli) -> Result<AccessOptions, String> {
         platform_line("emu", &format!("JWT/Cognito: trusting the keys of {} from {}", spec.issuer, spec.origin()));
         jwks.push((spec.issuer.clone(), doc));
     }
-    let mut iam = IamCredentials::from_env();
     if let Some(path) = &cli.iam_credentials {
-        iam.extend(IamCredentials::load_file(path).map_err(|e| e.to_string())?);
+        let keys = IamCredentials::load_file(path).map_err(|e| e.to_string())?;
+        platform_line("emu", &format!("AWS_IAM: {} access key(s) from {} can be verified", keys.len(), path.display()));
     }
     if cli.disable_authorizers {
         platform_line(
@@ -363,7 +363,9 @@ fn access_options(cli: &Cli) -> Result<AccessOptions, String> {
         disable: cli.disable_authorizers,
         api_keys: cli.api_keys.clone(),
         tokens: TokenSettings { jwks, local_issuer: LocalIssuerMode::Shared },
-        iam_credentials: iam.pairs(),
+        iam_credentials: Vec::new(),
+        iam_credentials_file: cli.iam_credentials.clone(),
+        iam_from_environment: true,
     })
 }
 

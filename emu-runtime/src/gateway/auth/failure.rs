@@ -5,6 +5,8 @@ use axum::body::Body;
 use emu_template::ApiKind;
 use http::{HeaderValue, Response, StatusCode, header};
 
+use super::sigv4::SigV4Error;
+
 /// Why the access gates refused a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum AuthFailure {
@@ -12,6 +14,12 @@ pub(crate) enum AuthFailure {
     Unauthorized {
         /// JWT authorizers (HTTP API): the `www-authenticate` value that says why.
         www_authenticate: Option<String>,
+    },
+    /// A REST Cognito authorizer refused the token, with its message (`Unauthorized`, or `The incoming token has
+    /// expired`).
+    CognitoRejected {
+        /// The body's `message`.
+        message: &'static str,
     },
     /// The token is valid but lacks every scope the route requires (JWT).
     InsufficientScope {
@@ -46,6 +54,9 @@ impl AuthFailure {
             AuthFailure::Unauthorized { .. } => {
                 (StatusCode::UNAUTHORIZED, msg("Unauthorized"), rest.then_some("UnauthorizedException"))
             }
+            AuthFailure::CognitoRejected { message } => {
+                (StatusCode::UNAUTHORIZED, msg(message), rest.then_some("UnauthorizedException"))
+            }
             AuthFailure::InsufficientScope { .. } if rest => {
                 // Cognito with scopes: a token without the scope is treated as unauthorized (401).
                 (StatusCode::UNAUTHORIZED, msg("Unauthorized"), Some("UnauthorizedException"))
@@ -71,11 +82,10 @@ impl AuthFailure {
             AuthFailure::InvalidApiKey => {
                 (StatusCode::FORBIDDEN, msg("Forbidden"), rest.then_some("ForbiddenException"))
             }
-            AuthFailure::MissingSignature if rest => (
-                StatusCode::FORBIDDEN,
-                msg("Missing Authentication Token"),
-                Some("MissingAuthenticationTokenException"),
-            ),
+            AuthFailure::MissingSignature if rest => {
+                let missing = SigV4Error::Missing;
+                (StatusCode::FORBIDDEN, msg(missing.message()), Some(missing.error_type()))
+            }
             AuthFailure::MissingSignature => (StatusCode::FORBIDDEN, msg("Forbidden"), None),
             AuthFailure::BadSignature { error_type, message } => {
                 (StatusCode::FORBIDDEN, msg(message), rest.then_some(*error_type))
@@ -105,7 +115,7 @@ impl AuthFailure {
     /// A short word for logs and the console: `unauthorized`, `denied`, ...
     pub(crate) fn label(&self) -> &'static str {
         match self {
-            AuthFailure::Unauthorized { .. } => "unauthorized",
+            AuthFailure::Unauthorized { .. } | AuthFailure::CognitoRejected { .. } => "unauthorized",
             AuthFailure::InsufficientScope { .. } => "insufficient scope",
             AuthFailure::ExplicitDeny => "explicit deny",
             AuthFailure::ImplicitDeny => "not allowed",

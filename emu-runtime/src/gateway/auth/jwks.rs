@@ -320,7 +320,8 @@ pub(crate) enum JwksLocation {
 }
 
 impl JwksSpec {
-    /// Parses `ISSUER=PATH_OR_URL`, splitting at the first `=` whose left side is a plausible issuer.
+    /// Parses `ISSUER=PATH_OR_URL`, splitting at the first `=` (issuers have none; URLs may have more). A value
+    /// starting `http://` or `https://` is a URL, anything else a file path.
     pub(crate) fn parse(arg: &str) -> Result<JwksSpec, JwksError> {
         let bad = |reason| JwksError::BadSpec { arg: arg.to_owned(), reason };
         let (issuer, location) = arg.split_once('=').ok_or_else(|| bad("no '=' between the issuer and the keys"))?;

@@ -142,6 +142,12 @@ fn curl_available() -> bool {
     Command::new("curl").arg("--version").output().is_ok()
 }
 
+/// An issuer's site: its OIDC discovery document pointing at `/keys`, and the keys.
+fn issuer_site(base: &str) -> Vec<(&'static str, String)> {
+    let discovery = serde_json::json!({"issuer": base, "jwks_uri": format!("{base}/keys")}).to_string();
+    vec![("/.well-known/openid-configuration", discovery), ("/keys", RSA_A.to_owned())]
+}
+
 #[test]
 fn a_url_is_fetched_and_discovery_documents_are_followed() {
     if !curl_available() {
@@ -154,24 +160,12 @@ fn a_url_is_fetched_and_discovery_documents_are_followed() {
     server.join().unwrap();
 
     // A discovery document: its jwks_uri is followed (two requests).
-    let (base, server) = serve(
-        |base| {
-            let discovery = serde_json::json!({"issuer": base, "jwks_uri": format!("{base}/keys")}).to_string();
-            vec![("/.well-known/openid-configuration", discovery), ("/keys", RSA_A.to_owned())]
-        },
-        2,
-    );
+    let (base, server) = serve(issuer_site, 2);
     assert_eq!(fetch_key_set(&format!("{base}/.well-known/openid-configuration"), "curl").unwrap(), RSA_A);
     server.join().unwrap();
 
     // The issuer URL: a 404 there, then its discovery document, then jwks_uri (three requests).
-    let (base, server) = serve(
-        |base| {
-            let discovery = serde_json::json!({"issuer": base, "jwks_uri": format!("{base}/keys")}).to_string();
-            vec![("/.well-known/openid-configuration", discovery), ("/keys", RSA_A.to_owned())]
-        },
-        3,
-    );
+    let (base, server) = serve(issuer_site, 3);
     assert_eq!(fetch_key_set(&base, "curl").unwrap(), RSA_A);
     server.join().unwrap();
 }

@@ -170,6 +170,15 @@ impl JwtError {
         }
     }
 
+    /// The `message` of a REST Cognito authorizer's 401 body: `The incoming token has expired` for an expired token
+    /// (observed, aws-amplify/amplify-js#6060 and #10147), `Unauthorized` otherwise ([D-GRT] UNAUTHORIZED).
+    pub(crate) fn cognito_message(&self) -> &'static str {
+        match self {
+            JwtError::Expired => "The incoming token has expired",
+            _ => "Unauthorized",
+        }
+    }
+
     /// The `error_description` of the `www-authenticate` header. Three texts are AWS's: the audience one
     /// (documented, [D-HJWTTS]), the expiry one and the segments one (observed); the others are ours.
     pub(crate) fn description(&self) -> String {
@@ -503,8 +512,8 @@ pub(crate) fn claims_as_strings(claims: &Map<String, Value>) -> Map<String, Valu
 }
 
 /// [`claims_as_strings`] for a REST Cognito authorizer, with `exp` and `iat` as dates in Java's `Date.toString`
-/// form (`"Fri Jul 29 18:52:53 UTC 2016"`), as observed on AWS in 2016 ([O-COGJS92]); `auth_time` stays decimal
-/// there, as observed. Whether AWS still formats them so is NOT FOUND: the gateway chooses which to use.
+/// form (`"Thu May 30 07:38:49 UTC 2024"`) while `auth_time` stays decimal, as captured events show from 2016
+/// ([O-COGJS92]) to 2024 (docs/auth-crypto.md).
 pub(crate) fn cognito_claims_as_strings(claims: &Map<String, Value>) -> Map<String, Value> {
     let mut out = claims_as_strings(claims);
     for claim in ["exp", "iat"] {
@@ -555,26 +564,17 @@ fn go_format(value: &Value, out: &mut String) {
     }
 }
 
-/// `secs` since the epoch as Java's `Date.toString()` in UTC: `EEE MMM dd HH:mm:ss zzz yyyy`.
+/// `secs` since the epoch as Java's `Date.toString()` in UTC: `EEE MMM dd HH:mm:ss zzz yyyy` (decimal before 1970).
 fn java_date_utc(secs: i64) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let Ok(unsigned) = u64::try_from(secs) else { return secs.to_string() };
+    let (year, month, day) = crate::clock::civil_date(unsigned.saturating_mul(1000));
+    let rem = unsigned % 86_400;
     format!(
-        "{} {} {:02} {:02}:{:02}:{:02} UTC {year}",
-        DAYS[days.rem_euclid(7) as usize],
-        MONTHS[(month - 1) as usize],
-        day,
+        "{} {} {day:02} {:02}:{:02}:{:02} UTC {year}",
+        DAYS[(unsigned / 86_400 % 7) as usize],
+        MONTHS[(month as usize).saturating_sub(1) % 12],
         rem / 3600,
         rem % 3600 / 60,
         rem % 60

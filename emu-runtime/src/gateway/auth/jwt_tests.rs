@@ -387,6 +387,8 @@ fn www_authenticate_follows_aws_form_and_quotes_safely() {
     for err in [JwtError::BadSignature, JwtError::WrongIssuer(None), JwtError::Expired, JwtError::NotYetValid] {
         assert_eq!(err.status(), 401);
     }
+    assert_eq!(JwtError::Expired.cognito_message(), "The incoming token has expired");
+    assert_eq!(JwtError::BadSignature.cognito_message(), "Unauthorized");
 }
 
 #[test]
@@ -412,5 +414,35 @@ fn claims_are_stringified_as_aws_hands_them_over() {
     );
     assert_eq!(java_date_utc(0), "Thu Jan 01 00:00:00 UTC 1970");
     assert_eq!(java_date_utc(951_782_400), "Tue Feb 29 00:00:00 UTC 2000");
-    assert_eq!(java_date_utc(-1), "Wed Dec 31 23:59:59 UTC 1969");
+    assert_eq!(java_date_utc(-1), "-1");
+}
+
+#[test]
+fn es384_verifies_against_a_p384_jwk_and_only_with_es384() {
+    const P384_DER: &[u8] = include_bytes!("../../../tests/fixtures/jwt/ec-p384-test.pk8.der");
+    let mut v = JwtVerifier::new(None);
+    assert_eq!(v.add_jwks(ISSUER, include_str!("../../../tests/fixtures/jwt/jwks-ec-p384.json")).unwrap(), 1);
+    let audiences = aud();
+    let mut header = Header::new(Algorithm::ES384);
+    header.kid = Some("test-p384".into());
+    let token = jsonwebtoken::encode(&header, &claims(json!({})), &EncodingKey::from_ec_der(P384_DER)).unwrap();
+    assert!(v.verify(&token, &http(&audiences, &[]), NOW).is_ok());
+    // The same key under ES256, or an RS256 header naming it: the key decides.
+    for alg in ["ES256", "RS256"] {
+        let (_, rest) = token.split_once('.').unwrap();
+        let forged = format!("{}.{rest}", URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"{alg}","kid":"test-p384"}}"#)));
+        assert_eq!(v.verify(&forged, &http(&audiences, &[]), NOW), Err(JwtError::AlgorithmMismatch(alg.into())));
+    }
+    // A changed claim breaks the ES384 signature.
+    let (h, rest) = token.split_once('.').unwrap();
+    let (_, s) = rest.split_once('.').unwrap();
+    let tampered = format!("{h}.{}.{s}", URL_SAFE_NO_PAD.encode(claims(json!({"sub": "root"})).to_string()));
+    assert_eq!(v.verify(&tampered, &http(&audiences, &[]), NOW), Err(JwtError::BadSignature));
+}
+
+#[test]
+fn the_build_has_exactly_one_jsonwebtoken_crypto_provider() {
+    // `jsonwebtoken::crypto::verify` panics when feature unification enables both of its backends (or neither):
+    // this fails the build's tests instead of a request.
+    assert!(jsonwebtoken::crypto::CryptoProvider::try_get_default().is_some());
 }

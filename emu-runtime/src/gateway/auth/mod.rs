@@ -36,6 +36,7 @@ use failure::AuthFailure;
 use lambda_authorizer::{AuthorizerOutput, OutputFormat};
 use local_issuer::LocalIssuer;
 use policy::Decision;
+use sigv4::IamCredentials;
 
 pub use app_api::MintError;
 pub use tokens::{LocalIssuerMode, TokenSettings};
@@ -169,8 +170,12 @@ pub struct AccessOptions {
     pub api_keys: Vec<String>,
     /// Token settings: trusted JWKS documents per issuer and the local issuer.
     pub tokens: TokenSettings,
-    /// `AWS_IAM`: secret keys by access key id, to verify signatures (`--iam-credentials`, the environment).
+    /// `AWS_IAM`: access key ids and their secrets, to verify signatures with.
     pub iam_credentials: Vec<(String, String)>,
+    /// `AWS_IAM`: also trust the keys of an AWS shared-credentials file (`--iam-credentials FILE`, every profile).
+    pub iam_credentials_file: Option<std::path::PathBuf>,
+    /// `AWS_IAM`: also trust `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` (/ `AWS_SESSION_TOKEN`) of the process.
+    pub iam_from_environment: bool,
 }
 
 /// The access stage of an app, compiled once.
@@ -179,7 +184,7 @@ pub(crate) struct Access {
     authorizers: Vec<CompiledAuthorizer>,
     api_keys: ApiKeys,
     tokens: tokens::TokenVerifier,
-    iam: Vec<(String, String)>,
+    iam: IamCredentials,
     enforce: bool,
 }
 
@@ -216,7 +221,7 @@ impl Access {
             authorizers,
             api_keys: ApiKeys::new(model, &options.api_keys),
             tokens: tokens::TokenVerifier::new(&options.tokens),
-            iam: options.iam_credentials.clone(),
+            iam: iam_credentials(options),
             enforce: !options.disable,
         }
     }
@@ -315,37 +320,28 @@ impl Access {
     }
 
     fn check_iam(&self, req: &AuthRequest<'_>) -> Result<Option<String>, AuthFailure> {
+        let refused = |e: sigv4::SigV4Error| match e {
+            sigv4::SigV4Error::Missing => AuthFailure::MissingSignature,
+            e => AuthFailure::BadSignature { error_type: e.error_type(), message: e.message().to_owned() },
+        };
         let signed = match sigv4::parse(req.headers, req.raw_query) {
             Ok(Some(s)) => s,
             Ok(None) => return Err(AuthFailure::MissingSignature),
-            Err(e) => {
-                return Err(AuthFailure::BadSignature { error_type: e.error_type(), message: e.message().to_owned() });
-            }
+            Err(e) => return Err(refused(e)),
         };
+        let (method, path, query) = (req.method.as_str(), req.full_path, req.raw_query);
+        let verified = self
+            .iam
+            .verify(&signed, method, path, query, req.headers, req.body, req.now_epoch_secs)
+            .map_err(refused)?;
         let akid = signed.access_key_id().to_owned();
-        match self.iam.iter().find(|(id, _)| *id == akid) {
-            Some((_, secret)) => {
-                signed
-                    .verify(
-                        req.method.as_str(),
-                        req.full_path,
-                        req.raw_query,
-                        req.headers,
-                        req.body,
-                        secret,
-                        req.now_epoch_secs,
-                    )
-                    .map_err(|e| AuthFailure::BadSignature {
-                        error_type: e.error_type(),
-                        message: e.message().to_owned(),
-                    })?;
-            }
-            None => platform_line(
+        if verified.is_none() {
+            platform_line(
                 "API Gateway",
                 &format!(
                     "AWS_IAM: access key {akid} is not known locally, so its signature is not verified (give its secret with --iam-credentials or AWS_SECRET_ACCESS_KEY); request accepted"
                 ),
-            ),
+            );
         }
         Ok(Some(akid))
     }
@@ -523,6 +519,22 @@ impl Access {
         granted.authorizer = Some(lambda_context(req.api.kind, req.route.payload, principal_id, context, latency));
         Ok(())
     }
+}
+
+/// The IAM keys the options name: in code, from the environment, from a credentials file (a file that cannot be
+/// read is logged here; the CLI reports it as an error before the app is built).
+fn iam_credentials(options: &AccessOptions) -> IamCredentials {
+    let mut iam = IamCredentials::from_pairs(&options.iam_credentials);
+    if options.iam_from_environment {
+        iam.extend(IamCredentials::from_env());
+    }
+    if let Some(path) = &options.iam_credentials_file {
+        match IamCredentials::load_file(path) {
+            Ok(file) => iam.extend(file),
+            Err(e) => tracing::warn!("AWS_IAM credentials not loaded: {e}"),
+        }
+    }
+    iam
 }
 
 /// `requestContext.authorizer` for a Lambda authorizer: REST and payload 1.0 get `principalId`, the context with

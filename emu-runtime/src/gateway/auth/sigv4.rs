@@ -33,10 +33,13 @@ pub(crate) enum SigV4Error {
     Incomplete(String),
     /// The credential scope, date or signature is wrong: `InvalidSignatureException`.
     Invalid(String),
+    /// The access key is known but the request's session token is not its token: `UnrecognizedClientException`.
+    UnrecognizedClient,
 }
 
 impl SigV4Error {
     /// API Gateway's status for every SigV4 refusal: 403.
+    #[cfg(test)]
     pub(crate) fn status(&self) -> u16 {
         403
     }
@@ -47,6 +50,7 @@ impl SigV4Error {
             SigV4Error::Missing => "MissingAuthenticationTokenException",
             SigV4Error::Incomplete(_) => "IncompleteSignatureException",
             SigV4Error::Invalid(_) => "InvalidSignatureException",
+            SigV4Error::UnrecognizedClient => "UnrecognizedClientException",
         }
     }
 
@@ -54,11 +58,14 @@ impl SigV4Error {
     pub(crate) fn message(&self) -> &str {
         match self {
             SigV4Error::Missing => "Missing Authentication Token",
+            // AWS's text (mhart/dynalite's recorded messages); API Gateway's status for it is NOT FOUND (403 here).
+            SigV4Error::UnrecognizedClient => "The security token included in the request is invalid.",
             SigV4Error::Incomplete(message) | SigV4Error::Invalid(message) => message,
         }
     }
 
     /// The response body: `{"message":"…"}`.
+    #[cfg(test)]
     pub(crate) fn body(&self) -> String {
         serde_json::json!({ "message": self.message() }).to_string()
     }
@@ -149,11 +156,6 @@ fn parse_header(value: &str, headers: &HeaderMap) -> Result<SignedRequest, SigV4
     else {
         return Err(SigV4Error::Incomplete(format!("{} Authorization={value}", missing.join(" "))));
     };
-    if algorithm != ALGORITHM {
-        return Err(SigV4Error::Incomplete(format!(
-            "Unsupported AWS 'algorithm': '{algorithm}' (only '{ALGORITHM}' is accepted)."
-        )));
-    }
     let (amz_date, request_epoch) = if date_header == "x-amz-date" {
         let epoch = parse_amz_date(&date).ok_or_else(|| bad_date(&date))?;
         (date, epoch)
@@ -162,9 +164,16 @@ fn parse_header(value: &str, headers: &HeaderMap) -> Result<SignedRequest, SigV4
         (format_amz_date(epoch), epoch)
     };
     let security_token = header_text(headers, "x-amz-security-token").map(str::to_owned);
-    build(credential, signed_headers, signature, amz_date, request_epoch, security_token, None)
+    let raw = RawSignature { algorithm, credential, signed_headers, signature };
+    build(raw, amz_date, request_epoch, security_token, None)
 }
 
+/// AWS's text (observed on DynamoDB, the same AWS request-signing front end: mhart/dynalite's recorded messages).
+fn unsupported_algorithm(algorithm: &str) -> SigV4Error {
+    SigV4Error::Incomplete(format!("Unsupported AWS 'algorithm': '{algorithm}' (only {ALGORITHM} for now). "))
+}
+
+/// AWS's text, as recorded by mhart/dynalite.
 fn bad_date(date: &str) -> SigV4Error {
     SigV4Error::Incomplete(format!(
         "Date must be in ISO-8601 'basic format'. Got '{date}'. See http://en.wikipedia.org/wiki/ISO_8601"
@@ -173,22 +182,17 @@ fn bad_date(date: &str) -> SigV4Error {
 
 fn parse_presigned(params: &[(String, String)]) -> Result<SignedRequest, SigV4Error> {
     let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    let required = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders"];
-    let missing: Vec<&str> = required.iter().copied().filter(|name| get(name).is_none()).collect();
+    // One sentence per missing parameter, then the advice (AWS's texts, as recorded by mhart/dynalite).
+    let required = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"];
+    let missing: String = required
+        .iter()
+        .filter(|name| get(name).is_none())
+        .map(|name| format!("AWS query-string parameters must include '{name}'. "))
+        .collect();
     if !missing.is_empty() {
-        let names: Vec<String> = missing.iter().map(|n| format!("'{n}'")).collect();
-        return Err(SigV4Error::Incomplete(format!(
-            "AWS query-string parameters must include {}. Re-examine the query-string parameters.",
-            names.join(", ")
-        )));
+        return Err(SigV4Error::Incomplete(format!("{missing}Re-examine the query-string parameters.")));
     }
     let field = |name| get(name).unwrap_or_default();
-    let algorithm = field("X-Amz-Algorithm");
-    if algorithm != ALGORITHM {
-        return Err(SigV4Error::Incomplete(format!(
-            "Unsupported AWS 'algorithm': '{algorithm}' (only '{ALGORITHM}' is accepted)."
-        )));
-    }
     let date = field("X-Amz-Date");
     let epoch = parse_amz_date(date).ok_or_else(|| bad_date(date))?;
     let expires = match get("X-Amz-Expires") {
@@ -203,24 +207,47 @@ fn parse_presigned(params: &[(String, String)]) -> Result<SignedRequest, SigV4Er
         },
     };
     let token = get("X-Amz-Security-Token").map(str::to_owned);
-    let (credential, signed, signature) =
-        (field("X-Amz-Credential"), field("X-Amz-SignedHeaders"), field("X-Amz-Signature"));
-    build(credential, signed, signature, date.to_owned(), epoch, token, Some(expires))
+    let raw = RawSignature {
+        algorithm: field("X-Amz-Algorithm"),
+        credential: field("X-Amz-Credential"),
+        signed_headers: field("X-Amz-SignedHeaders"),
+        signature: field("X-Amz-Signature"),
+    };
+    build(raw, date.to_owned(), epoch, token, Some(expires))
 }
 
+/// The four parts of a signature as the request states them, before they are checked.
+struct RawSignature<'a> {
+    algorithm: &'a str,
+    credential: &'a str,
+    signed_headers: &'a str,
+    signature: &'a str,
+}
+
+/// Checks the parts in AWS's order (host signed, algorithm, credential shape, scope: the order dynalite recorded)
+/// and builds the request to verify.
 fn build(
-    credential: &str,
-    signed_headers: &str,
-    signature: &str,
+    raw: RawSignature<'_>,
     amz_date: String,
     request_epoch: u64,
     security_token: Option<String>,
     expires: Option<u64>,
 ) -> Result<SignedRequest, SigV4Error> {
+    let RawSignature { algorithm, credential, signed_headers, signature } = raw;
+    let signed_headers: Vec<String> = signed_headers.split(';').map(|h| h.trim().to_ascii_lowercase()).collect();
+    if !signed_headers.iter().any(|h| h == "host" || h == ":authority") {
+        return Err(SigV4Error::Invalid(
+            "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.".into(),
+        ));
+    }
+    if algorithm != ALGORITHM {
+        return Err(unsupported_algorithm(algorithm));
+    }
     let parts: Vec<&str> = credential.split('/').collect();
     let [access_key_id, scope_date, region, service, terminator] = parts[..] else {
         return Err(SigV4Error::Incomplete(format!(
-            "Credential must have the form ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request, got '{credential}'."
+            "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got \
+             '{credential}'"
         )));
     };
     // AWS lists each scope problem in one message (observed: "Credential should be scoped to a valid region, not
@@ -247,12 +274,6 @@ fn build(
     if !problems.is_empty() {
         return Err(SigV4Error::Invalid(problems.trim_end().to_owned()));
     }
-    let signed_headers: Vec<String> = signed_headers.split(';').map(|h| h.trim().to_ascii_lowercase()).collect();
-    if !signed_headers.iter().any(|h| h == "host" || h == ":authority") {
-        return Err(SigV4Error::Incomplete(
-            "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.".into(),
-        ));
-    }
     Ok(SignedRequest {
         access_key_id: access_key_id.to_owned(),
         scope_date: scope_date.to_owned(),
@@ -275,6 +296,7 @@ impl SignedRequest {
 
     /// The region of the credential scope (API Gateway checks it against its own; the emulator leaves that to the
     /// caller, which knows the app's region).
+    #[cfg(test)]
     pub(crate) fn region(&self) -> &str {
         &self.region
     }
@@ -540,7 +562,9 @@ fn parse_http_date(text: &str) -> Option<u64> {
 }
 
 fn to_epoch(y: i64, m: u32, d: u32, hh: u32, mm: u32, ss: u32) -> Option<u64> {
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+    // Four-digit years only: a `Date` header is the client's text, and its year must not overflow the arithmetic.
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60
+    {
         return None;
     }
     let days = crate::clock::days_from_civil(y, m, d);
@@ -629,6 +653,20 @@ impl IamCredentials {
     /// `AWS_SESSION_TOKEN`), if both key variables are set.
     pub(crate) fn from_env() -> IamCredentials {
         IamCredentials::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Keys given in code (`AccessOptions::iam_credentials`): access key id and secret, no session token.
+    pub(crate) fn from_pairs(pairs: &[(String, String)]) -> IamCredentials {
+        let keys = pairs
+            .iter()
+            .map(|(id, secret)| Credential {
+                access_key_id: id.clone(),
+                secret_access_key: secret.clone(),
+                session_token: None,
+                origin: "AccessOptions::iam_credentials".to_owned(),
+            })
+            .collect();
+        IamCredentials { keys }
     }
 
     /// [`IamCredentials::from_env`] over any variable lookup.
@@ -747,12 +785,32 @@ impl IamCredentials {
         self.keys.iter().find(|c| c.access_key_id == access_key_id)
     }
 
-    /// The secret of `access_key_id`, when it is known locally.
-    pub(crate) fn pairs(&self) -> Vec<(String, String)> {
-        self.keys.iter().map(|k| (k.access_key_id.clone(), k.secret_access_key.clone())).collect()
+    /// Verifies `signed` with the secret of its access key: `Ok(None)` when the key is not known locally (the
+    /// caller decides: the issue's rule is to accept with a warning), `Ok(Some(credential))` when the signature
+    /// verifies, an error when it does not or when the key's session token is not the request's.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn verify<'a>(
+        &'a self,
+        signed: &SignedRequest,
+        method: &str,
+        raw_path: &str,
+        raw_query: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+        now_epoch_secs: u64,
+    ) -> Result<Option<&'a Credential>, SigV4Error> {
+        let Some(credential) = self.get(signed.access_key_id()) else { return Ok(None) };
+        if let Some(token) = &credential.session_token
+            && signed.security_token() != Some(token.as_str())
+        {
+            return Err(SigV4Error::UnrecognizedClient);
+        }
+        signed.verify(method, raw_path, raw_query, headers, body, &credential.secret_access_key, now_epoch_secs)?;
+        Ok(Some(credential))
     }
 
-    /// The secret of `access_key_id`, when it is known.
+    /// The secret of `access_key_id`, when it is known locally.
+    #[cfg(test)]
     pub(crate) fn secret_for(&self, access_key_id: &str) -> Option<&str> {
         self.get(access_key_id).map(|c| c.secret_access_key.as_str())
     }
@@ -763,6 +821,7 @@ impl IamCredentials {
     }
 
     /// Whether no key is known.
+    #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }

@@ -277,6 +277,17 @@ fn canonical_forms_follow_the_sigv4_rules() {
     for bad in ["20261120T123456", "2026112XT123456Z", "20261320T123456Z", "", "20261120t123456z"] {
         assert_eq!(parse_amz_date(bad), None, "{bad}");
     }
+    for bad in [
+        "Fri, 20 Nov 99999999999999999 12:34:56 GMT",
+        "Fri, 20 Nov -5 12:34:56 GMT",
+        "Fri, 20 Nov 2026 25:00:00 GMT",
+        "Fri, 20 Foo 2026 12:34:56 GMT",
+        "20 Nov 2026 12:34:56 GMT",
+        "Fri, 20 Nov 2026 12:34 GMT",
+        "Fri, 20 Nov 2026 12:34:56 UTC",
+    ] {
+        assert_eq!(parse_http_date(bad), None, "{bad}");
+    }
 }
 
 #[test]
@@ -456,4 +467,66 @@ region = us-east-1
     assert!(bad("AK=\n").starts_with("bad.ini:1: `AK` has no value"));
     let err = IamCredentials::load_file(Path::new("/nonexistent/emu-creds")).unwrap_err();
     assert!(err.to_string().contains("/nonexistent/emu-creds") && std::error::Error::source(&err).is_some());
+}
+
+#[test]
+fn credentials_verify_known_keys_and_their_session_tokens() {
+    let cases = cases();
+    let temp = cases.iter().find(|c| c.name == "session-token").unwrap();
+    let plain = cases.iter().find(|c| c.name == "get-root").unwrap();
+    let creds = |token: Option<&str>| {
+        let text = format!(
+            "[temp]\naws_access_key_id = {}\naws_secret_access_key = {}\n{}\n[plain]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            temp.access_key_id,
+            temp.secret,
+            token.map(|t| format!("aws_session_token = {t}")).unwrap_or_default(),
+            plain.access_key_id,
+            plain.secret
+        );
+        IamCredentials::parse_file(&text, Path::new("creds")).unwrap()
+    };
+    let run = |creds: &IamCredentials, case: &Case| {
+        let headers = header_map(&case.headers);
+        let signed = parse(&headers, &case.query).unwrap().unwrap();
+        creds
+            .verify(&signed, &case.method, &case.path, &case.query, &headers, &case.body, case.now)
+            .map(|c| c.map(|c| c.access_key_id.clone()))
+    };
+    let right = creds(temp.token.as_deref());
+    assert_eq!(run(&right, temp), Ok(Some(temp.access_key_id.clone())));
+    assert_eq!(run(&right, plain), Ok(Some(plain.access_key_id.clone())));
+    // A key stored without a token accepts the request's token (it is signed anyway).
+    assert_eq!(run(&creds(None), temp), Ok(Some(temp.access_key_id.clone())));
+    let err = run(&creds(Some("another-token")), temp).unwrap_err();
+    assert_eq!(
+        (err.error_type(), err.message()),
+        ("UnrecognizedClientException", "The security token included in the request is invalid.")
+    );
+    // An unknown key: left to the caller.
+    assert_eq!(run(&IamCredentials::default(), plain), Ok(None));
+    // A known key with the wrong secret: the mismatch.
+    let wrong =
+        IamCredentials::parse_file(&format!("{}=not-the-secret\n", plain.access_key_id), Path::new("k")).unwrap();
+    assert!(is_mismatch(&run(&wrong, plain).map(|_| ())));
+}
+
+#[test]
+fn arbitrary_authorization_headers_and_queries_never_panic() {
+    let alphabet = b"AWS4-HMAC-SHA256 Credential=/,;= SignedHeaders=host Signature=0af X-Amz-Date%T19Z";
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for len in 0..300 {
+        let text: String = (0..len).map(|_| char::from(alphabet[(next() % alphabet.len() as u64) as usize])).collect();
+        let headers = auth_headers(&text);
+        if let Ok(Some(signed)) = parse(&headers, &text) {
+            let _ = signed.verify("GET", &text, &text, &headers, text.as_bytes(), "secret", 1_795_000_000);
+        }
+        let _ = parse(&HeaderMap::new(), &text);
+        let _ = (canonical_uri(&text), canonical_query(&text, true), parse_http_date(&text), parse_amz_date(&text));
+    }
 }

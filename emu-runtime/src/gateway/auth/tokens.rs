@@ -79,7 +79,10 @@ impl TokenVerifier {
         let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
         let http = matches!(kind, AuthorizerKind::Jwt { .. });
         let fail = |e: JwtError| {
-            let www = if http { e.www_authenticate(&scopes) } else { None };
+            if !http {
+                return AuthFailure::CognitoRejected { message: e.cognito_message() };
+            }
+            let www = e.www_authenticate(&scopes);
             if e.status() == 403 {
                 AuthFailure::InsufficientScope { www_authenticate: www }
             } else {
