@@ -12,6 +12,7 @@ mod driver;
 mod formats;
 mod intrinsics;
 mod model;
+mod nested;
 mod problem;
 mod read;
 pub mod report;

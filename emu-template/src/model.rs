@@ -93,8 +93,13 @@ impl Model {
 /// One Lambda function.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Function {
-    /// Logical id in the template (Serverless: the key under `functions`).
+    /// The id the function is known by: what `lambda_app!` binds, `App::invoke` takes and the route table shows.
+    /// The logical id, except for CDK output (the construct id from `aws:cdk:path`, `HelloWorldFunction`) and for
+    /// functions of a nested stack (`ChildStack/FunctionId`, one `/` per level); Serverless: the key under `functions`.
     pub id: Str,
+    /// The resource's logical id in the template that declares it (`helloworldfunctionFDE57595` for a CDK
+    /// function whose `id` is `HelloWorldFunction`, `FunctionId` for `ChildStack/FunctionId`); else equal to `id`.
+    pub logical_id: Str,
     /// The deployed function name: `FunctionName` when set, else the logical id.
     pub name: Str,
     /// The `Handler` property as written (`bootstrap`, `app.lambda_handler`, `dogs::get`), or empty.
@@ -125,6 +130,7 @@ impl Function {
         let id: String = id.into();
         Function {
             name: id.clone().into(),
+            logical_id: id.clone().into(),
             id: id.into(),
             handler: "bootstrap".into(),
             runtime: "provided.al2023".into(),
@@ -427,7 +433,7 @@ pub struct Route {
     pub path: Str,
     /// Logical id of the API the route belongs to.
     pub api: Str,
-    /// Logical id of the function that handles it.
+    /// [`Function::id`] of the function that handles it.
     pub function: Str,
     /// Event payload format.
     pub payload: PayloadVersion,

@@ -85,9 +85,22 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
         for (method_key, op) in item.entries() {
             let Some(method) = operation_method(&method_key) else { continue };
             let at = if route_at == Location::default() { op.location() } else { route_at };
+            if method_key.eq_ignore_ascii_case("any") && op.get("x-amazon-apigateway-integration").is_some() {
+                reader.diags.warn(at, format!("`{method_key}` under {path} of API {api} is not an OpenAPI method (API Gateway spells it `x-amazon-apigateway-any-method`); read as ANY, as SAM CLI does"));
+            }
             let Some(integration) = op.get("x-amazon-apigateway-integration") else { continue };
             let integration = reader.resolver.resolve(integration, &mut reader.diags).unwrap_or(Json::Null);
             let ty = integration.get("type").and_then(json_text).unwrap_or_default();
+            if ty.eq_ignore_ascii_case("mock") {
+                reader.diags.warn(
+                    at,
+                    format!(
+                        "{} {path} of API {api} is a MOCK integration: mock (not served); the route is left out",
+                        method.as_str()
+                    ),
+                );
+                continue;
+            }
             if !ty.eq_ignore_ascii_case("aws_proxy") {
                 reader.diags.warn(at, format!(
                     "{} {path} of API {api} uses a `{ty}` integration; only Lambda proxy (aws_proxy) integrations are served, route skipped",
@@ -128,7 +141,7 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
 }
 
 fn operation_method(key: &str) -> Option<Method> {
-    if key.eq_ignore_ascii_case("x-amazon-apigateway-any-method") {
+    if key.eq_ignore_ascii_case("x-amazon-apigateway-any-method") || key.eq_ignore_ascii_case("any") {
         return Some(Method::Any);
     }
     match key.to_ascii_lowercase().as_str() {
