@@ -13,6 +13,8 @@ mod formats;
 mod intrinsics;
 mod model;
 mod nested;
+#[cfg(test)]
+mod nested_tests;
 mod problem;
 mod read;
 pub mod report;
