@@ -170,11 +170,18 @@ fn read_cloudformation<'a>(
 }
 
 /// Resolves each function's `FunctionName` written with intrinsics (`!Sub ${Project}-get-cat`), so that
-/// `Fn::GetAtt X.Arn` carries the name; a name that stays unresolved leaves the logical id in the ARN.
+/// `Fn::GetAtt X.Arn` carries the name (a name that stays unresolved leaves the logical id in the ARN), and
+/// records each `AutoPublishAlias` for `X.Alias`.
 fn resolve_function_names(resolver: &mut Resolver<'_>, entries: &[(String, Node<'_>)], diags: &mut Diagnostics) {
     for (id, node) in entries {
         let kind = node.get("Type").and_then(|t| t.scalar_text()).unwrap_or_default();
-        let Some(name) = node.get("Properties").and_then(|p| p.get("FunctionName")) else { continue };
+        let props = node.get("Properties");
+        if let Some(alias) = props.and_then(|p| p.get("AutoPublishAlias"))
+            && let Some(alias) = resolver.resolve(alias, diags).and_then(|v| json_text(&v))
+        {
+            resolver.set_alias(id, alias);
+        }
+        let Some(name) = props.and_then(|p| p.get("FunctionName")) else { continue };
         if !is_function(&kind) || (name.tagged().is_none() && name.as_str().is_some()) {
             continue;
         }

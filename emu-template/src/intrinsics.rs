@@ -54,6 +54,8 @@ pub(crate) struct Resolver<'a> {
     conditions: Option<Node<'a>>,
     mappings: Option<Node<'a>>,
     resources: HashMap<String, ResourceInfo>,
+    /// `AutoPublishAlias` of each SAM function that sets one (for `X.Alias`).
+    aliases: HashMap<String, String>,
     /// The outputs of each nested stack read so far (`None`: the child could not be read locally).
     outputs: HashMap<String, Option<BTreeMap<String, Json>>>,
     /// The function name each `Fn::GetAtt X.Arn` of a function put in an ARN, mapped back to `X`: an ARN the
@@ -92,6 +94,7 @@ impl<'a> Resolver<'a> {
             conditions: root.get("Conditions"),
             mappings: root.get("Mappings"),
             resources,
+            aliases: HashMap::new(),
             outputs: HashMap::new(),
             function_arns: RefCell::new(BTreeMap::new()),
         };
@@ -147,6 +150,11 @@ impl<'a> Resolver<'a> {
         if let Some(info) = self.resources.get_mut(id) {
             info.name = Some(name);
         }
+    }
+
+    /// Records the `AutoPublishAlias` of function `id`, which `X.Alias` names.
+    pub(crate) fn set_alias(&mut self, id: &str, alias: String) {
+        self.aliases.insert(id.to_string(), alias);
     }
 
     /// Records the outputs of nested stack `id` (`None` when its template could not be read locally).
@@ -386,6 +394,12 @@ impl<'a> Resolver<'a> {
                 }
             });
         }
+        if let Some((function, "Alias")) = target.split_once('.')
+            && self.resources.get(function).is_some_and(|i| is_function(&i.kind))
+        {
+            // SAM's `!Ref MyFunction.Alias`: the alias `AutoPublishAlias` creates.
+            return Some(Json::String(self.get_att(function, "Alias", at, diags)));
+        }
         if let Some(info) = self.resources.get(target) {
             // `Ref` gives what CloudFormation documents per type: a topic's ARN, a queue's URL, a bucket's, table's
             // or stream's name; everything else (functions included) keeps the logical id, which the readers
@@ -463,6 +477,20 @@ impl<'a> Resolver<'a> {
                     self.function_arns.borrow_mut().entry(name.to_string()).or_insert_with(|| resource.to_string());
                 }
                 arn(&info.kind, name)
+            }
+            // SAM's `${MyFunction.Alias}`: the ARN of the alias `AutoPublishAlias` creates.
+            "Alias" if is_function(&info.kind) => {
+                self.function_arns.borrow_mut().entry(name.to_string()).or_insert_with(|| resource.to_string());
+                let Some(alias) = self.aliases.get(resource) else {
+                    diags.warn(
+                        at,
+                        format!(
+                            "`{resource}.Alias` names the alias of a function without `AutoPublishAlias`; using its ARN"
+                        ),
+                    );
+                    return arn(&info.kind, name);
+                };
+                format!("{}:{alias}", arn(&info.kind, name))
             }
             "RootResourceId" => format!("{ROOT_RESOURCE_PREFIX}{resource}"),
             "ApiId" | "RestApiId" => resource.to_string(),

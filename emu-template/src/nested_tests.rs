@@ -248,3 +248,16 @@ fn mock_integrations_are_named_as_not_served_and_any_is_read_as_any() {
     );
     assert!(messages.iter().any(|m| m.contains("`any` under /all")), "{messages:?}");
 }
+
+#[test]
+fn an_alias_reference_leads_to_its_function() {
+    // SAM's `${Fn.Alias}` (the alias `AutoPublishAlias` creates), as openapi-lambda's generated documents write it.
+    let src = format!(
+        "{HEAD}Resources:\n  PetApi:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionName: pet-api\n      Handler: bootstrap\n      AutoPublishAlias: live\n      Environment:\n        Variables:\n          SELF: !Ref PetApi.Alias\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionBody:\n        openapi: 3.0.2\n        paths:\n          /pet:\n            post:\n              x-amazon-apigateway-integration:\n                type: aws_proxy\n                httpMethod: POST\n                uri: !Sub arn:aws:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{PetApi.Alias}}/invocations\n"
+    );
+    let l = read_str(&src, Path::new("t.yaml"), &ReadOptions::default()).unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(l.model.routes[0].function, "PetApi");
+    let own = l.model.function("PetApi").and_then(|f| f.environment[0].literal_value());
+    assert_eq!(own.as_deref(), Some("arn:aws:lambda:us-east-1:123456789012:function:pet-api:live"));
+    assert!(l.model.warnings.is_empty(), "{:?}", l.model.warnings);
+}
