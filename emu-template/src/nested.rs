@@ -320,7 +320,7 @@ fn read_child<'a>(
 }
 
 /// Adds a child's functions, APIs and routes as `Child/Id`, located at the nested stack resource; its warnings
-/// say where in the child they are.
+/// too, ending `(in nested stack Child, child.yaml at 12:5)`.
 fn merge(reader: &mut Reader<'_>, id: &str, relative: &str, at: Location, stack: Stack) {
     let prefixed = |inner: &str| format!("{id}/{inner}");
     for mut f in stack.functions {
@@ -340,7 +340,7 @@ fn merge(reader: &mut Reader<'_>, id: &str, relative: &str, at: Location, stack:
         reader.nested.routes.push(r);
     }
     for w in stack.warnings {
-        reader.diags.warn(at, format!("nested stack {id} ({relative}:{}): {}", w.location, w.message));
+        reader.diags.warn(at, format!("{} (in nested stack {id}, {relative} at {})", w.message, w.location));
     }
     for file in stack.referenced_files {
         if !reader.referenced_files.contains(&file) {

@@ -48,8 +48,10 @@ fn read_file(reader: &mut Reader<'_>, api: &str, kind: ApiKind, relative: &str, 
         }
     };
     let template_file = std::mem::replace(&mut reader.diags.file, path.display().to_string());
-    // Routes from another file point at the line of the API that includes it.
+    // Routes and warnings from another file point at the line of the API that includes it.
+    let outer = reader.diags.included.replace((relative.to_string(), at));
     read_document_in(reader, api, kind, doc.root(), at);
+    reader.diags.included = outer;
     reader.diags.file = template_file;
 }
 
@@ -84,7 +86,10 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
     for (path, item) in paths.entries() {
         for (method_key, op) in item.entries() {
             let Some(method) = operation_method(&method_key) else { continue };
-            let at = if route_at == Location::default() { op.location() } else { route_at };
+            // Warnings at the operation (an included file's are moved to the including API by `Diagnostics`),
+            // routes at the operation or, from another file, at the API that includes it.
+            let at = op.location();
+            let route_location = if route_at == Location::default() { at } else { route_at };
             if method_key.eq_ignore_ascii_case("any") && op.get("x-amazon-apigateway-integration").is_some() {
                 reader.diags.warn(at, format!("`{method_key}` under {path} of API {api} is not an OpenAPI method (API Gateway spells it `x-amazon-apigateway-any-method`); read as ANY, as SAM CLI does"));
             }
@@ -134,7 +139,7 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
                 payload,
                 operation_name: operation_name.map(Into::into),
                 authorizer: authorizer.map(Into::into),
-                location: at,
+                location: route_location,
             });
         }
     }
