@@ -307,6 +307,10 @@ fn read_child<'a>(
         reader.resolver.set_outputs(id, None);
         return;
     };
+    if !parameters_fit(reader, id, child, &relative, &text, &overrides) {
+        reader.resolver.set_outputs(id, None);
+        return;
+    }
     let mut chain = ancestors.to_vec();
     chain.push(normalized);
     let child_options = ReadOptions { parameter_overrides: overrides };
@@ -317,6 +321,59 @@ fn read_child<'a>(
         }
         Ok(stack) => merge(reader, id, &relative, child.node.location(), stack),
     }
+}
+
+/// CloudFormation refuses a nested stack that is passed a parameter its template does not declare, or not passed
+/// one that has no `Default`: both are problems at the nested stack's `Parameters` (else the resource). A child
+/// that does not parse is left to its own read, which reports it.
+fn parameters_fit(
+    reader: &mut Reader<'_>,
+    id: &str,
+    child: Child<'_>,
+    relative: &str,
+    text: &str,
+    passed: &BTreeMap<String, String>,
+) -> bool {
+    let Ok(doc) = crate::yaml::Document::parse(text) else { return true };
+    let declared: Vec<(String, bool)> = doc
+        .root()
+        .get("Parameters")
+        .map(|p| p.entries())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, decl)| (name, decl.get("Default").is_some()))
+        .collect();
+    let at = child.node.get("Properties").and_then(|p| p.get("Parameters")).unwrap_or(child.node).location();
+    let mut fit = true;
+    for name in passed.keys().filter(|k| !k.starts_with("AWS::")) {
+        if !declared.iter().any(|(d, _)| d == name) {
+            let list: Vec<&str> = declared.iter().map(|(d, _)| d.as_str()).collect();
+            reader.diags.problem(
+                at,
+                ProblemKind::InvalidValue {
+                    what: format!("parameter `{name}` passed to nested stack {id}"),
+                    expected: format!(
+                        "a parameter {relative} declares ({}); CloudFormation refuses the stack",
+                        if list.is_empty() { "it declares none".to_string() } else { list.join(", ") }
+                    ),
+                },
+            );
+            fit = false;
+        }
+    }
+    for (name, _) in declared.iter().filter(|(name, has_default)| !has_default && !passed.contains_key(name)) {
+        reader.diags.problem(
+            at,
+            ProblemKind::InvalidValue {
+                what: format!("Parameters of nested stack {id}"),
+                expected: format!(
+                    "a value for `{name}`, which {relative} declares without a Default (CloudFormation refuses the stack)"
+                ),
+            },
+        );
+        fit = false;
+    }
+    fit
 }
 
 /// Adds a child's functions, APIs and routes as `Child/Id`, located at the nested stack resource; its warnings

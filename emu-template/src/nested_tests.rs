@@ -134,6 +134,24 @@ fn a_missing_child_template_is_located_at_its_property() {
 }
 
 #[test]
+fn parameters_must_fit_the_child_s_declarations() {
+    let needs = format!("{HEAD}Parameters:\n  Table:\n    Type: String\nResources: {{}}\n");
+    let parent = format!(
+        "{HEAD}Resources:\n  C:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location: c.yaml\n      Parameters:\n        Tabel: dogs\n"
+    );
+    let files = Files::new("params", &[("template.yaml", &parent), ("c.yaml", &needs)]);
+    let p = files.read("template.yaml").expect_err("misspelt parameter");
+    let text: Vec<String> = p.0.iter().map(|p| p.to_string()).collect();
+    assert_eq!(p.0.len(), 2, "{text:?}");
+    assert!(
+        text[0]
+            .contains(":7:7: parameter `Tabel` passed to nested stack C: expected a parameter c.yaml declares (Table)"),
+        "{text:?}"
+    );
+    assert!(text[1].contains("expected a value for `Table`, which c.yaml declares without a Default"), "{text:?}");
+}
+
+#[test]
 fn problems_inside_a_child_name_the_child_file() {
     let parent = format!(
         "{HEAD}Resources:\n  C:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location: c.yaml\n"
@@ -165,6 +183,21 @@ fn remote_and_repository_children_are_warnings_and_a_missing_output_is_a_problem
     let files = Files::new("nooutput", &[("template.yaml", &parent), ("c.yaml", &child("Inner", "/i"))]);
     let p = files.read("template.yaml").expect_err("missing output");
     assert!(p.0[0].to_string().contains("has no output `Nope` (its outputs: FnArn, StageOut)"), "{p}");
+}
+
+#[test]
+fn a_function_name_standing_for_a_logical_id_is_read_as_sam_cli_does() {
+    // `${ExampleFunction.Arn}` where ExampleFunction is the FunctionName of MyFunction (SAM CLI's CDK test template).
+    let src = format!(
+        "{HEAD}Resources:\n  MyFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionName: ExampleFunction\n      Handler: bootstrap\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionBody:\n        openapi: 3.0.1\n        paths:\n          /x:\n            get:\n              x-amazon-apigateway-integration:\n                type: aws_proxy\n                uri: !Sub arn:aws:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{ExampleFunction.Arn}}/invocations\n"
+    );
+    let l = read_str(&src, Path::new("t.yaml"), &ReadOptions::default()).unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(l.model.routes[0].function, "MyFunction");
+    assert!(
+        l.model.warnings.iter().any(|w| w.message.contains("CloudFormation would refuse it")),
+        "{:?}",
+        l.model.warnings
+    );
 }
 
 #[test]
