@@ -60,12 +60,12 @@ pub struct Model {
 }
 
 impl Model {
-    /// The function with this logical id.
+    /// The function with this [`Function::id`].
     pub fn function(&self, id: &str) -> Option<&Function> {
         self.functions.iter().find(|f| f.id == id)
     }
 
-    /// The API with this logical id.
+    /// The API with this id (its logical id; `Child/Id` for a nested stack's API).
     pub fn api(&self, id: &str) -> Option<&Api> {
         self.apis.iter().find(|a| a.id == id)
     }
@@ -280,7 +280,8 @@ impl PayloadVersion {
 /// One API (implicit or explicit).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Api {
-    /// Logical id (`ServerlessRestApi`, `ServerlessHttpApi`, or the template's id).
+    /// Logical id (`ServerlessRestApi`, `ServerlessHttpApi`, or the template's id); `Child/Id` for an API of a
+    /// nested stack.
     pub id: Str,
     /// REST or HTTP API.
     pub kind: ApiKind,
@@ -431,7 +432,7 @@ pub struct Route {
     pub method: Method,
     /// The path in API Gateway syntax (`/dogs/{id}`, `/{proxy+}`), or `$default` (HTTP API catch-all).
     pub path: Str,
-    /// Logical id of the API the route belongs to.
+    /// [`Api::id`] of the API the route belongs to.
     pub api: Str,
     /// [`Function::id`] of the function that handles it.
     pub function: Str,
