@@ -38,7 +38,7 @@ async fn the_child_serves_its_routes_and_the_root_wins_a_collision() {
 }
 
 #[tokio::test]
-async fn the_invoke_api_takes_a_nested_id_percent_encoded_as_the_sdks_send_it() {
+async fn the_invoke_api_takes_a_nested_id_percent_encoded_as_botocore_sends_it() {
     use tower::ServiceExt;
     let req = http::Request::post("/2015-03-31/functions/Pets%2FListPets/invocations")
         .body(axum::body::Body::from("{}"))
