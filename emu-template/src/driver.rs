@@ -175,6 +175,16 @@ fn read_cloudformation<'a>(
 fn resolve_function_names(resolver: &mut Resolver<'_>, entries: &[(String, Node<'_>)], diags: &mut Diagnostics) {
     for (id, node) in entries {
         let kind = node.get("Type").and_then(|t| t.scalar_text()).unwrap_or_default();
+        if !is_function(&kind) {
+            continue;
+        }
+        // A function its Condition leaves out is not resolved (no warnings about it).
+        if let Some(c) = node.get("Condition").and_then(|c| c.scalar_text())
+            && resolver.condition_defined(&c)
+            && !resolver.condition_holds(&c, node.location(), diags)
+        {
+            continue;
+        }
         let props = node.get("Properties");
         if let Some(alias) = props.and_then(|p| p.get("AutoPublishAlias"))
             && let Some(alias) = resolver.resolve(alias, diags).and_then(|v| json_text(&v))
@@ -182,7 +192,7 @@ fn resolve_function_names(resolver: &mut Resolver<'_>, entries: &[(String, Node<
             resolver.set_alias(id, alias);
         }
         let Some(name) = props.and_then(|p| p.get("FunctionName")) else { continue };
-        if !is_function(&kind) || (name.tagged().is_none() && name.as_str().is_some()) {
+        if name.tagged().is_none() && name.as_str().is_some() {
             continue;
         }
         if let Some(text) = resolver.resolve(name, diags).and_then(|v| json_text(&v)).filter(|t| !is_placeholder(t)) {
