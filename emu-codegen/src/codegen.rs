@@ -247,7 +247,8 @@ fn location(l: Location) -> TokenStream {
 }
 
 fn function(f: &Function) -> TokenStream {
-    let (id, name, handler, runtime) = (str_lit(&f.id), str_lit(&f.name), str_lit(&f.handler), str_lit(&f.runtime));
+    let (id, logical_id, name) = (str_lit(&f.id), str_lit(&f.logical_id), str_lit(&f.name));
+    let (handler, runtime) = (str_lit(&f.handler), str_lit(&f.runtime));
     let (timeout, memory) = (u32_lit(f.timeout_secs), u32_lit(f.memory_mb));
     let reserved = match f.reserved_concurrency {
         Some(n) => {
@@ -263,6 +264,7 @@ fn function(f: &Function) -> TokenStream {
     quote! {
         Function {
             id: #id,
+            logical_id: #logical_id,
             name: #name,
             handler: #handler,
             runtime: #runtime,

@@ -1,5 +1,9 @@
 //! Path resolution and the handler binding rules: explicit binding, then the `Handler` property, then the snake-cased id.
 //! Decides *which* Rust path handles each template function; `codegen` only writes the decision down.
+//!
+//! A function's id is its logical id, its CDK construct id, or `Child/Id` for a nested stack's function; the third
+//! rule turns each `/`-separated part into a path segment (`SubApp/GetDog` -> `sub_app::get_dog`), so a nested
+//! function never takes the name of a root function (`SubAppGetDog` -> `sub_app_get_dog`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -118,6 +122,13 @@ pub(crate) fn snake_case(id: &str) -> String {
     out
 }
 
+/// The default handler path of a function id: each `/`-separated part (nested stacks) in snake case, as one path
+/// segment (`GetDog` -> `get_dog`, `SubApp/GetDog` -> `sub_app::get_dog`, `helloworld-function` ->
+/// `helloworld_function`).
+pub(crate) fn id_path(id: &str) -> Vec<String> {
+    id.split('/').map(snake_case).collect()
+}
+
 /// Where a Rust path starts, which decides how it is looked up from the generated code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PathRoot {
@@ -206,7 +217,7 @@ pub(crate) enum HandlerSource {
     Explicit(Expr),
     /// Rule 2: the function's `Handler` property read as a Rust path.
     HandlerProperty(RustPath),
-    /// Rule 3: the logical id in snake case.
+    /// Rule 3: the id in snake case, one path segment per nested stack (`Child/GetDog` -> `child::get_dog`).
     LogicalId(RustPath),
     /// Listed in `ignore: [...]`.
     Ignored,
@@ -383,14 +394,14 @@ pub(crate) fn plan(
         } else if let Some(path) = handler_path(&function.handler) {
             HandlerSource::HandlerProperty(path)
         } else {
-            let name = snake_case(&id);
-            if usable_ident(&name) && !name.starts_with(|c: char| c.is_numeric()) {
-                HandlerSource::LogicalId(RustPath { leading_colon: false, segments: vec![name] })
+            let segments = id_path(&id);
+            if segments.iter().all(|name| usable_ident(name) && !name.starts_with(|c: char| c.is_numeric())) {
+                HandlerSource::LogicalId(RustPath { leading_colon: false, segments })
             } else {
                 let location = if line > 0 { format!("{file_label}:{line}") } else { file_label.to_owned() };
                 errors.push(Error::new(
                     literal_span,
-                    ErrorKind::NoDefaultHandler { id: id.clone(), location, tried: name },
+                    ErrorKind::NoDefaultHandler { id: id.clone(), location, tried: segments.join("::") },
                 ));
                 continue;
             }
@@ -464,6 +475,16 @@ mod tests {
         ] {
             assert_eq!(snake_case(id), expected, "{id}");
         }
+    }
+
+    #[test]
+    fn nested_and_cdk_ids_give_module_paths() {
+        assert_eq!(id_path("GetDog"), ["get_dog"]);
+        assert_eq!(id_path("SubApp/GetDog"), ["sub_app", "get_dog"]);
+        assert_eq!(id_path("A/B/HelloWorldFunction"), ["a", "b", "hello_world_function"]);
+        assert_eq!(id_path("helloworld-function"), ["helloworld_function"]);
+        // A root function whose id spells the nested one's parts gets another name.
+        assert_ne!(id_path("SubAppGetDog"), id_path("SubApp/GetDog"));
     }
 
     #[test]

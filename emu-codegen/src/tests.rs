@@ -15,6 +15,7 @@ use crate::resolve::template_path;
 fn function(id: &'static str, handler: &'static str, line: u32) -> Function {
     Function {
         id: Cow::Borrowed(id),
+        logical_id: Cow::Borrowed(id),
         name: Cow::Borrowed(id),
         handler: Cow::Borrowed(handler),
         runtime: Cow::Borrowed("provided.al2023"),
@@ -374,4 +375,45 @@ fn an_imported_authorizer_binds_by_name_or_by_arn() {
         assert!(out.contains(".bind(\"shared-auth\""), "{out}");
         assert!(out.contains("id: Some(Borrowed(\"shared-auth\"))"), "{out}");
     }
+}
+
+#[test]
+fn nested_stack_functions_bind_through_module_paths() {
+    let out = expand_model(
+        quote!("template.yaml", { "SubApp/CreateDog" => create }),
+        model(vec![
+            function("GetDog", "bootstrap", 4),
+            function("SubApp/GetDog", "bootstrap", 9),
+            function("SubApp/CreateDog", "bootstrap", 9),
+            function("helloworld-function", "", 12),
+        ]),
+    );
+    for expected in [
+        "template_yaml_line_4::GetDog::get_dog",
+        "template_yaml_line_9::SubApp_GetDog::sub_app::get_dog",
+        ".bind(\"SubApp/CreateDog\", ::emu_runtime::__private::assert_handler(create))",
+        "template_yaml_line_12::helloworld_function::helloworld_function",
+    ] {
+        assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
+    }
+    assert!(!out.contains("compile_error"), "{out}");
+}
+
+#[test]
+fn every_nested_template_is_tracked_for_rebuilds() {
+    let dir = std::env::temp_dir().join(format!("emu-codegen-nested-{}", std::process::id()));
+    let child_dir = dir.join("child");
+    std::fs::create_dir_all(&child_dir).expect("temp dir");
+    let parent = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Child:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location: child/template.yaml\n";
+    let child = "Transform: AWS::Serverless-2016-10-31\nResources:\n  GetDog:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: bootstrap\n      Events:\n        A: {Type: Api, Properties: {Path: /dogs, Method: get}}\n";
+    std::fs::write(dir.join("template.yaml"), parent).expect("write parent");
+    std::fs::write(child_dir.join("template.yaml"), child).expect("write child");
+    let out = pretty(expand_in(quote!("template.yaml"), Some(&dir)));
+    let _ = std::fs::remove_dir_all(&dir);
+    let child_path = child_dir.join("template.yaml");
+    // Two `include_bytes!`: the template and the child template it nests.
+    assert_eq!(out.matches("include_bytes!").count(), 2, "{out}");
+    assert!(out.contains(&format!("\"{}\"", child_path.display())), "{out}");
+    assert!(out.contains("Borrowed(\"Child/GetDog\")"), "{out}");
+    assert!(out.contains("child::get_dog"), "{out}");
 }

@@ -1,14 +1,14 @@
 //! The state of one template read: resolver, diagnostics, and the functions, APIs and routes found so far.
 //! Format readers fill a [`Reader`] through the helpers here; this module imports no format reader.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
 use crate::diagnostics::Diagnostics;
 use crate::intrinsics::{Resolver, json_text};
-use crate::model::{Api, ApiKind, Function, Location, Route};
+use crate::model::{Api, ApiKind, Function, Location, Route, TemplateFormat, Warning};
 use crate::problem::ProblemKind;
 use crate::yaml::Node;
 
@@ -28,6 +28,39 @@ pub(crate) struct Reader<'a> {
     pub(crate) implicit_http: Option<Location>,
     /// Authorizers, API keys and SAM's per-API auth defaults.
     pub(crate) auth: crate::formats::auth::AuthState,
+    /// Logical id -> the id a function is known by, where that differs (CDK construct ids).
+    pub(crate) known_as: HashMap<String, String>,
+    /// What the nested stacks read so far contribute (ids prefixed with `Child/`); merged after validation.
+    pub(crate) nested: Nested,
+    /// The template's `Outputs`, resolved (for the parent stack's `Fn::GetAtt Child.Outputs.X`).
+    pub(crate) outputs: BTreeMap<String, Json>,
+}
+
+/// The functions, APIs and routes of nested stacks, already validated by their own read, ids prefixed.
+#[derive(Default)]
+pub(crate) struct Nested {
+    pub(crate) functions: Vec<Function>,
+    pub(crate) apis: Vec<Api>,
+    pub(crate) routes: Vec<Route>,
+    pub(crate) authorizers: Vec<crate::model::Authorizer>,
+    pub(crate) api_keys: Vec<crate::model::ApiKey>,
+    /// Function name in an ARN a child made with `Fn::GetAtt X.Arn` -> the (prefixed) function id.
+    pub(crate) arn_names: BTreeMap<String, String>,
+}
+
+/// One template read and validated, before it becomes a model (or part of its parent's).
+pub(crate) struct Stack {
+    pub(crate) format: TemplateFormat,
+    pub(crate) functions: Vec<Function>,
+    pub(crate) apis: Vec<Api>,
+    pub(crate) routes: Vec<Route>,
+    pub(crate) authorizers: Vec<crate::model::Authorizer>,
+    pub(crate) api_keys: Vec<crate::model::ApiKey>,
+    pub(crate) warnings: Vec<Warning>,
+    pub(crate) referenced_files: Vec<PathBuf>,
+    pub(crate) outputs: BTreeMap<String, Json>,
+    /// Function name in an ARN made with `Fn::GetAtt X.Arn` -> the function's id.
+    pub(crate) arn_names: BTreeMap<String, String>,
 }
 
 impl<'a> Reader<'a> {
@@ -45,7 +78,15 @@ impl<'a> Reader<'a> {
             implicit_rest: None,
             implicit_http: None,
             auth: Default::default(),
+            known_as: HashMap::new(),
+            nested: Nested::default(),
+            outputs: BTreeMap::new(),
         }
+    }
+
+    /// The id the function with this logical id is known by (its CDK construct id, else the logical id).
+    pub(crate) fn id_of(&self, logical_id: &str) -> String {
+        self.known_as.get(logical_id).cloned().unwrap_or_else(|| logical_id.to_string())
     }
 
     /// Resolves a property to JSON (`None` when absent or `AWS::NoValue`).
@@ -59,13 +100,26 @@ impl<'a> Reader<'a> {
         self.json(node).and_then(|v| json_text(&v))
     }
 
-    /// The logical id of the function a name, logical id or ARN-derived name designates.
+    /// The id of the function a name from an ARN designates: first the function whose `Fn::GetAtt X.Arn` made
+    /// that ARN (whatever its `FunctionName`), then by logical id or id, then by `FunctionName`; this template's
+    /// functions before those of its nested stacks (`Child/Id` or a child's ARN).
     pub(crate) fn function_id(&self, name: &str) -> Option<String> {
-        self.functions
-            .iter()
-            .find(|f| f.id == name)
+        let own = |f: &&Function| f.logical_id == name || f.id == name;
+        self.resolver
+            .function_of_arn_name(name)
+            .and_then(|logical| self.functions.iter().find(|f| f.logical_id == logical))
+            .or_else(|| self.functions.iter().find(own))
             .or_else(|| self.functions.iter().find(|f| f.name == name))
             .map(|f| f.id.to_string())
+            .or_else(|| self.nested.arn_names.get(name).cloned())
+            .or_else(|| {
+                let nested = &self.nested.functions;
+                nested
+                    .iter()
+                    .find(|f| f.id == name)
+                    .or_else(|| nested.iter().find(|f| f.name == name))
+                    .map(|f| f.id.to_string())
+            })
     }
 
     /// The kind of the API with this logical id, when it is in the template.

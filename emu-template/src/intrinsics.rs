@@ -1,6 +1,7 @@
 //! CloudFormation intrinsic functions (`!Ref X` and `{"Ref": "X"}` forms), Conditions, Mappings and parameters.
 //! Resolves template values into plain JSON; what cannot be known locally becomes a placeholder plus a warning.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value as Json};
@@ -41,13 +42,25 @@ pub(crate) struct ResourceInfo {
     pub(crate) name: Option<String>,
 }
 
+/// The resource types that are nested stacks (their `Fn::GetAtt X.Outputs.Name` are the child's outputs).
+pub(crate) const NESTED_STACK_TYPES: [&str; 2] = ["AWS::Serverless::Application", "AWS::CloudFormation::Stack"];
+
 /// Resolves intrinsic functions against one template's parameters, conditions, mappings and resources.
 pub(crate) struct Resolver<'a> {
     params: BTreeMap<String, Option<Json>>,
+    /// Where each parameter is declared (its `Parameters` key).
+    param_locations: BTreeMap<String, Location>,
     pseudo: BTreeMap<&'static str, Json>,
     conditions: Option<Node<'a>>,
     mappings: Option<Node<'a>>,
     resources: HashMap<String, ResourceInfo>,
+    /// `AutoPublishAlias` of each SAM function that sets one (for `X.Alias`).
+    aliases: HashMap<String, String>,
+    /// The outputs of each nested stack read so far (`None`: the child could not be read locally).
+    outputs: HashMap<String, Option<BTreeMap<String, Json>>>,
+    /// The function name each `Fn::GetAtt X.Arn` of a function put in an ARN, mapped back to `X`: an ARN the
+    /// template made from a function always leads back to it, whatever its `FunctionName` resolved to.
+    function_arns: RefCell<BTreeMap<String, String>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -76,10 +89,14 @@ impl<'a> Resolver<'a> {
         pseudo.insert("AWS::NotificationARNs", Json::Array(Vec::new()));
         let mut resolver = Resolver {
             params: BTreeMap::new(),
+            param_locations: BTreeMap::new(),
             pseudo,
             conditions: root.get("Conditions"),
             mappings: root.get("Mappings"),
             resources,
+            aliases: HashMap::new(),
+            outputs: HashMap::new(),
+            function_arns: RefCell::new(BTreeMap::new()),
         };
         let declared = root.get("Parameters").map(|p| p.entries()).unwrap_or_default();
         for (name, decl) in &declared {
@@ -115,6 +132,7 @@ impl<'a> Resolver<'a> {
                 }
             });
             resolver.params.insert(name.clone(), value);
+            resolver.param_locations.insert(name.clone(), decl.location());
         }
         for name in overrides.keys() {
             if !resolver.params.contains_key(name) && !name.starts_with("AWS::") {
@@ -125,6 +143,33 @@ impl<'a> Resolver<'a> {
             }
         }
         resolver
+    }
+
+    /// Sets the physical name of resource `id` (a `FunctionName` resolved after the resolver was built).
+    pub(crate) fn set_name(&mut self, id: &str, name: String) {
+        if let Some(info) = self.resources.get_mut(id) {
+            info.name = Some(name);
+        }
+    }
+
+    /// Records the `AutoPublishAlias` of function `id`, which `X.Alias` names.
+    pub(crate) fn set_alias(&mut self, id: &str, alias: String) {
+        self.aliases.insert(id.to_string(), alias);
+    }
+
+    /// Records the outputs of nested stack `id` (`None` when its template could not be read locally).
+    pub(crate) fn set_outputs(&mut self, id: &str, outputs: Option<BTreeMap<String, Json>>) {
+        self.outputs.insert(id.to_string(), outputs);
+    }
+
+    /// The logical id of the function whose `Fn::GetAtt X.Arn` put `name` in an ARN, if one did.
+    pub(crate) fn function_of_arn_name(&self, name: &str) -> Option<String> {
+        self.function_arns.borrow().get(name).cloned()
+    }
+
+    /// Every function name `Fn::GetAtt X.Arn` put in an ARN, with the logical id it stands for.
+    pub(crate) fn function_arn_names(&self) -> BTreeMap<String, String> {
+        self.function_arns.borrow().clone()
     }
 
     /// Resolves `node`; `None` means `AWS::NoValue` (the property is absent).
@@ -343,10 +388,17 @@ impl<'a> Resolver<'a> {
             return Some(match v {
                 Some(v) => v.clone(),
                 None => {
-                    diags.warn(at, format!("parameter {target} has no Default and no override; using a placeholder (pass --parameter-overrides {target}=VALUE)"));
+                    let declared = self.param_locations.get(target).copied().unwrap_or(at);
+                    diags.warn_use(declared, format!("parameter {target} has no Default and no override; using a placeholder (pass --parameter-overrides {target}=VALUE)"), at);
                     Json::String(placeholder(&format!("parameter {target}")))
                 }
             });
+        }
+        if let Some((function, "Alias")) = target.split_once('.')
+            && self.resources.get(function).is_some_and(|i| is_function(&i.kind))
+        {
+            // SAM's `!Ref MyFunction.Alias`: the alias `AutoPublishAlias` creates.
+            return Some(Json::String(self.get_att(function, "Alias", at, diags)));
         }
         if let Some(info) = self.resources.get(target) {
             // `Ref` gives what CloudFormation documents per type: a topic's ARN, a queue's URL, a bucket's, table's
@@ -376,6 +428,18 @@ impl<'a> Resolver<'a> {
 
     fn get_att(&self, resource: &str, attribute: &str, at: Location, diags: &mut Diagnostics) -> String {
         let Some(info) = self.resources.get(resource) else {
+            if attribute == "Arn"
+                && let Some((id, _)) =
+                    self.resources.iter().find(|(_, i)| is_function(&i.kind) && i.name.as_deref() == Some(resource))
+            {
+                // SAM CLI's reading of a leftover `${Name.Arn}` (in an OpenAPI file CloudFormation never resolves).
+                diags.warn(
+                    at,
+                    format!("`Fn::GetAtt {resource}.Arn`: `{resource}` is no logical id but the FunctionName of {id}; using that function, as SAM CLI does (CloudFormation would refuse it)"),
+                );
+                let id = id.clone();
+                return self.get_att(&id, attribute, at, diags);
+            }
             diags.warn(
                 at,
                 format!("`Fn::GetAtt {resource}.{attribute}` names no resource of this template; using a placeholder"),
@@ -383,8 +447,51 @@ impl<'a> Resolver<'a> {
             return placeholder(&format!("Fn::GetAtt {resource}.{attribute}"));
         };
         let name = info.name.as_deref().unwrap_or(resource);
+        if NESTED_STACK_TYPES.contains(&info.kind.as_str())
+            && let Some(output) = attribute.strip_prefix("Outputs.")
+        {
+            return match self.outputs.get(resource) {
+                Some(Some(outputs)) => match outputs.get(output) {
+                    Some(v) => json_text(v).unwrap_or_else(|| v.to_string()),
+                    None => {
+                        let known: Vec<&str> = outputs.keys().map(String::as_str).collect();
+                        diags.problem(
+                            at,
+                            ProblemKind::Intrinsic(format!(
+                                "`Fn::GetAtt {resource}.{attribute}`: nested stack {resource} has no output `{output}` (its outputs: {})",
+                                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                            )),
+                        );
+                        placeholder(&format!("Fn::GetAtt {resource}.{attribute}"))
+                    }
+                },
+                _ => {
+                    diags.warn(at, format!("`Fn::GetAtt {resource}.{attribute}`: the template of nested stack {resource} is not read locally; using a placeholder"));
+                    placeholder(&format!("Fn::GetAtt {resource}.{attribute}"))
+                }
+            };
+        }
         match attribute {
-            "Arn" => arn(&info.kind, name),
+            "Arn" => {
+                if is_function(&info.kind) {
+                    self.function_arns.borrow_mut().entry(name.to_string()).or_insert_with(|| resource.to_string());
+                }
+                arn(&info.kind, name)
+            }
+            // SAM's `${MyFunction.Alias}`: the ARN of the alias `AutoPublishAlias` creates.
+            "Alias" if is_function(&info.kind) => {
+                self.function_arns.borrow_mut().entry(name.to_string()).or_insert_with(|| resource.to_string());
+                let Some(alias) = self.aliases.get(resource) else {
+                    diags.warn(
+                        at,
+                        format!(
+                            "`{resource}.Alias` names the alias of a function without `AutoPublishAlias`; using its ARN"
+                        ),
+                    );
+                    return arn(&info.kind, name);
+                };
+                format!("{}:{alias}", arn(&info.kind, name))
+            }
             "RootResourceId" => format!("{ROOT_RESOURCE_PREFIX}{resource}"),
             "ApiId" | "RestApiId" => resource.to_string(),
             "QueueName" | "TopicName" | "Name" => name.to_string(),
@@ -557,6 +664,11 @@ pub(crate) fn intrinsic<'a>(node: Node<'a>) -> Option<(String, Node<'a>)> {
     None
 }
 
+/// True for the resource types that are Lambda functions.
+pub(crate) fn is_function(kind: &str) -> bool {
+    kind == "AWS::Serverless::Function" || kind == "AWS::Lambda::Function"
+}
+
 /// The ARN CloudFormation would give `Fn::GetAtt X.Arn` for a resource of type `kind` named `name`.
 pub(crate) fn arn(kind: &str, name: &str) -> String {
     let r = REGION;
@@ -678,7 +790,11 @@ mod tests {
         assert_eq!(eval("!Ref Names").0, Some(serde_json::json!(["a", "b", "c"])));
         let (v, d) = eval("!Ref NoDefault");
         assert!(v.and_then(|v| json_text(&v)).is_some_and(|t| is_placeholder(&t)));
-        assert_eq!(d.warnings.len(), 1);
+        let warnings = d.into_warnings();
+        assert_eq!(warnings.len(), 1);
+        // One warning at the declaration (line 8 of BASE), listing the use.
+        assert_eq!(warnings[0].location.line, 8);
+        assert!(warnings[0].message.contains("(used at "), "{}", warnings[0].message);
     }
 
     #[test]

@@ -12,6 +12,9 @@ mod driver;
 mod formats;
 mod intrinsics;
 mod model;
+mod nested;
+#[cfg(test)]
+mod nested_tests;
 mod problem;
 mod read;
 pub mod report;

@@ -64,12 +64,12 @@ pub struct Model {
 }
 
 impl Model {
-    /// The function with this logical id.
+    /// The function with this [`Function::id`].
     pub fn function(&self, id: &str) -> Option<&Function> {
         self.functions.iter().find(|f| f.id == id)
     }
 
-    /// The API with this logical id.
+    /// The API with this id (its logical id; `Child/Id` for a nested stack's API).
     pub fn api(&self, id: &str) -> Option<&Api> {
         self.apis.iter().find(|a| a.id == id)
     }
@@ -104,8 +104,13 @@ impl Model {
 /// One Lambda function.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Function {
-    /// Logical id in the template (Serverless: the key under `functions`).
+    /// The id the function is known by: what `lambda_app!` binds, `App::invoke` takes and the route table shows.
+    /// The logical id, except for CDK output (the construct id from `aws:cdk:path`, `HelloWorldFunction`) and for
+    /// functions of a nested stack (`ChildStack/FunctionId`, one `/` per level); Serverless: the key under `functions`.
     pub id: Str,
+    /// The resource's logical id in the template that declares it (`helloworldfunctionFDE57595` for a CDK
+    /// function whose `id` is `HelloWorldFunction`, `FunctionId` for `ChildStack/FunctionId`); else equal to `id`.
+    pub logical_id: Str,
     /// The deployed function name: `FunctionName` when set, else the logical id.
     pub name: Str,
     /// The `Handler` property as written (`bootstrap`, `app.lambda_handler`, `dogs::get`), or empty.
@@ -136,6 +141,7 @@ impl Function {
         let id: String = id.into();
         Function {
             name: id.clone().into(),
+            logical_id: id.clone().into(),
             id: id.into(),
             handler: "bootstrap".into(),
             runtime: "provided.al2023".into(),
@@ -285,7 +291,8 @@ impl PayloadVersion {
 /// One API (implicit or explicit).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Api {
-    /// Logical id (`ServerlessRestApi`, `ServerlessHttpApi`, or the template's id).
+    /// Logical id (`ServerlessRestApi`, `ServerlessHttpApi`, or the template's id); `Child/Id` for an API of a
+    /// nested stack.
     pub id: Str,
     /// REST or HTTP API.
     pub kind: ApiKind,
@@ -441,9 +448,9 @@ pub struct Route {
     pub method: Method,
     /// The path in API Gateway syntax (`/dogs/{id}`, `/{proxy+}`), or `$default` (HTTP API catch-all).
     pub path: Str,
-    /// Logical id of the API the route belongs to.
+    /// [`Api::id`] of the API the route belongs to.
     pub api: Str,
-    /// Logical id of the function that handles it.
+    /// [`Function::id`] of the function that handles it.
     pub function: Str,
     /// Event payload format.
     pub payload: PayloadVersion,

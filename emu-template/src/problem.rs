@@ -140,6 +140,14 @@ pub enum ProblemKind {
         /// The property.
         property: String,
     },
+    /// Nested stacks that need each other first: outputs passed back and forth as `Parameters`, or templates
+    /// that include each other.
+    StackCycle {
+        /// The stacks (logical ids) or template files around the loop, the first repeated at the end.
+        cycle: Vec<String>,
+        /// How they depend on each other (`outputs passed as Parameters`, `templates that include each other`).
+        through: &'static str,
+    },
     /// A construct this reader does not support yet and cannot safely ignore.
     Unsupported(String),
 }
@@ -188,6 +196,11 @@ impl fmt::Display for ProblemKind {
             ProblemKind::UnsupportedGlobal { section, property } => {
                 write!(f, "`Globals.{section}.{property}` is not supported by SAM; set it on each resource instead")
             }
+            ProblemKind::StackCycle { cycle, through } => write!(
+                f,
+                "nested stacks form a cycle ({through}): {}; CloudFormation cannot create any of them first, break the loop",
+                cycle.join(" -> ")
+            ),
             ProblemKind::Unsupported(m) => write!(f, "not supported: {m}"),
         }
     }

@@ -1,7 +1,22 @@
 //! Renders a model's route table for people (aligned text) and tools (JSON): the `routes` example and the dev
 //! server's `--list-routes` print exactly this, so what the macro will generate can be checked either way.
+//!
+//! A function is shown by its id (what `lambda_app!` binds), followed by its CloudFormation logical id in
+//! parentheses where that is not the id's last part (CDK construct ids); the JSON adds `logical_id` and
+//! `function_name` (the deployed `FunctionName`, by which SAM CLI names some functions).
 
 use crate::model::{Model, Route};
+
+/// The function as the table shows it: `HelloWorldFunction (helloworldfunctionFDE57595)` for a CDK construct id,
+/// else the id (`GetDog`, `Child/GetDog`).
+pub fn function_label(model: &Model, id: &str) -> String {
+    match model.function(id) {
+        Some(f) if !(f.id == f.logical_id || f.id.ends_with(&format!("/{}", f.logical_id))) => {
+            format!("{} ({})", f.id, f.logical_id)
+        }
+        _ => id.to_owned(),
+    }
+}
 
 /// One route as the table shows it: method, path, function, API, type, payload, stage.
 fn row(model: &Model, r: &Route) -> [String; 7] {
@@ -9,7 +24,7 @@ fn row(model: &Model, r: &Route) -> [String; 7] {
     [
         r.method.as_str().to_owned(),
         r.path.to_string(),
-        r.function.to_string(),
+        function_label(model, &r.function),
         r.api.to_string(),
         api.map_or("?", |a| a.kind.as_str()).to_owned(),
         r.payload.as_str().to_owned(),
@@ -49,18 +64,21 @@ pub fn routes_table(model: &Model) -> String {
     out
 }
 
-/// `{"routes": [{"method", "path", "function", "api", "api_type", "payload_format_version", "stage"}],
-/// "warnings": [...]}` with routes sorted by path then method, followed by a newline.
+/// `{"routes": [{"method", "path", "function", "api", "api_type", "payload_format_version", "stage", "logical_id",
+/// "function_name"}], "warnings": [...]}` with routes sorted by path then method, followed by a newline.
 pub fn routes_json(model: &Model) -> String {
     let mut routes: Vec<&Route> = model.routes.iter().collect();
     routes.sort_by(|a, b| a.path.cmp(&b.path).then(a.method.as_str().cmp(b.method.as_str())));
     let routes: Vec<serde_json::Value> = routes
         .into_iter()
         .map(|r| {
-            let [method, path, function, api, api_type, payload, stage] = row(model, r);
+            let [method, path, _, api, api_type, payload, stage] = row(model, r);
+            let f = model.function(&r.function);
             serde_json::json!({
-                "method": method, "path": path, "function": function, "api": api,
+                "method": method, "path": path, "function": r.function, "api": api,
                 "api_type": api_type, "payload_format_version": payload, "stage": stage,
+                "logical_id": f.map(|f| f.logical_id.to_string()),
+                "function_name": f.map(|f| f.name.to_string()),
             })
         })
         .collect();

@@ -23,6 +23,7 @@ fn small_app() -> ::emu_runtime::App {
                 &[
                     Function {
                         id: Borrowed("GetDogFunction"),
+                        logical_id: Borrowed("GetDogFunction"),
                         name: Borrowed("GetDogFunction"),
                         handler: Borrowed("bootstrap"),
                         runtime: Borrowed("provided.al2023"),
@@ -43,6 +44,7 @@ fn small_app() -> ::emu_runtime::App {
                     },
                     Function {
                         id: Borrowed("ListDogsFunction"),
+                        logical_id: Borrowed("ListDogsFunction"),
                         name: Borrowed("ListDogsFunction"),
                         handler: Borrowed("dogs::list"),
                         runtime: Borrowed("provided.al2023"),
@@ -63,6 +65,7 @@ fn small_app() -> ::emu_runtime::App {
                     },
                     Function {
                         id: Borrowed("CreateDogFunction"),
+                        logical_id: Borrowed("CreateDogFunction"),
                         name: Borrowed("CreateDogFunction"),
                         handler: Borrowed("bootstrap"),
                         runtime: Borrowed("provided.al2023"),
@@ -83,6 +86,7 @@ fn small_app() -> ::emu_runtime::App {
                     },
                     Function {
                         id: Borrowed("LegacyPythonFunction"),
+                        logical_id: Borrowed("LegacyPythonFunction"),
                         name: Borrowed("LegacyPythonFunction"),
                         handler: Borrowed("app.lambda_handler"),
                         runtime: Borrowed("python3.12"),

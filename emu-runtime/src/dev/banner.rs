@@ -19,7 +19,8 @@ pub(crate) fn served_path(app: &App, route: &Route) -> String {
 }
 
 /// One line per route for the dev server's start, e.g.
-/// `GET     http://127.0.0.1:3000/dogs/{id}  -> GetDog (REST, payload 1.0)`.
+/// `GET     http://127.0.0.1:3000/dogs/{id}  -> GetDog (REST, payload 1.0)` (a CDK function as
+/// `HelloWorldFunction (helloworldfunctionFDE57595)`, as the route table shows it).
 pub(crate) fn startup_lines(app: &App, addr: SocketAddr) -> String {
     let model = app.model();
     let urls: Vec<String> = model.routes.iter().map(|r| format!("http://{addr}{}", served_path(app, r))).collect();
@@ -30,7 +31,7 @@ pub(crate) fn startup_lines(app: &App, addr: SocketAddr) -> String {
             out,
             "{:<7} {url:<width$}  -> {} ({}, payload {}{})",
             route.method.as_str(),
-            route.function,
+            emu_template::report::function_label(model, &route.function),
             api_type(model, route),
             route.payload.as_str(),
             access_label(model, route),

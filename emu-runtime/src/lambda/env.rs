@@ -73,7 +73,8 @@ impl std::error::Error for EnvVarsError {
 pub struct EnvVarsFile {
     /// The `Parameters` block.
     pub parameters: BTreeMap<String, String>,
-    /// Per-function blocks, by logical id or function name.
+    /// Per-function blocks, by id (logical id, CDK construct id, `Child/Id`), function name or CloudFormation logical
+    /// id.
     pub functions: BTreeMap<String, BTreeMap<String, String>>,
 }
 
@@ -132,8 +133,10 @@ pub(crate) fn function_environment(function: &Function, overrides: &EnvVarsFile)
         let value = var.resolve(|name| std::env::var(name).ok());
         env.insert(var.name.to_string(), value);
     }
-    let block =
-        overrides.functions.get(function.id.as_ref()).or_else(|| overrides.functions.get(function.name.as_ref()));
+    // SAM CLI's keys: the id (a CDK construct id, `Child/Id`), the FunctionName, the CloudFormation logical id.
+    let block = [&function.id, &function.name, &function.logical_id]
+        .into_iter()
+        .find_map(|key| overrides.functions.get(key.as_ref()));
     for source in [Some(&overrides.parameters), block].into_iter().flatten() {
         for (name, value) in source {
             if let Some(slot) = env.get_mut(name) {
@@ -257,7 +260,8 @@ impl EnvironmentPlan {
             }
         }
         for (key, vars) in &overrides.functions {
-            let Some(function) = model.functions.iter().find(|f| f.id == key.as_str() || f.name == key.as_str()) else {
+            let known = |f: &&Function| f.id == key.as_str() || f.name == key.as_str() || f.logical_id == key.as_str();
+            let Some(function) = model.functions.iter().find(known) else {
                 self.notes
                     .push(format!("--env-vars: \"{key}\" is not a function of the template; its block is ignored"));
                 continue;
@@ -372,6 +376,16 @@ mod tests {
         assert_eq!(env["AWS_LAMBDA_LOG_GROUP_NAME"], "/aws/lambda/Fn");
         let plan = EnvironmentPlan::new(&model(vec![f]), &file);
         assert!(plan.notes.iter().any(|n| n.contains("Parameters.Z is ignored")), "{:?}", plan.notes);
+    }
+
+    #[test]
+    fn a_cdk_function_s_block_may_use_its_cloudformation_logical_id() {
+        let mut f = function("HelloWorldFunction", &[("A", "template")]);
+        f.logical_id = "helloworldfunctionFDE57595".into();
+        let file = EnvVarsFile::parse(r#"{"helloworldfunctionFDE57595": {"A": "cfn"}}"#, "v").unwrap();
+        assert_eq!(function_environment(&f, &file)["A"], "cfn");
+        let plan = EnvironmentPlan::new(&model(vec![f]), &file);
+        assert!(plan.notes.is_empty(), "{:?}", plan.notes);
     }
 
     #[test]

@@ -85,13 +85,16 @@ pub(crate) fn select(
     }
     let name = var(NAME_VAR);
     if let Some(name) = &name {
-        let exact = matching(functions, |f| f.name == name.as_str() || f.id == name.as_str());
+        let exact =
+            matching(functions, |f| f.name == name.as_str() || f.id == name.as_str() || f.logical_id == name.as_str());
         match exact[..] {
             [only] => return Ok((only, Rule::Name)),
             [] => {}
             _ => return Err(ambiguous(functions, &exact, &format!("{NAME_VAR}={name} names"))),
         }
-        let generated = matching(functions, |f| is_generated_name(name, &f.id));
+        // CloudFormation names a function by its logical id in its own stack (a CDK function's `id` is its construct
+        // id, a nested stack's function's is `Child/Id`).
+        let generated = matching(functions, |f| is_generated_name(name, &f.logical_id));
         match generated[..] {
             [only] => return Ok((only, Rule::GeneratedName)),
             [] => {}
@@ -416,6 +419,26 @@ mod tests {
         assert!(!is_generated_name("stack-Login-abcdefghijkl", "Login"));
         assert!(!is_generated_name("Login-1U44TLUZ7OR55", "Login"));
         assert!(is_generated_name("my-nested-stack-Login-1U44TLUZ7OR55", "Login"));
+    }
+
+    #[test]
+    fn generated_names_use_the_logical_id_of_cdk_and_nested_functions() {
+        let mut cdk = Function::new("HelloWorldFunction");
+        cdk.logical_id = "helloworldfunctionFDE57595".into();
+        let mut nested = Function::new("Child/GetDog");
+        nested.logical_id = "GetDog".into();
+        let fs = vec![cdk, nested];
+        let pick = |name: &str| {
+            select(&fs, |n| (n == "AWS_LAMBDA_FUNCTION_NAME").then(|| name.to_owned()))
+                .map(|(f, r)| (f.id.to_string(), r))
+        };
+        assert_eq!(
+            pick("MyStack-helloworldfunctionFDE57595-1U44TLUZ7OR55"),
+            Ok(("HelloWorldFunction".into(), Rule::GeneratedName))
+        );
+        assert_eq!(pick("root-Child-1ABCDEF-GetDog-9XYZ12345"), Ok(("Child/GetDog".into(), Rule::GeneratedName)));
+        // The function's own logical id also names it exactly.
+        assert_eq!(pick("helloworldfunctionFDE57595"), Ok(("HelloWorldFunction".into(), Rule::Name)));
     }
 
     #[test]

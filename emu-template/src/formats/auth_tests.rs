@@ -23,7 +23,7 @@ fn problems(src: &str) -> String {
     }
 }
 
-const FUNCTIONS: &str = "  AuthFn:\n    Type: AWS::Serverless::Function\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Open:\n          Type: Api\n          Properties: {Path: /open, Method: get, RestApiId: !Ref Api, Auth: {Authorizer: NONE}}\n        Secret:\n          Type: Api\n          Properties: {Path: /secret, Method: get, RestApiId: !Ref Api}\n        Keyed:\n          Type: Api\n          Properties: {Path: /keyed, Method: post, RestApiId: !Ref Api, Auth: {ApiKeyRequired: true, Authorizer: Req}}\n        Iam:\n          Type: Api\n          Properties: {Path: /iam, Method: get, RestApiId: !Ref Api, Auth: {Authorizer: AWS_IAM}}\n";
+const FUNCTIONS: &str = "  AuthFn:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionName: !Sub ${AWS::StackName}-auth\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Open:\n          Type: Api\n          Properties: {Path: /open, Method: get, RestApiId: !Ref Api, Auth: {Authorizer: NONE}}\n        Secret:\n          Type: Api\n          Properties: {Path: /secret, Method: get, RestApiId: !Ref Api}\n        Keyed:\n          Type: Api\n          Properties: {Path: /keyed, Method: post, RestApiId: !Ref Api, Auth: {ApiKeyRequired: true, Authorizer: Req}}\n        Iam:\n          Type: Api\n          Properties: {Path: /iam, Method: get, RestApiId: !Ref Api, Auth: {Authorizer: AWS_IAM}}\n";
 
 #[test]
 fn sam_rest_token_request_and_cognito_authorizers_with_defaults() {
@@ -34,7 +34,7 @@ fn sam_rest_token_request_and_cognito_authorizers_with_defaults() {
     let m = &l.model;
     let tok = m.authorizer("Api", "Tok").unwrap();
     let AuthorizerKind::LambdaToken { function } = &tok.kind else { panic!("{:?}", tok.kind) };
-    assert_eq!(function.id.as_deref(), Some("AuthFn"), "a GetAtt ARN leads back to the function");
+    assert_eq!(function.id.as_deref(), Some("AuthFn"), "a GetAtt ARN leads back through a custom FunctionName");
     assert_eq!(tok.identity.to_vec(), [IdentitySource::Header("X-Token".into())]);
     assert_eq!(tok.validation_expression.as_deref(), Some("^Bearer .+$"));
     assert_eq!(tok.ttl_secs, 0);

@@ -47,10 +47,6 @@ pub(crate) fn read_resource<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a
             }
             reader.apis.push(api);
         }
-        "AWS::Serverless::Application" | "AWS::CloudFormation::Stack" => reader.diags.warn(
-            node.location(),
-            format!("nested stack {id} ({kind}) is not supported yet; its functions and routes are not read"),
-        ),
         "AWS::ApiGateway::Authorizer" | "AWS::ApiGatewayV2::Authorizer" => {
             let props = reader.json(node.get("Properties")).unwrap_or(Json::Null);
             auth::read_cfn_authorizer(reader, id, &props, kind == "AWS::ApiGatewayV2::Authorizer", node.location());
@@ -250,6 +246,15 @@ fn rest_method<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a>) {
         reader
             .diags
             .warn(node.location(), format!("{owner}: Integration has no Type; assuming AWS_PROXY as SAM CLI does"));
+    } else if ty.eq_ignore_ascii_case("MOCK") {
+        reader.diags.warn(
+            node.location(),
+            format!(
+                "{} {path} ({owner}) is a MOCK integration: mock (not served); the route is left out",
+                method.as_str()
+            ),
+        );
+        return;
     } else if !ty.eq_ignore_ascii_case("AWS_PROXY") {
         reader.diags.warn(node.location(), format!("{method_text} {path} ({owner}) uses a `{ty}` integration; only AWS_PROXY integrations are served, route skipped"));
         return;

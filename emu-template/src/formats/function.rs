@@ -6,7 +6,8 @@ use crate::intrinsics::json_text;
 use crate::model::{EnvPiece, EnvVar, Function, Location};
 use crate::problem::ProblemKind;
 
-/// Builds a function from (possibly Globals-merged) properties.
+/// Builds a function from (possibly Globals-merged) properties; `id` is the logical id, the function's
+/// [`Function::id`] is its CDK construct id when the driver chose one.
 pub(crate) fn function_from_props<'a>(
     reader: &mut Reader<'a>,
     id: &str,
@@ -14,6 +15,7 @@ pub(crate) fn function_from_props<'a>(
     p: &Props<'a>,
 ) -> Function {
     let name = p.text(reader, "FunctionName").unwrap_or_else(|| id.to_string());
+    let known_as = reader.id_of(id);
     let handler = p.text(reader, "Handler").unwrap_or_default();
     let runtime = p.text(reader, "Runtime").unwrap_or_default();
     let timeout_secs = number_prop(reader, p, "Timeout", 3, id, location);
@@ -30,7 +32,8 @@ pub(crate) fn function_from_props<'a>(
         .map(|(k, v)| EnvVar { name: k.into(), value: vec![EnvPiece::Text(v.into())].into() })
         .collect::<Vec<_>>();
     Function {
-        id: id.to_string().into(),
+        id: known_as.into(),
+        logical_id: id.to_string().into(),
         name: name.into(),
         handler: handler.into(),
         runtime: runtime.into(),

@@ -49,8 +49,10 @@ fn read_file(reader: &mut Reader<'_>, api: &str, kind: ApiKind, relative: &str, 
         }
     };
     let template_file = std::mem::replace(&mut reader.diags.file, path.display().to_string());
-    // Routes from another file point at the line of the API that includes it.
+    // Routes and warnings from another file point at the line of the API that includes it.
+    let outer = reader.diags.included.replace((relative.to_string(), at));
     read_document_in(reader, api, kind, doc.root(), at);
+    reader.diags.included = outer;
     reader.diags.file = template_file;
 }
 
@@ -94,10 +96,26 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
     for (path, item) in paths.entries() {
         for (method_key, op) in item.entries() {
             let Some(method) = operation_method(&method_key) else { continue };
-            let at = if route_at == Location::default() { op.location() } else { route_at };
+            // Warnings at the operation (an included file's are moved to the including API by `Diagnostics`),
+            // routes at the operation or, from another file, at the API that includes it.
+            let at = op.location();
+            let route_location = if route_at == Location::default() { at } else { route_at };
+            if method_key.eq_ignore_ascii_case("any") && op.get("x-amazon-apigateway-integration").is_some() {
+                reader.diags.warn(at, format!("`{method_key}` under {path} of API {api} is not an OpenAPI method (API Gateway spells it `x-amazon-apigateway-any-method`); read as ANY, as SAM CLI does"));
+            }
             let Some(integration) = op.get("x-amazon-apigateway-integration") else { continue };
             let integration = reader.resolver.resolve(integration, &mut reader.diags).unwrap_or(Json::Null);
             let ty = integration.get("type").and_then(json_text).unwrap_or_default();
+            if ty.eq_ignore_ascii_case("mock") {
+                reader.diags.warn(
+                    at,
+                    format!(
+                        "{} {path} of API {api} is a MOCK integration: mock (not served); the route is left out",
+                        method.as_str()
+                    ),
+                );
+                continue;
+            }
             if !ty.eq_ignore_ascii_case("aws_proxy") {
                 reader.diags.warn(at, format!(
                     "{} {path} of API {api} uses a `{ty}` integration; only Lambda proxy (aws_proxy) integrations are served, route skipped",
@@ -130,14 +148,14 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
                 payload,
                 operation_name: operation_name.map(Into::into),
                 auth,
-                location: at,
+                location: route_location,
             });
         }
     }
 }
 
 fn operation_method(key: &str) -> Option<Method> {
-    if key.eq_ignore_ascii_case("x-amazon-apigateway-any-method") {
+    if key.eq_ignore_ascii_case("x-amazon-apigateway-any-method") || key.eq_ignore_ascii_case("any") {
         return Some(Method::Any);
     }
     match key.to_ascii_lowercase().as_str() {

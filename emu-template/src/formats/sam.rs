@@ -191,7 +191,7 @@ pub(crate) fn read_events<'a>(reader: &mut Reader<'a>, function: &str, node: Nod
             }
         }
     }
-    if let Some(f) = reader.functions.iter_mut().find(|f| f.id == function) {
+    if let Some(f) = reader.functions.iter_mut().find(|f| f.logical_id == function) {
         f.events = kept.into();
     }
 }
@@ -278,7 +278,7 @@ fn api_event<'a>(
         method,
         path: path.into(),
         api: api.into(),
-        function: function.to_string().into(),
+        function: reader.id_of(function).into(),
         payload,
         operation_name: None,
         auth: RouteAuth::NONE,

@@ -379,6 +379,7 @@ fn read_function<'a>(
     }
     Function {
         id: key.to_string().into(),
+        logical_id: key.to_string().into(),
         name: name.into(),
         handler: handler.into(),
         runtime: runtime.into(),
