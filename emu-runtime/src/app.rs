@@ -25,7 +25,8 @@ pub struct AppOptions {
     pub prepend_stage: bool,
     /// Enforce API Gateway's integration timeout (29 s REST, 30 s HTTP API) on top of each function's `Timeout`. Default `true`.
     pub gateway_timeouts: bool,
-    /// Largest request body accepted, in bytes; larger ones get 413. Default: Lambda's 6 MB synchronous payload limit.
+    /// Largest invocation payload, in bytes: a request whose body, or whose event as sent to the function (headers,
+    /// base64 and all), is larger gets 413. Default: Lambda's 6 MB synchronous payload limit.
     pub max_request_body: usize,
 }
 

@@ -133,7 +133,8 @@ impl fmt::Display for InvokeError {
 
 impl std::error::Error for InvokeError {}
 
-fn panic_message(p: &(dyn Any + Send)) -> String {
+/// The text of a panic payload (`&str` or `String`, else a placeholder).
+pub(crate) fn panic_message(p: &(dyn Any + Send)) -> String {
     if let Some(s) = p.downcast_ref::<&str>() {
         (*s).to_owned()
     } else if let Some(s) = p.downcast_ref::<String>() {
