@@ -25,6 +25,11 @@ pub struct AppOptions {
     pub prepend_stage: bool,
     /// Enforce API Gateway's integration timeout (29 s REST, 30 s HTTP API) on top of each function's `Timeout`. Default `true`.
     pub gateway_timeouts: bool,
+    /// Run each invocation on a thread of its own, as Lambda gives each one an execution environment, so a handler
+    /// that blocks its thread (a synchronous sleep, a CPU loop, blocking I/O) stalls neither the gateway nor other
+    /// functions. Default `false`: in-process (`app.client()`) handlers run in the caller's task, so tokio's paused
+    /// test time applies to them; the dev server ([`Server`](crate::Server)) turns it on.
+    pub isolate_handlers: bool,
     /// Largest invocation payload, in bytes: a request whose body, or whose event as sent to the function (headers,
     /// base64 and all), is larger gets 413. Default: Lambda's 6 MB synchronous payload limit.
     pub max_request_body: usize,
@@ -35,7 +40,12 @@ pub const LAMBDA_PAYLOAD_LIMIT: usize = 6 * 1024 * 1024;
 
 impl Default for AppOptions {
     fn default() -> Self {
-        AppOptions { prepend_stage: true, gateway_timeouts: true, max_request_body: LAMBDA_PAYLOAD_LIMIT }
+        AppOptions {
+            prepend_stage: true,
+            gateway_timeouts: true,
+            isolate_handlers: false,
+            max_request_body: LAMBDA_PAYLOAD_LIMIT,
+        }
     }
 }
 
@@ -49,6 +59,12 @@ impl AppOptions {
     /// Sets [`AppOptions::gateway_timeouts`].
     pub fn gateway_timeouts(mut self, on: bool) -> Self {
         self.gateway_timeouts = on;
+        self
+    }
+
+    /// Sets [`AppOptions::isolate_handlers`].
+    pub fn isolate_handlers(mut self, on: bool) -> Self {
+        self.isolate_handlers = on;
         self
     }
 
@@ -117,7 +133,7 @@ impl App {
         bindings: HashMap<String, Binding>,
         options: AppOptions,
     ) -> App {
-        let lambda = LambdaService::new(&model, &bindings);
+        let lambda = LambdaService::new(&model, &bindings).isolated(options.isolate_handlers);
         let gateway = Gateway::new(&model, &lambda, &options);
         App { inner: Arc::new(AppInner { model, template, bindings, options, lambda, gateway }) }
     }

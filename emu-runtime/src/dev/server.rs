@@ -58,8 +58,12 @@ pub struct Server {
 }
 
 impl Server {
-    /// Binds `addr` (port 0 picks a free port).
+    /// Binds `addr` (port 0 picks a free port). The app is served with [`AppOptions::isolate_handlers`] on: each
+    /// invocation on its own thread, so a handler that blocks cannot stall the server.
+    ///
+    /// [`AppOptions::isolate_handlers`]: crate::AppOptions::isolate_handlers
     pub async fn bind(app: App, addr: SocketAddr) -> io::Result<Server> {
+        let app = isolated(app);
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         Ok(Server { app, listener, addr, timeouts: Timeouts::default() })
@@ -83,6 +87,11 @@ impl Server {
         let router = self.app.router().layer(axum::middleware::from_fn(access_log));
         conn::serve(self.listener, router, self.timeouts, "API", shutdown).await
     }
+}
+
+/// `app` with [`AppOptions::isolate_handlers`](crate::AppOptions::isolate_handlers) on (recompiled only if off).
+fn isolated(app: App) -> App {
+    if app.options().isolate_handlers { app } else { app.with_options(app.options().clone().isolate_handlers(true)) }
 }
 
 /// One access line per HTTP request: method, path, status, time. Written by the platform writer, not `tracing`, so a
@@ -143,6 +152,8 @@ async fn serve_announced(
     lambda: Option<LambdaListener>,
     started: Instant,
 ) -> io::Result<()> {
+    // The API, the Invoke API and the schedules all run handlers on threads of their own.
+    let app = isolated(app);
     let server = Server::bind(app.clone(), options.addr).await?.timeouts(options.timeouts);
     if options.print_routes {
         print!("{}", banner::startup_lines(&app, server.local_addr()));
