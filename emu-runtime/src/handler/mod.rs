@@ -5,7 +5,7 @@ mod event;
 #[cfg(feature = "lambda-http")]
 mod http;
 #[cfg(feature = "lambda-http")]
-mod quiet_panic;
+pub(crate) mod quiet_panic;
 mod stateful;
 
 #[doc(hidden)]

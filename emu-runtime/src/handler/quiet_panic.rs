@@ -12,6 +12,15 @@ thread_local! {
 
 static HOOK: Once = Once::new();
 
+/// Panics caught by [`catch_quietly`] since start: the fuzz targets check that no request reached one.
+static CAUGHT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many panics [`catch_quietly`] has caught in this process.
+#[cfg_attr(not(feature = "bench-internals"), allow(dead_code))]
+pub(crate) fn caught() -> u64 {
+    CAUGHT.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Runs `f`; a panic inside it comes back as its message, unreported by the panic hook (with `RUST_BACKTRACE=1` the
 /// default hook would capture a backtrace for it, ~90 MB the first time). Panics elsewhere are reported as before:
 /// the hook installed once here calls the previous one unless this thread is inside `catch_quietly`.
@@ -27,7 +36,10 @@ pub(crate) fn catch_quietly<R>(f: impl FnOnce() -> R) -> Result<R, String> {
     let was = QUIET.with(|q| q.replace(true));
     let result = catch_unwind(AssertUnwindSafe(f));
     QUIET.with(|q| q.set(was));
-    result.map_err(|p| crate::lambda::invoke::panic_message(&*p))
+    result.map_err(|p| {
+        CAUGHT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        crate::lambda::invoke::panic_message(&*p)
+    })
 }
 
 #[cfg(test)]
