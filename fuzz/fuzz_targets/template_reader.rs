@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let options = emu_template::ReadOptions::default();
     if let Err(problems) = emu_template::read_str(&text, Path::new(name), &options) {
         // Every problem is located and printable.
-        for p in problems.iter() {
+        for p in &problems.0 {
             let _ = p.to_string();
         }
     }

@@ -74,6 +74,15 @@ impl Server {
         self.addr
     }
 
+    /// Runs handlers on threads of their own (`true`, the default) or in the connection's task (`false`: a handler
+    /// that blocks its thread then stalls the server; for measuring what isolation costs).
+    pub fn isolate_handlers(mut self, on: bool) -> Server {
+        if self.app.options().isolate_handlers != on {
+            self.app = self.app.with_options(self.app.options().clone().isolate_handlers(on));
+        }
+        self
+    }
+
     /// Serves with other read timeouts and shutdown grace period (default: [`Timeouts::default`]).
     pub fn timeouts(mut self, timeouts: Timeouts) -> Server {
         self.timeouts = timeouts;
