@@ -133,7 +133,7 @@ async fn framing_errors_are_the_clients_400_never_a_502() {
 #[tokio::test]
 async fn hosts_lambda_http_cannot_read_are_400_at_the_gateway() {
     let (addr, _stop, _serving) = start(short()).await;
-    let hosts: [&[u8]; 5] = [b"a b", b"localhost:65536", b"[::1", b"h\xff", b"localhost:99999999999"];
+    let hosts: [&[u8]; 6] = [b"a b", b"localhost:65536", b"[::1", b"h\xff", b"localhost:99999999999", b"12w.0.0.1"];
     for path in ["/lh", "/h/lh"] {
         for host in hosts {
             let mut req = format!("GET {path} HTTP/1.1\r\nHost: ").into_bytes();

@@ -119,7 +119,7 @@ async fn access_log(request: Request, next: Next) -> Response {
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     signal().await;
-    platform_line("emu", "shutting down: finishing in-flight requests (Ctrl-C again to exit now)");
+    platform_line("emu", "shutting down: finishing in-flight requests");
 }
 
 /// The next Ctrl-C or SIGTERM.
@@ -184,9 +184,17 @@ async fn serve_announced(
         server.local_addr(),
         started.elapsed().as_secs_f64() * 1000.0
     );
+    let grace = options.timeouts.shutdown_grace;
     let result = server
         .serve_until(async move {
-            shutdown_signal().await;
+            signal().await;
+            platform_line(
+                "emu",
+                &format!(
+                    "shutting down: finishing in-flight requests for up to {} s (Ctrl-C again to exit now)",
+                    grace.as_secs_f64()
+                ),
+            );
             let _ = stop.send(());
             // A second Ctrl-C (or SIGTERM) does not wait for the drain: exit now, as `sam local` does.
             tokio::spawn(async {

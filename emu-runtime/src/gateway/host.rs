@@ -47,10 +47,25 @@ fn valid_host(value: &[u8]) -> bool {
         return false;
     }
     // `host:` (an empty port) is allowed by the grammar; a port must fit in 16 bits.
-    match text.strip_prefix(host).and_then(|rest| rest.strip_prefix(':')) {
+    let port_ok = match text.strip_prefix(host).and_then(|rest| rest.strip_prefix(':')) {
         None | Some("") => true,
         Some(port) => port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok(),
-    }
+    };
+    port_ok && whatwg_host(text)
+}
+
+/// Whether the WHATWG URL parser `lambda_http` builds its request URI with takes this authority: stricter than
+/// RFC 3986 where a host ends in a number (`12w.0.0.1` must then be an IPv4 address) or has a punycode label that
+/// does not decode (`xn--`). Found by the `request_event` fuzz target; such a Host made the conversion panic.
+#[cfg(feature = "lambda-http")]
+fn whatwg_host(authority: &str) -> bool {
+    url::Url::parse(&format!("http://{authority}/")).is_ok_and(|u| u.host_str().is_some())
+}
+
+/// Without `lambda_http` no conversion needs more than RFC 3986's grammar.
+#[cfg(not(feature = "lambda-http"))]
+fn whatwg_host(_authority: &str) -> bool {
+    true
 }
 
 #[cfg(test)]
@@ -67,6 +82,15 @@ mod tests {
             h.append(header::HOST, http::HeaderValue::from_bytes(v).unwrap());
         }
         h
+    }
+
+    #[test]
+    #[test]
+    #[cfg(feature = "lambda-http")]
+    fn hosts_the_whatwg_parser_refuses_are_400() {
+        for bad in [&b"12w.0.0.1"[..], b"1.2.3.256", b"xn--"] {
+            assert_eq!(check2(Version::HTTP_11, true, &with_hosts(&[bad])), Err(GatewayError::BadRequest));
+        }
     }
 
     #[test]
