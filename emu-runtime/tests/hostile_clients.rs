@@ -28,12 +28,14 @@ fn app() -> App {
             Route::new(M::Get, "/h/lh", "Http", "Lh", P::V2),
         ],
     );
-    AppBuilder::from_model(model)
-        .bind("Echo", echo)
-        .bind("Lh", |req: emu_runtime::lambda_http::Request| async move {
-            Ok::<_, emu_runtime::Error>(format!("uri {}", req.uri()))
-        })
-        .build()
+    let builder = AppBuilder::from_model(model).bind("Echo", echo);
+    #[cfg(feature = "lambda-http")]
+    let builder = builder.bind("Lh", |req: emu_runtime::lambda_http::Request| async move {
+        Ok::<_, emu_runtime::Error>(format!("uri {}", req.uri()))
+    });
+    #[cfg(not(feature = "lambda-http"))]
+    let builder = builder.bind("Lh", echo);
+    builder.build()
 }
 
 /// A server on a free port with `timeouts`; the sender stops it, the handle is its `serve_until`.
@@ -133,9 +135,13 @@ async fn framing_errors_are_the_clients_400_never_a_502() {
 #[tokio::test]
 async fn hosts_lambda_http_cannot_read_are_400_at_the_gateway() {
     let (addr, _stop, _serving) = start(short()).await;
-    let hosts: [&[u8]; 6] = [b"a b", b"localhost:65536", b"[::1", b"h\xff", b"localhost:99999999999", b"12w.0.0.1"];
+    let mut hosts: Vec<&[u8]> = vec![b"a b", b"localhost:65536", b"[::1", b"h\xff", b"localhost:99999999999"];
+    if cfg!(feature = "lambda-http") {
+        // Valid for RFC 3986, not for the WHATWG parser lambda_http uses: refused only when it is compiled in.
+        hosts.push(b"12w.0.0.1");
+    }
     for path in ["/lh", "/h/lh"] {
-        for host in hosts {
+        for &host in &hosts {
             let mut req = format!("GET {path} HTTP/1.1\r\nHost: ").into_bytes();
             req.extend_from_slice(host);
             req.extend_from_slice(b"\r\nConnection: close\r\n\r\n");
@@ -151,9 +157,11 @@ async fn hosts_lambda_http_cannot_read_are_400_at_the_gateway() {
     assert_eq!(status(&old), "200", "HTTP/1.0 needs no Host: {old}");
     let fine = exchange(addr, b"GET /lh HTTP/1.1\r\nHost: localhost:3000\r\nConnection: close\r\n\r\n").await;
     assert_eq!(status(&fine), "200", "{fine}");
+    #[cfg(feature = "lambda-http")]
     assert!(fine.contains("uri http://localhost:3000/Prod/lh"), "{fine}");
 }
 
+#[cfg(feature = "lambda-http")]
 #[tokio::test]
 async fn an_invoke_api_event_with_a_bad_host_is_an_error_not_a_panic() {
     // The Invoke API hands the event over as sent: lambda_http's conversion would panic; it is caught, quietly.
