@@ -85,7 +85,6 @@ mod tests {
     }
 
     #[test]
-    #[test]
     #[cfg(feature = "lambda-http")]
     fn hosts_the_whatwg_parser_refuses_are_400() {
         for bad in [&b"12w.0.0.1"[..], b"1.2.3.256", b"xn--"] {
