@@ -1,6 +1,8 @@
 //! Hello-world servers for `bench/loopback.sh`, built in release:
 //!
 //! * `bench_server emu [--port N]`: `benches/hello.yaml` bound by `lambda_app!`, served by `emu_runtime::Server`.
+//! * `bench_server emu-inline [--port N]`: the same with handlers in the connection's task
+//!   (`Server::isolate_handlers(false)`), to measure what running each invocation on its own thread costs.
 //! * `bench_server bare [--port N]`: the bare axum baseline (`axum::serve`, same JSON, same connect-info service).
 //! * `bench_server first emu|bare [--runs N]`: time to first response. Spawns `bench_server <mode> --port 0` as a
 //!   child N times and reports, per run: spawn -> "listening" line read (process start, runtime, app build, bind),
@@ -22,7 +24,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str);
     match args.first().map(String::as_str) {
-        Some(mode @ ("emu" | "bare")) => {
+        Some(mode @ ("emu" | "emu-inline" | "bare")) => {
             let port: u16 = flag("--port").map_or(0, |p| p.parse().expect("--port N"));
             serve(mode, SocketAddr::from(([127, 0, 0, 1], port)));
         }
@@ -32,7 +34,7 @@ fn main() {
             first(mode, runs);
         }
         _ => {
-            eprintln!("usage: bench_server emu|bare [--port N] | bench_server first emu|bare [--runs N]");
+            eprintln!("usage: bench_server emu|emu-inline|bare [--port N] | bench_server first emu|bare [--runs N]");
             std::process::exit(2);
         }
     }
@@ -40,8 +42,9 @@ fn main() {
 
 #[tokio::main]
 async fn serve(mode: &str, addr: SocketAddr) {
-    if mode == "emu" {
+    if mode.starts_with("emu") {
         let server = emu_runtime::Server::bind(hello::hello(), addr).await.expect("bind");
+        let server = server.isolate_handlers(mode == "emu");
         println!("listening on {}", server.local_addr());
         server.serve_until(emu_runtime::shutdown_signal()).await.expect("serve");
     } else {

@@ -26,7 +26,13 @@ pub struct AppOptions {
     pub prepend_stage: bool,
     /// Enforce API Gateway's integration timeout (29 s REST, 30 s HTTP API) on top of each function's `Timeout`. Default `true`.
     pub gateway_timeouts: bool,
-    /// Largest request body accepted, in bytes; larger ones get 413. Default: Lambda's 6 MB synchronous payload limit.
+    /// Run each invocation on a thread of its own, as Lambda gives each one an execution environment, so a handler
+    /// that blocks its thread (a synchronous sleep, a CPU loop, blocking I/O) stalls neither the gateway nor other
+    /// functions. Default `false`: in-process (`app.client()`) handlers run in the caller's task, so tokio's paused
+    /// test time applies to them; the dev server ([`Server`](crate::Server)) turns it on.
+    pub isolate_handlers: bool,
+    /// Largest invocation payload, in bytes: a request whose body, or whose event as sent to the function (headers,
+    /// base64 and all), is larger gets 413. Default: Lambda's 6 MB synchronous payload limit.
     pub max_request_body: usize,
     /// Authorizers, API keys and IAM: the keys trusted, extra API keys, and whether the gates are enforced.
     pub access: AccessOptions,
@@ -40,6 +46,7 @@ impl Default for AppOptions {
         AppOptions {
             prepend_stage: true,
             gateway_timeouts: true,
+            isolate_handlers: false,
             max_request_body: LAMBDA_PAYLOAD_LIMIT,
             access: AccessOptions::default(),
         }
@@ -62,6 +69,12 @@ impl AppOptions {
     /// Sets [`AppOptions::access`].
     pub fn access(mut self, access: AccessOptions) -> Self {
         self.access = access;
+        self
+    }
+
+    /// Sets [`AppOptions::isolate_handlers`].
+    pub fn isolate_handlers(mut self, on: bool) -> Self {
+        self.isolate_handlers = on;
         self
     }
 
@@ -130,7 +143,7 @@ impl App {
         bindings: HashMap<String, Binding>,
         options: AppOptions,
     ) -> App {
-        let lambda = LambdaService::new(&model, &bindings);
+        let lambda = LambdaService::new(&model, &bindings).isolated(options.isolate_handlers);
         let gateway = Gateway::new(&model, &lambda, &options);
         App { inner: Arc::new(AppInner { model, template, bindings, options, lambda, gateway }) }
     }

@@ -197,6 +197,27 @@ async fn misses_per_api_type() {
 }
 
 #[tokio::test]
+async fn a_miss_on_a_path_the_http_api_owns_is_its_404_on_a_shared_port() {
+    let shared = AppBuilder::from_model(Model::from_routes(
+        vec![Api::new("Rest", ApiKind::Rest), Api::new("Http", ApiKind::Http)],
+        vec![
+            Route::new(M::Get, "/rest", "Rest", "Echo", P::V1),
+            Route::new(M::Get, "/users/{id}", "Http", "Echo", P::V2),
+        ],
+    ))
+    .bind("Echo", echo)
+    .build();
+    let router = shared.router();
+    let res = send(&router, Request::post("/users/1").body(Body::empty()).unwrap()).await;
+    assert!(res.headers().get("x-amzn-errortype").is_none());
+    assert_eq!(split(res).await, (404, r#"{"message":"Not Found"}"#.to_owned()));
+    // A path neither owns: the first API of the template (REST) answers, as before.
+    assert_eq!(get(&router, "/nobody").await.0, 403);
+    let res = send(&router, Request::post("/rest").body(Body::empty()).unwrap()).await;
+    assert_eq!(res.status(), 403);
+}
+
+#[tokio::test]
 async fn head_is_not_routed_to_get() {
     let router = app().router();
     let (status, _) = split(send(&router, Request::head("/fail").body(Body::empty()).unwrap()).await).await;
@@ -260,13 +281,25 @@ async fn ignored_and_unbound_functions_get_the_integration_error() {
 
 #[tokio::test]
 async fn oversized_body_gets_413_and_the_router_keeps_serving() {
-    let router = app().with_options(AppOptions::default().max_request_body(1024)).router();
-    let req = Request::post("/anything").body(Body::from(vec![b'a'; 2048])).unwrap();
+    let router = app().with_options(AppOptions::default().max_request_body(4096)).router();
+    let req = Request::post("/anything").body(Body::from(vec![b'a'; 8192])).unwrap();
     let (status, body) = split(send(&router, req).await).await;
     assert_eq!(status, 413, "{body}");
     let req = Request::post("/anything").header("content-length", "999999999").body(Body::empty()).unwrap();
     assert_eq!(split(send(&router, req).await).await.0, 413);
     still_serving(&router).await;
+}
+
+#[tokio::test]
+async fn the_limit_is_on_the_event_sent_not_the_body() {
+    let router = app().with_options(AppOptions::default().max_request_body(10_000)).router();
+    // The body fits; with the headers copied twice into the event, the invocation payload does not.
+    let req =
+        Request::post("/anything").header("x-big", "h".repeat(3_000)).body(Body::from(vec![b'a'; 6_000])).unwrap();
+    let (status, body) = split(send(&router, req).await).await;
+    assert_eq!(status, 413, "{body}");
+    let req = Request::post("/anything").header("x-small", "h").body(Body::from(vec![b'a'; 6_000])).unwrap();
+    assert_eq!(split(send(&router, req).await).await.0, 200);
 }
 
 #[tokio::test]

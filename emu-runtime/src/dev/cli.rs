@@ -80,6 +80,10 @@ pub(crate) struct Cli {
     /// Fire the template's Schedule / ScheduleV2 / schedule events while serving (UTC; off by default).
     #[arg(long)]
     pub(crate) schedules: bool,
+    /// On Ctrl-C or SIGTERM, seconds in-flight requests get to finish before their connections are closed (a
+    /// second Ctrl-C exits at once).
+    #[arg(long, default_value_t = 5.0, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub(crate) shutdown_timeout: f64,
     /// Do not serve the Lambda Invoke API.
     #[arg(long, conflicts_with = "lambda_port")]
     pub(crate) no_lambda_api: bool,
@@ -190,6 +194,14 @@ fn one_line(e: &clap::Error) -> String {
 }
 
 /// Parses `Key=Value` or `ParameterKey=Key,ParameterValue=Value`.
+/// A non-negative, finite number of seconds.
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=86_400.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a number of seconds between 0 and 86400")),
+    }
+}
+
 fn parse_override(s: &str) -> Result<(String, String), String> {
     if let Some(rest) = s.strip_prefix("ParameterKey=") {
         let (key, value) = rest

@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 use crate::App;
+use crate::dev::conn::{self, Timeouts};
 
 /// The default address of the Invoke API listener, as `sam local start-lambda`.
 pub(crate) const DEFAULT_LAMBDA_ADDR: SocketAddr =
@@ -38,9 +39,10 @@ impl LambdaListener {
     pub(crate) async fn serve(
         self,
         app: App,
+        timeouts: Timeouts,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         let listener = TcpListener::from_std(self.listener)?;
-        axum::serve(listener, app.invoke_api_router()).with_graceful_shutdown(shutdown).await
+        conn::serve(listener, app.invoke_api_router(), timeouts, "Lambda Invoke API", shutdown).await
     }
 }

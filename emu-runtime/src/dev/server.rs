@@ -18,6 +18,7 @@ use crate::App;
 use crate::dev::banner;
 use crate::dev::cli::{Cli, Command};
 use crate::dev::commands::{self, EventInput};
+use crate::dev::conn::{self, Timeouts};
 use crate::dev::lambda_listener::{DEFAULT_LAMBDA_ADDR, LambdaListener};
 use crate::lambda::env::{EnvVarsFile, EnvironmentPlan};
 use crate::lambda::log::platform_line;
@@ -34,6 +35,8 @@ pub struct ServeOptions {
     pub lambda_addr: Option<SocketAddr>,
     /// Fire the template's schedule events (`rate()`, `cron()`, `at()`, in UTC) while serving. Default `false`.
     pub schedules: bool,
+    /// Read timeouts for slow clients and the shutdown grace period, for both listeners.
+    pub timeouts: Timeouts,
 }
 
 impl Default for ServeOptions {
@@ -43,6 +46,7 @@ impl Default for ServeOptions {
             print_routes: true,
             lambda_addr: Some(DEFAULT_LAMBDA_ADDR),
             schedules: false,
+            timeouts: Timeouts::default(),
         }
     }
 }
@@ -53,14 +57,19 @@ pub struct Server {
     app: App,
     listener: TcpListener,
     addr: SocketAddr,
+    timeouts: Timeouts,
 }
 
 impl Server {
-    /// Binds `addr` (port 0 picks a free port).
+    /// Binds `addr` (port 0 picks a free port). The app is served with [`AppOptions::isolate_handlers`] on: each
+    /// invocation on its own thread, so a handler that blocks cannot stall the server.
+    ///
+    /// [`AppOptions::isolate_handlers`]: crate::AppOptions::isolate_handlers
     pub async fn bind(app: App, addr: SocketAddr) -> io::Result<Server> {
+        let app = isolated(app);
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        Ok(Server { app, listener, addr })
+        Ok(Server { app, listener, addr, timeouts: Timeouts::default() })
     }
 
     /// The address actually bound.
@@ -68,14 +77,33 @@ impl Server {
         self.addr
     }
 
-    /// Serves until `shutdown` completes, then waits for in-flight requests.
+    /// Runs handlers on threads of their own (`true`, the default) or in the connection's task (`false`: a handler
+    /// that blocks its thread then stalls the server; for measuring what isolation costs).
+    pub fn isolate_handlers(mut self, on: bool) -> Server {
+        if self.app.options().isolate_handlers != on {
+            self.app = self.app.with_options(self.app.options().clone().isolate_handlers(on));
+        }
+        self
+    }
+
+    /// Serves with other read timeouts and shutdown grace period (default: [`Timeouts::default`]).
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Server {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish for [`Timeouts::shutdown_grace`]
+    /// and closes the connections still open (a client that sent half a request cannot hold the server).
     pub async fn serve_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
         crate::lambda::log::serving();
         let router = self.app.router().layer(axum::middleware::from_fn(access_log));
-        axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
+        conn::serve(self.listener, router, self.timeouts, "API", shutdown).await
     }
+}
+
+/// `app` with [`AppOptions::isolate_handlers`](crate::AppOptions::isolate_handlers) on (recompiled only if off).
+fn isolated(app: App) -> App {
+    if app.options().isolate_handlers { app } else { app.with_options(app.options().clone().isolate_handlers(true)) }
 }
 
 /// One access line per HTTP request: method, path, status, time. Written by the platform writer, not `tracing`, so a
@@ -93,6 +121,12 @@ async fn access_log(request: Request, next: Next) -> Response {
 
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
+    signal().await;
+    platform_line("emu", "shutting down: finishing in-flight requests");
+}
+
+/// The next Ctrl-C or SIGTERM.
+async fn signal() {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
@@ -113,7 +147,6 @@ pub async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
-    platform_line("emu", "shutting down: finishing in-flight requests");
 }
 
 /// Serves `app` until Ctrl-C or SIGTERM. Does not touch the process environment (see [`run`]).
@@ -131,15 +164,20 @@ async fn serve_announced(
     lambda: Option<LambdaListener>,
     started: Instant,
 ) -> io::Result<()> {
-    let server = Server::bind(app.clone(), options.addr).await?;
+    // The API, the Invoke API and the schedules all run handlers on threads of their own.
+    let app = isolated(app);
+    let server = Server::bind(app.clone(), options.addr).await?.timeouts(options.timeouts);
     if options.print_routes {
         print!("{}", banner::startup_lines(&app, server.local_addr()));
+    }
+    if let Some(warning) = crate::dev::exposure::exposure_warning(server.local_addr()) {
+        platform_line("emu", &warning);
     }
     let (stop, stopped) = tokio::sync::watch::channel(());
     let lambda_task = lambda.map(|listener| {
         println!("Lambda Invoke API on {} (aws lambda invoke --endpoint-url {0} ...)", listener.endpoint_url());
         let mut stopped = stopped.clone();
-        tokio::spawn(listener.serve(app.clone(), async move {
+        tokio::spawn(listener.serve(app.clone(), options.timeouts, async move {
             let _ = stopped.changed().await;
         }))
     });
@@ -149,10 +187,24 @@ async fn serve_announced(
         server.local_addr(),
         started.elapsed().as_secs_f64() * 1000.0
     );
+    let grace = options.timeouts.shutdown_grace;
     let result = server
         .serve_until(async move {
-            shutdown_signal().await;
+            signal().await;
+            platform_line(
+                "emu",
+                &format!(
+                    "shutting down: finishing in-flight requests for up to {} s (Ctrl-C again to exit now)",
+                    grace.as_secs_f64()
+                ),
+            );
             let _ = stop.send(());
+            // A second Ctrl-C (or SIGTERM) does not wait for the drain: exit now, as `sam local` does.
+            tokio::spawn(async {
+                signal().await;
+                platform_line("emu", "second signal: exiting now");
+                std::process::exit(130);
+            });
         })
         .await;
     if let Some(task) = lambda_task {
@@ -318,8 +370,11 @@ where
         print_routes: true,
         lambda_addr,
         schedules: cli.schedules,
+        timeouts: Timeouts::default().shutdown_grace(std::time::Duration::from_secs_f64(cli.shutdown_timeout)),
     };
     let result = runtime.block_on(serve_announced(app, options, lambda, started));
+    // A handler still blocking its thread (or finishing in the background) does not hold the exit.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     match result {
         Ok(()) => 0,
         Err(e) => fail(1, &format!("cannot serve on {}:{}: {e}", cli.host, cli.port)),

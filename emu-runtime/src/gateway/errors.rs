@@ -25,6 +25,11 @@ pub(crate) enum GatewayError {
     IntegrationTimeout,
     /// The request body is over Lambda's 6 MB synchronous invocation payload limit.
     PayloadTooLarge,
+    /// The client broke HTTP's rules: a body framed wrongly (chunk sizes, short of its `Content-Length`), or a
+    /// `Host` that is missing, repeated or not a host. Answered by the front door, before any API: 400.
+    BadRequest,
+    /// The client paused longer than the body-read timeout while sending its body: 408.
+    RequestTimeout,
 }
 
 impl GatewayError {
@@ -71,6 +76,10 @@ impl GatewayError {
             (GatewayError::PayloadTooLarge, ApiKind::Http) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, r#"{"message":"Request Entity Too Large"}"#, None)
             }
+            (GatewayError::BadRequest, _) => (StatusCode::BAD_REQUEST, r#"{"message":"Bad Request"}"#, None),
+            (GatewayError::RequestTimeout, _) => {
+                (StatusCode::REQUEST_TIMEOUT, r#"{"message":"Request Timeout"}"#, None)
+            }
         };
         (status, Cow::Borrowed(body), error_type)
     }
@@ -87,6 +96,10 @@ impl GatewayError {
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         if let Some(t) = error_type {
             h.insert("x-amzn-errortype", HeaderValue::from_static(t));
+        }
+        if matches!(self, GatewayError::BadRequest | GatewayError::RequestTimeout) {
+            // What follows on the connection cannot be trusted to be a request.
+            h.insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         res
     }
@@ -108,12 +121,17 @@ mod tests {
         assert_eq!(s(GatewayError::PayloadTooLarge, ApiKind::Rest), 413);
         assert_eq!(s(GatewayError::LambdaRejected, ApiKind::Rest), 500);
         assert_eq!(s(GatewayError::LambdaRejected, ApiKind::Http), 500);
+        assert_eq!(s(GatewayError::BadRequest, ApiKind::Rest), 400);
+        assert_eq!(s(GatewayError::RequestTimeout, ApiKind::Http), 408);
+        assert_eq!(GatewayError::BadRequest.response(ApiKind::Rest).headers()["connection"], "close");
         for e in [
             GatewayError::NoRoute,
             GatewayError::IntegrationFailure,
             GatewayError::IntegrationTimeout,
             GatewayError::PayloadTooLarge,
             GatewayError::LambdaRejected,
+            GatewayError::BadRequest,
+            GatewayError::RequestTimeout,
         ] {
             for k in [ApiKind::Rest, ApiKind::Http] {
                 let e = e.clone();

@@ -1,5 +1,6 @@
 //! API Gateway's and Lambda's limits on one request: the 6 MB synchronous payload (checked on the declared
-//! `Content-Length`, the bytes read and the event's body) and the integration timeouts (29 s REST, 30 s HTTP API).
+//! `Content-Length`, the bytes read and the event sent), a body the client does not send as declared (400 / 408), and
+//! the integration timeouts (29 s REST, 30 s HTTP API).
 
 use std::time::Duration;
 
@@ -35,22 +36,87 @@ pub(crate) async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> 
     match Limited::new(body, limit).collect().await {
         Ok(b) => Ok(b.to_bytes()),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large(limit)),
-        Err(e) => {
-            tracing::warn!("could not read the request body: {e}");
-            Err(GatewayError::IntegrationFailure)
-        }
+        Err(e) => Err(unreadable_body(&*e)),
     }
 }
 
-/// Refuses an event whose `body` (base64 makes it a third larger) is over `limit`.
-pub(crate) fn check_event(event: &Value, limit: usize) -> Result<(), GatewayError> {
-    match event.get("body").and_then(Value::as_str) {
-        Some(b) if b.len() > limit => Err(too_large(limit)),
-        _ => Ok(()),
+/// A body the client did not send as it declared: an invalid chunk size, chunk data longer than its size, fewer
+/// bytes than `Content-Length` (the client went away), or a pause longer than the server's body-read timeout. The
+/// client's fault, never the integration's: 400 (RFC 9112 §6.3, §7.1), 408 for the timeout; the connection closes.
+fn unreadable_body(e: &(dyn std::error::Error + 'static)) -> GatewayError {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    let mut timed_out = false;
+    while let Some(c) = cause {
+        if c.is::<crate::dev::conn::BodyReadTimeout>() {
+            timed_out = true;
+        }
+        cause = c.source();
     }
+    if timed_out {
+        tracing::warn!("the client stopped sending its request body ({e}): answering 408 and closing the connection");
+        GatewayError::RequestTimeout
+    } else {
+        tracing::warn!("the client sent a malformed request body ({e}): answering 400 and closing the connection");
+        GatewayError::BadRequest
+    }
+}
+
+/// Refuses an event whose JSON, as sent to the function, is over `limit`: Lambda's 6 MB applies to the whole
+/// invocation payload (headers twice, base64's third, JSON escapes), not to the body alone.
+///
+/// `head_len` is the request's URI and header bytes. Most events are far under the limit, and an upper bound
+/// shows it without serializing: a head byte appears at most four times in the event (`headers`,
+/// `multiValueHeaders`, path and query forms, `pathParameters`) and escaping (or U+FFFD for a byte that is not
+/// UTF-8) makes at most three of one, a body byte at most six (`\u0000`), the fixed fields under 16 KiB. Only
+/// above that bound is the event's JSON measured, by serializing it into a counter.
+pub(crate) fn check_event(event: &Value, head_len: usize, limit: usize) -> Result<(), GatewayError> {
+    let body_len = event.get("body").and_then(Value::as_str).map_or(0, str::len);
+    let bound = body_len.saturating_mul(6).saturating_add(head_len.saturating_mul(12)).saturating_add(16 * 1024);
+    if bound <= limit || event_size(event) <= limit { Ok(()) } else { Err(too_large(limit)) }
+}
+
+/// The length of `event`'s compact JSON (what `to_vec` would give), without building it.
+pub(crate) fn event_size(event: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing a `Value` into a counter cannot fail (its keys are strings, the writer never errors).
+    let _ = serde_json::to_writer(&mut count, event);
+    count.0
+}
+
+/// The bytes of a request's path, query and headers (what the event repeats), for [`check_event`]'s bound.
+pub(crate) fn head_len(uri: &http::Uri, headers: &HeaderMap) -> usize {
+    let headers: usize = headers.iter().map(|(k, v)| k.as_str().len() + v.len()).sum();
+    uri.path().len() + uri.query().map_or(0, str::len) + headers
 }
 
 fn too_large(limit: usize) -> GatewayError {
-    tracing::warn!("request body over {limit} bytes (Lambda's synchronous payload limit): answering 413");
+    tracing::warn!("request over {limit} bytes as an invocation payload (Lambda's synchronous limit): answering 413");
     GatewayError::PayloadTooLarge
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_event_is_measured_not_the_body() {
+        let event = serde_json::json!({ "body": "x".repeat(900), "headers": { "h": "y".repeat(400) } });
+        let exact = serde_json::to_vec(&event).unwrap().len();
+        assert_eq!(event_size(&event), exact);
+        // A body under the limit whose event is over it: refused.
+        assert_eq!(check_event(&event, 410, 1000), Err(GatewayError::PayloadTooLarge));
+        assert_eq!(check_event(&event, 410, exact), Ok(()));
+        // Far under: accepted by the bound alone.
+        assert_eq!(check_event(&serde_json::json!({ "body": "small" }), 100, 1 << 20), Ok(()));
+    }
 }

@@ -1,7 +1,7 @@
 //! API Gateway: everything between the socket and the function, as a short sequence of named stages.
 //! [`Gateway::handle`] reads like AWS's own account of a request: match, preflight, gates, integration, response.
 //!
-//! Stages, each its own module: `routes` (match), `cors` (preflight and response headers), `limits` (payload size,
+//! Stages, each its own module: `host` (the request head's `Host`), `routes` (match), `cors` (preflight and response headers), `limits` (payload size,
 //! integration timeout), `events` (the Lambda event), `integrations` (Lambda proxy), `responses` (output → HTTP),
 //! `errors` (API Gateway's own error responses).
 
@@ -9,6 +9,7 @@ pub(crate) mod auth;
 pub(crate) mod cors;
 pub(crate) mod errors;
 pub(crate) mod events;
+pub(crate) mod host;
 pub(crate) mod integrations;
 pub(crate) mod limits;
 pub(crate) mod responses;
@@ -73,6 +74,10 @@ impl Gateway {
     pub(crate) async fn handle(&self, lambda: &LambdaService, req: Request<Body>) -> Response<Body> {
         let epoch_ms = clock::now_epoch_ms();
         let (parts, body) = req.into_parts();
+        let from_client = parts.extensions.get::<crate::dev::conn::FromConnection>().is_some();
+        if let Err(e) = host::check(parts.version, &parts.headers, from_client) {
+            return e.response(self.routes.miss_kind(parts.uri.path()));
+        }
         // `//stage/x` is `/stage/x` (docs/fidelity.md, "Repeated slashes"); matching then ignores empty segments.
         let raw_path = routes::collapse_leading_slashes(parts.uri.path());
         if let Some((res, api, rel)) = cors::preflight(&self.routes, &parts.method, &parts.headers, raw_path) {
@@ -141,7 +146,7 @@ impl Gateway {
         };
         let event = build_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted));
         drop(body);
-        limits::check_event(&event, self.max_request_body)?;
+        limits::check_event(&event, limits::head_len(&parts.uri, &parts.headers), self.max_request_body)?;
         // The event has its copy; the trace id moves on to the Lambda context (only the request id is used after).
         let trace_id = std::mem::take(&mut ids.trace_id);
         let output = integrations::lambda::invoke(lambda, api, route, event, self.gateway_timeouts, trace_id).await?;

@@ -281,11 +281,21 @@ impl Routes {
 
     /// The API kind whose error response a request that matched nothing gets.
     ///
-    /// The first API (template order) whose stage prefix the path carries, else the first API; REST when there is none.
+    /// The API that owns the path (a route of it matches the path with another method, or it has `$default`), a
+    /// stage-prefixed one first;
+    /// else the first API (template order) whose stage prefix the path carries, else the first API served at the
+    /// root, else the first; REST when there is none.
     pub(crate) fn miss_kind(&self, raw_path: &str) -> ApiKind {
+        let owns = |a: &&CompiledApi| {
+            a.relative(raw_path)
+                .is_some_and(|rel| a.routes.iter().any(CompiledRoute::is_default) || !a.methods_at(rel).is_empty())
+        };
         self.apis
             .iter()
-            .find(|a| a.prefix.is_some() && a.relative(raw_path).is_some())
+            .filter(|a| a.prefix.is_some())
+            .find(owns)
+            .or_else(|| self.apis.iter().find(owns))
+            .or_else(|| self.apis.iter().find(|a| a.prefix.is_some() && a.relative(raw_path).is_some()))
             .or_else(|| self.apis.iter().find(|a| a.prefix.is_none()))
             .or(self.apis.first())
             .map_or(ApiKind::Rest, |a| a.kind)
@@ -503,6 +513,22 @@ mod tests {
         assert_eq!(f("/other"), "A");
         assert_eq!(f("/same"), "C");
         assert_eq!(t.miss_kind("/x"), ApiKind::Rest);
+    }
+
+    #[test]
+    fn a_miss_on_a_path_only_an_http_api_serves_is_the_http_apis() {
+        let m = Model::from_routes(
+            vec![Api::new("Rest", ApiKind::Rest), Api::new("Http", ApiKind::Http)],
+            vec![
+                Route::new(M::Get, "/rest", "Rest", "A", PayloadVersion::V1),
+                Route::new(M::Get, "/users/{id}", "Http", "B", PayloadVersion::V2),
+            ],
+        );
+        let t = build(&m, true);
+        assert!(t.find(&Method::POST, "/users/1").is_none());
+        assert_eq!(t.miss_kind("/users/1"), ApiKind::Http, "the HTTP API owns /users/{{id}}: its 404");
+        assert_eq!(t.miss_kind("/rest"), ApiKind::Rest);
+        assert_eq!(t.miss_kind("/nobody"), ApiKind::Rest, "no owner: the first root API, as before");
     }
 
     #[test]

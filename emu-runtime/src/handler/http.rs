@@ -44,10 +44,23 @@ enum Origin {
 /// Converts the emulator's event into the `lambda_http::Request` `lambda_http::run` would build from it.
 fn to_request(event: &serde_json::Value, context: Context) -> Result<(Request, Origin), Diagnostic> {
     let text = event.to_string();
-    let request = lambda_http::request::from_str(&text).map_err(|e| Diagnostic {
-        error_type: "Runtime.DeserializeError".into(),
-        error_message: format!("lambda_http could not read the event: {e}"),
-    })?;
+    // `lambda_http` unwraps the URL it builds from `Host` and the path: the gateway refuses a Host that is not one
+    // (400), and an event sent through the Invoke API may still hold one, so its panic is caught here, quietly.
+    let request = match super::quiet_panic::catch_quietly(|| lambda_http::request::from_str(&text)) {
+        Ok(Ok(request)) => request,
+        Ok(Err(e)) => {
+            return Err(Diagnostic {
+                error_type: "Runtime.DeserializeError".into(),
+                error_message: format!("lambda_http could not read the event: {e}"),
+            });
+        }
+        Err(panic) => {
+            return Err(Diagnostic {
+                error_type: "Runtime.DeserializeError".into(),
+                error_message: format!("lambda_http cannot build a request from the event: {panic}"),
+            });
+        }
+    };
     let origin = match request.request_context_ref() {
         Some(RequestContext::ApiGatewayV2(_)) => Origin::V2,
         _ => Origin::V1,

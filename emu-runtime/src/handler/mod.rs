@@ -4,6 +4,8 @@
 mod event;
 #[cfg(feature = "lambda-http")]
 mod http;
+#[cfg(feature = "lambda-http")]
+pub(crate) mod quiet_panic;
 mod stateful;
 
 #[doc(hidden)]

@@ -7,7 +7,7 @@ use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use lambda_runtime::Diagnostic;
 use serde_json::Value;
@@ -15,11 +15,11 @@ use serde_json::Value;
 use crate::handler::{BoxFuture, BoxedHandler, FunctionResult};
 use crate::lambda::InvokeOptions;
 use crate::lambda::context::FunctionInfo;
-use crate::lambda::log;
+use crate::lambda::{log, sandbox};
 
 /// Polls the handler's future inside `catch_unwind`, so a panic becomes an error instead of unwinding
 /// through the server (what `lambda_runtime`'s panic layer does on Lambda). No extra task is spawned.
-struct CatchUnwind(BoxFuture<FunctionResult>);
+pub(crate) struct CatchUnwind(pub(crate) BoxFuture<FunctionResult>);
 
 impl Future for CatchUnwind {
     type Output = Result<FunctionResult, Box<dyn Any + Send>>;
@@ -133,7 +133,8 @@ impl fmt::Display for InvokeError {
 
 impl std::error::Error for InvokeError {}
 
-fn panic_message(p: &(dyn Any + Send)) -> String {
+/// The text of a panic payload (`&str` or `String`, else a placeholder).
+pub(crate) fn panic_message(p: &(dyn Any + Send)) -> String {
     if let Some(s) = p.downcast_ref::<&str>() {
         (*s).to_owned()
     } else if let Some(s) = p.downcast_ref::<String>() {
@@ -143,13 +144,76 @@ fn panic_message(p: &(dyn Any + Send)) -> String {
     }
 }
 
+/// A handler call in progress: polled in the caller's task, or on a thread of its own (`sandbox.rs`).
+enum Call {
+    Inline(CatchUnwind),
+    Isolated(sandbox::Running),
+}
+
+impl Call {
+    /// Starts `func`: on its own thread when `isolated` (and the handlers' runtime exists), else inline.
+    fn start(func: &BoxedHandler, event: Value, ctx: lambda_runtime::Context, isolated: bool) -> Call {
+        match sandbox::runtime() {
+            Some(rt) if isolated => Call::Isolated(sandbox::start(rt, func, event, ctx)),
+            _ => Call::inline(func, event, ctx),
+        }
+    }
+
+    fn inline(func: &BoxedHandler, event: Value, ctx: lambda_runtime::Context) -> Call {
+        // The synchronous part of the call (deserializing the event, the user's fn body up to its first await)
+        // may panic too.
+        let fut = match catch_unwind(AssertUnwindSafe(|| func.0.call(event, ctx))) {
+            Ok(fut) => fut,
+            Err(panic) => {
+                let fut: BoxFuture<FunctionResult> = Box::pin(async move { std::panic::resume_unwind(panic) });
+                fut
+            }
+        };
+        Call::Inline(CatchUnwind(fut))
+    }
+
+    /// The handler's result, or its panic.
+    async fn wait(&mut self) -> Result<FunctionResult, Box<dyn Any + Send>> {
+        match self {
+            Call::Inline(fut) => fut.await,
+            Call::Isolated(running) => match (&mut running.join).await {
+                Ok(Some(outcome)) => outcome,
+                Ok(None) => Err(Box::new("the invocation was cancelled")),
+                Err(e) if e.is_panic() => Err(e.into_panic()),
+                Err(e) => Err(Box::new(format!("the invocation's thread ended: {e}"))),
+            },
+        }
+    }
+
+    /// Lets the call run on in the background for at most `rest`, then cancels it.
+    fn finish_in_background(self, rest: Duration) {
+        match self {
+            Call::Inline(fut) => {
+                tokio::spawn(async move {
+                    let _ = tokio::time::timeout(rest, fut).await;
+                });
+            }
+            Call::Isolated(running) => {
+                tokio::spawn(async move {
+                    let _ = tokio::time::timeout(rest, running.join).await;
+                    drop(running.cancel);
+                });
+            }
+        }
+    }
+}
+
 /// Invokes `func` with `event` as Lambda would: a fresh `Context`, `START`, the call with its panics caught and its
 /// `Timeout` (or the gateway's cap, when that is shorter) enforced, then the error line if any, `END` and `REPORT`.
+///
+/// With `isolated`, the handler runs on a thread of its own (`sandbox.rs`) and this task only waits for it with
+/// its timer: a handler blocking its thread past its `Timeout` still gets `Sandbox.Timedout` at the deadline.
 pub(crate) async fn run(
     func: &BoxedHandler,
     info: &FunctionInfo,
     event: Value,
     options: InvokeOptions,
+    isolated: bool,
 ) -> Result<Value, InvokeError> {
     let mut ctx = info.context();
     ctx.xray_trace_id = options.trace_id;
@@ -161,36 +225,24 @@ pub(crate) async fn run(
     let mut log = log::InvocationLog::new(options.log_sink.is_some());
     log.start(info, &request_id);
     let started = Instant::now();
-    // The synchronous part of the call (deserializing the event, the user's fn body up to its first await)
-    // may panic too.
-    let fut = match catch_unwind(AssertUnwindSafe(|| func.0.call(event, ctx))) {
-        Ok(fut) => fut,
-        Err(panic) => {
-            let fut: BoxFuture<FunctionResult> = Box::pin(async move { std::panic::resume_unwind(panic) });
-            fut
-        }
-    };
-    let mut fut = CatchUnwind(fut);
+    let mut call = Call::start(func, event, ctx, isolated);
     let (limit, gateway_first) = match options.gateway_cap {
         Some(cap) if cap < info.timeout => (cap, true),
         _ => (info.timeout, false),
     };
-    let result = match tokio::time::timeout(limit, &mut fut).await {
+    let result = match tokio::time::timeout(limit, call.wait()).await {
         Ok(Ok(Ok(v))) => Ok(v),
         Ok(Ok(Err(error))) => Err(InvokeError::Handler { function: info.id.clone(), error }),
         Ok(Err(panic)) => Err(InvokeError::Panicked { function: info.id.clone(), message: panic_message(&*panic) }),
         Err(_) if gateway_first => {
             // On AWS the function keeps running after API Gateway gives up; finish it in the background,
             // stopped at its own Timeout (dropping the future cancels it).
-            let rest = info.timeout.saturating_sub(limit);
-            tokio::spawn(async move {
-                let _ = tokio::time::timeout(rest, fut).await;
-            });
+            call.finish_in_background(info.timeout.saturating_sub(limit));
             Err(InvokeError::GatewayTimeout { function: info.id.clone(), seconds: limit.as_secs() })
         }
         Err(_) => {
-            // Dropping the future cancels the invocation, as Lambda stops the sandbox.
-            drop(fut);
+            // Dropping the call cancels the invocation, as Lambda stops the sandbox.
+            drop(call);
             Err(InvokeError::Timeout { function: info.id.clone(), seconds: info.timeout.as_secs() })
         }
     };
@@ -231,11 +283,11 @@ mod tests {
     #[tokio::test]
     async fn ok_error_and_panic_are_told_apart() {
         let ok = (|e: LambdaEvent<Value>| async move { Ok::<_, lambda_runtime::Error>(e.payload) }).into_function();
-        assert_eq!(run(&ok, &info(3), Value::from(1), no_cap()).await, Ok(Value::from(1)));
+        assert_eq!(run(&ok, &info(3), Value::from(1), no_cap(), false).await, Ok(Value::from(1)));
 
         let err = (|_: LambdaEvent<Value>| async move { Err::<Value, _>(lambda_runtime::Error::from("boom")) })
             .into_function();
-        let e = run(&err, &info(3), Value::Null, no_cap()).await.unwrap_err();
+        let e = run(&err, &info(3), Value::Null, no_cap(), false).await.unwrap_err();
         assert!(matches!(&e, InvokeError::Handler { error, .. } if error.error_message == "boom"), "{e:?}");
 
         let panics = (|_: LambdaEvent<Value>| async move {
@@ -245,7 +297,7 @@ mod tests {
             Ok::<Value, lambda_runtime::Error>(Value::Null)
         })
         .into_function();
-        let e = run(&panics, &info(3), Value::Null, no_cap()).await.unwrap_err();
+        let e = run(&panics, &info(3), Value::Null, no_cap(), false).await.unwrap_err();
         assert_eq!(e.diagnostic().error_message, "Lambda panicked: kaput");
     }
 
@@ -256,10 +308,10 @@ mod tests {
             Ok::<Value, lambda_runtime::Error>(Value::Null)
         })
         .into_function();
-        let e = run(&slow, &info(2), Value::Null, cap(29)).await.unwrap_err();
+        let e = run(&slow, &info(2), Value::Null, cap(29), false).await.unwrap_err();
         assert_eq!(e, InvokeError::Timeout { function: "F".into(), seconds: 2 });
         assert_eq!(e.diagnostic().error_type, "Sandbox.Timedout");
-        let e = run(&slow, &info(60), Value::Null, cap(29)).await.unwrap_err();
+        let e = run(&slow, &info(60), Value::Null, cap(29), false).await.unwrap_err();
         assert_eq!(e, InvokeError::GatewayTimeout { function: "F".into(), seconds: 29 });
     }
 }

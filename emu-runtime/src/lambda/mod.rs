@@ -8,6 +8,7 @@ pub(crate) mod invoke_api;
 pub(crate) mod log;
 pub(crate) mod runtime_api;
 pub(crate) mod samples;
+pub(crate) mod sandbox;
 pub(crate) mod schedules;
 
 use std::collections::HashMap;
@@ -64,6 +65,8 @@ pub(crate) struct InvokeOptions {
 #[derive(Debug)]
 pub(crate) struct LambdaService {
     functions: Vec<FunctionEntry>,
+    /// Run each invocation on its own thread (`sandbox.rs`) instead of the caller's task.
+    isolated: bool,
 }
 
 impl LambdaService {
@@ -83,7 +86,13 @@ impl LambdaService {
                 concurrency: f.reserved_concurrency.map(|n| (n, Arc::new(Semaphore::new(n as usize)))),
             })
             .collect();
-        LambdaService { functions }
+        LambdaService { functions, isolated: false }
+    }
+
+    /// The same service running each invocation on its own thread (see `sandbox.rs`) when `on`.
+    pub(crate) fn isolated(mut self, on: bool) -> LambdaService {
+        self.isolated = on;
+        self
     }
 
     /// The function with logical id `id`.
@@ -135,7 +144,7 @@ impl LambdaService {
             },
         };
         match &entry.binding {
-            Some(Binding::Bound(f)) => invoke::run(f, &entry.info, event, options).await,
+            Some(Binding::Bound(f)) => invoke::run(f, &entry.info, event, options, self.isolated).await,
             Some(Binding::Ignored) => Err(InvokeError::Ignored(entry.info.id.clone())),
             None => Err(InvokeError::NotBound(entry.info.id.clone())),
         }
