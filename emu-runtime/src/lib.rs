@@ -50,6 +50,7 @@ mod testing;
 
 pub use app::{App, AppBuilder, AppOptions, BindingState, LAMBDA_PAYLOAD_LIMIT, TemplateSource};
 pub use aws::{ACCOUNT_ID, REGION};
+pub use dev::console::ConsoleOptions;
 pub use dev::server::{ServeOptions, Server, init_logging, run, run_with_args, serve, shutdown_signal};
 pub use handler::Handler;
 /// The handler shapes' markers and erased form: named by `Handler`'s impls, never by users.

@@ -43,7 +43,7 @@ pub(crate) fn startup_lines(app: &App, addr: SocketAddr) -> String {
 }
 
 /// An event source's type as the function list names it: `SQS`, `Schedule`, or the template's own name.
-fn event_kind(event: &Event) -> &str {
+pub(crate) fn event_kind(event: &Event) -> &str {
     match &event.kind {
         EventKind::Sqs => "SQS",
         EventKind::S3 => "S3",

@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::handler::{BoxFuture, BoxedHandler, FunctionResult};
 use crate::lambda::InvokeOptions;
 use crate::lambda::context::FunctionInfo;
-use crate::lambda::log;
+use crate::lambda::{log, log_capture};
 
 /// Polls the handler's future inside `catch_unwind`, so a panic becomes an error instead of unwinding
 /// through the server (what `lambda_runtime`'s panic layer does on Lambda). No extra task is spawned.
@@ -158,7 +158,12 @@ pub(crate) async fn run(
     }
     ctx.client_context = options.client_context.and_then(|v| serde_json::from_value(v).ok());
     let request_id = ctx.request_id.clone();
-    let mut log = log::InvocationLog::new(options.log_sink.is_some());
+    if let Some(sink) = &options.context_sink
+        && let Ok(mut kept) = sink.lock()
+    {
+        *kept = serde_json::to_value(&ctx).ok();
+    }
+    let mut log = log::InvocationLog::new(options.log_sink.clone());
     log.start(info, &request_id);
     let started = Instant::now();
     // The synchronous part of the call (deserializing the event, the user's fn body up to its first await)
@@ -175,7 +180,12 @@ pub(crate) async fn run(
         Some(cap) if cap < info.timeout => (cap, true),
         _ => (info.timeout, false),
     };
-    let result = match tokio::time::timeout(limit, &mut fut).await {
+    // With a sink, the handler's own `tracing` events are kept with the platform's lines (`log_capture`).
+    let polled = match &options.log_sink {
+        None => tokio::time::timeout(limit, &mut fut).await,
+        Some(sink) => tokio::time::timeout(limit, log_capture::with_sink(sink.clone(), &mut fut)).await,
+    };
+    let result = match polled {
         Ok(Ok(Ok(v))) => Ok(v),
         Ok(Ok(Err(error))) => Err(InvokeError::Handler { function: info.id.clone(), error }),
         Ok(Err(panic)) => Err(InvokeError::Panicked { function: info.id.clone(), message: panic_message(&*panic) }),
@@ -198,11 +208,6 @@ pub(crate) async fn run(
         log.error(info, &e.log_line());
     }
     log.end(info, &request_id, started.elapsed());
-    if let Some(sink) = options.log_sink
-        && let Ok(mut kept) = sink.lock()
-    {
-        *kept = log.into_text();
-    }
     result
 }
 

@@ -6,6 +6,7 @@ pub(crate) mod env;
 pub(crate) mod invoke;
 pub(crate) mod invoke_api;
 pub(crate) mod log;
+pub(crate) mod log_capture;
 pub(crate) mod runtime_api;
 pub(crate) mod samples;
 pub(crate) mod schedules;
@@ -50,8 +51,10 @@ pub(crate) struct FunctionEntry {
 pub(crate) struct InvokeOptions {
     /// The Lambda request id to use (a fresh one when `None`).
     pub(crate) request_id: Option<String>,
-    /// Where to keep the invocation's log lines (`X-Amz-Log-Type: Tail`); `None`: they are only printed.
-    pub(crate) log_sink: Option<Arc<std::sync::Mutex<String>>>,
+    /// Where to keep the invocation's log lines (`X-Amz-Log-Type: Tail`, the console); `None`: they are only printed.
+    pub(crate) log_sink: Option<log::LogSink>,
+    /// Where to keep the `Context` the function was given, as JSON (the console); `None`: it is not kept.
+    pub(crate) context_sink: Option<Arc<std::sync::Mutex<Option<Value>>>>,
     /// `X-Amz-Client-Context` (already checked to be a client context), passed on as `Context::client_context`.
     pub(crate) client_context: Option<Value>,
     /// API Gateway's integration timeout, when the call comes through it.
