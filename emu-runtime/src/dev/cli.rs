@@ -76,9 +76,21 @@ pub(crate) struct Cli {
     /// Fire the template's Schedule / ScheduleV2 / schedule events while serving (UTC; off by default).
     #[arg(long)]
     pub(crate) schedules: bool,
-    /// Do not serve the Lambda Invoke API.
+    /// Address of the Lambda Invoke API and the console (loopback, whatever --host says, unless given here).
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub(crate) lambda_host: IpAddr,
+    /// Do not serve the Lambda Invoke API (nor the console, which is served beside it).
     #[arg(long, conflicts_with = "lambda_port")]
     pub(crate) no_lambda_api: bool,
+    /// Do not serve the console (http://127.0.0.1:3001/) and record nothing for it.
+    #[arg(long)]
+    pub(crate) no_console: bool,
+    /// How many invocations the console keeps (the oldest go first).
+    #[arg(long, default_value_t = 200, value_name = "N", conflicts_with = "no_console")]
+    pub(crate) console_history: usize,
+    /// Bodies over this many bytes are cut (and marked) in the console's records.
+    #[arg(long, default_value_t = 65536, value_name = "BYTES", conflicts_with = "no_console")]
+    pub(crate) console_body_limit: usize,
     /// Serve REST routes of Serverless services without the /{stage} prefix (like serverless-offline's --noPrependStageInUrl).
     #[arg(long)]
     pub(crate) no_prepend_stage: bool,
@@ -118,6 +130,13 @@ pub(crate) enum Command {
 }
 
 impl Cli {
+    /// What the console keeps, `None` with `--no-console`.
+    pub(crate) fn console_options(&self) -> Option<crate::ConsoleOptions> {
+        (!self.no_console).then(|| {
+            crate::ConsoleOptions::default().history(self.console_history).body_limit(self.console_body_limit)
+        })
+    }
+
     /// Parses `args` (the first item is the program name). A bad flag is a one-line message; `--help` is `Ok(None)`
     /// after printing help.
     pub(crate) fn parse_from_args<I, T>(args: I) -> Result<Option<Cli>, String>
