@@ -14,7 +14,7 @@ function el(tag, attrs, ...children) {
     else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined) continue;
     e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -192,7 +192,7 @@ function testClient(r) {
   const name = (m + "_" + q.uri.replace(/[^A-Za-z0-9]+/g, "_")).replace(/_+$/, "").toLowerCase();
   const known = ["get", "post", "put", "patch", "delete", "head", "options"];
   const start = known.includes(m) ? `.${m}(${rustString(q.uri)})` : `.request(http::Method::from_bytes(b"${q.method}").unwrap(), ${rustString(q.uri)})`;
-  const lines = [`#[tokio::test]`, `async fn ${name}() {`, `    // my_app() returns lambda_app!("${app.template}")`,
+  const lines = [`#[tokio::test]`, `async fn ${name}() {`, `    // my_app() returns lambda_app!("${app.template.split("/").pop()}")`,
     `    let res = my_app()`, `        .client()`, `        ${start}`];
   for (const [k, v] of q.headers) if (!skipped.has(k)) lines.push(`        .header(${rustString(k)}, ${rustString(v)})`);
   if (q.body && q.body.size > 0 && !q.body.base64) lines.push(`        .body(${rustString(q.body.text)})`);
@@ -318,7 +318,9 @@ function functionCard(f) {
 // ---- start ----------------------------------------------------------------------------------------------------
 (async function start() {
   app = await call("GET", "/app");
-  document.getElementById("template").textContent = app.template;
+  const tpl = document.getElementById("template");
+  tpl.textContent = app.template.split("/").pop();
+  tpl.title = app.template;
   renderRoutes();
   renderFunctions();
   connectLive();
