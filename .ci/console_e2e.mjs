@@ -146,5 +146,5 @@ try {
   await browser.close();
   server.kill("SIGTERM");
 }
-console.log(`console e2e: ${passed} passed, ${failed} failed`);
+console.log(`console: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
