@@ -215,6 +215,18 @@ mod tests {
     }
 
     #[test]
+    fn the_console_is_on_by_default_and_stays_on_loopback() {
+        let cli = parse(&["--host", "0.0.0.0"]).unwrap().unwrap();
+        assert_eq!(cli.lambda_host.to_string(), "127.0.0.1", "--host opens the API, not the console");
+        assert_eq!(cli.console_options(), Some(crate::ConsoleOptions::default()));
+        let cli = parse(&["--console-history", "5", "--console-body-limit", "10"]).unwrap().unwrap();
+        assert_eq!(cli.console_options(), Some(crate::ConsoleOptions::default().history(5).body_limit(10)));
+        assert_eq!(parse(&["--no-console"]).unwrap().unwrap().console_options(), None);
+        let err = parse(&["--no-console", "--console-history", "5"]).unwrap_err();
+        assert!(err.contains("--console-history"), "{err}");
+    }
+
+    #[test]
     fn overrides_accept_both_forms() {
         let cli = parse(&["--parameter-overrides", "A=1", "ParameterKey=B,ParameterValue=x=y", "--port", "0"])
             .unwrap()
