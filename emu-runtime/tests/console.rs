@@ -70,8 +70,14 @@ async fn a_request_is_recorded_as_the_gateway_and_lambda_saw_it() {
     let (status, r) = call(&console, "GET", &format!("/console/api/invocations/{id}"), None).await;
     assert_eq!(status, 200);
     assert_eq!(r["source"], "http");
-    assert_eq!((r["method"].as_str(), r["path"].as_str(), r["status"].as_u64()), (Some("POST"), Some("/echo/7"), Some(200)));
-    assert_eq!((r["api"].as_str(), r["routeKey"].as_str(), r["payload"].as_str()), (Some("Rest"), Some("POST /echo/{id}"), Some("1.0")));
+    assert_eq!(
+        (r["method"].as_str(), r["path"].as_str(), r["status"].as_u64()),
+        (Some("POST"), Some("/echo/7"), Some(200))
+    );
+    assert_eq!(
+        (r["api"].as_str(), r["routeKey"].as_str(), r["payload"].as_str()),
+        (Some("Rest"), Some("POST /echo/{id}"), Some("1.0"))
+    );
     assert_eq!(r["function"], "Echo");
     // The event's request id is the one the client got back.
     assert_eq!(r["event"]["requestContext"]["requestId"].as_str(), request_id.as_deref());

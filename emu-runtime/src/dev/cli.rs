@@ -132,9 +132,8 @@ pub(crate) enum Command {
 impl Cli {
     /// What the console keeps, `None` with `--no-console`.
     pub(crate) fn console_options(&self) -> Option<crate::ConsoleOptions> {
-        (!self.no_console).then(|| {
-            crate::ConsoleOptions::default().history(self.console_history).body_limit(self.console_body_limit)
-        })
+        (!self.no_console)
+            .then(|| crate::ConsoleOptions::default().history(self.console_history).body_limit(self.console_body_limit))
     }
 
     /// Parses `args` (the first item is the program name). A bad flag is a one-line message; `--help` is `Ok(None)`

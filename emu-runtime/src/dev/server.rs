@@ -12,10 +12,10 @@ use axum::response::Response;
 use tokio::net::TcpListener;
 
 use crate::App;
-use crate::dev::console::ConsoleOptions;
 use crate::dev::banner;
 use crate::dev::cli::{Cli, Command};
 use crate::dev::commands::{self, EventInput};
+use crate::dev::console::ConsoleOptions;
 use crate::dev::lambda_listener::{DEFAULT_LAMBDA_ADDR, LambdaListener};
 use crate::lambda::env::{EnvVarsFile, EnvironmentPlan};
 use crate::lambda::log::platform_line;
@@ -146,7 +146,10 @@ async fn serve_announced(
     let lambda_task = lambda.map(|listener| {
         println!("Lambda Invoke API on {} (aws lambda invoke --endpoint-url {0} ...)", listener.endpoint_url());
         if app.recorder().is_some() {
-            println!("Console on {} (every request as API Gateway and Lambda saw it; --no-console)", listener.console_url());
+            println!(
+                "Console on {} (every request as API Gateway and Lambda saw it; --no-console)",
+                listener.console_url()
+            );
         }
         let mut stopped = stopped.clone();
         tokio::spawn(listener.serve(app.clone(), format!("http://{}", server.local_addr()), async move {
@@ -213,11 +216,8 @@ pub fn init_logging() {
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
     // The capture layer keeps a handler's events with its invocation when a sink asks (console, log tail).
     let fmt = tracing_subscriber::fmt::layer().with_target(false).with_ansi(ansi);
-    let _ = tracing_subscriber::registry()
-        .with(filter)
-        .with(fmt)
-        .with(crate::lambda::log_capture::CaptureLayer)
-        .try_init();
+    let _ =
+        tracing_subscriber::registry().with(filter).with(fmt).with(crate::lambda::log_capture::CaptureLayer).try_init();
 }
 
 /// The dev server for a developer's `main`: parses the command line, prepares the process environment before any

@@ -90,7 +90,12 @@ impl Gateway {
     }
 
     /// The pipeline; each `trace` hook is skipped when the console is off.
-    async fn serve(&self, lambda: &LambdaService, req: Request<Body>, mut trace: Option<&mut HttpTrace>) -> Response<Body> {
+    async fn serve(
+        &self,
+        lambda: &LambdaService,
+        req: Request<Body>,
+        mut trace: Option<&mut HttpTrace>,
+    ) -> Response<Body> {
         let epoch_ms = clock::now_epoch_ms();
         let (parts, body) = req.into_parts();
         // `//stage/x` is `/stage/x` (docs/fidelity.md, "Repeated slashes"); matching then ignores empty segments.
@@ -157,7 +162,8 @@ impl Gateway {
         limits::check_event(&event, self.max_request_body)?;
         // The event has its copy; the trace id moves on to the Lambda context (only the request id is used after).
         let trace_id = std::mem::take(&mut ids.trace_id);
-        let output = integrations::lambda::invoke(lambda, api, route, event, self.gateway_timeouts, trace_id, trace).await?;
+        let output =
+            integrations::lambda::invoke(lambda, api, route, event, self.gateway_timeouts, trace_id, trace).await?;
         match responses::parse(output, route.format) {
             Ok(r) => Ok(r.into_http(route.format, &api.event, &parts.headers)),
             Err(e) => {

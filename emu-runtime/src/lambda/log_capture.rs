@@ -41,7 +41,8 @@ impl<S: Subscriber> Layer<S> for CaptureLayer {
 fn format_event(event: &Event<'_>) -> String {
     let mut fields = Fields::default();
     event.record(&mut fields);
-    let mut line = format!("{} {} {}", clock::iso_time(clock::now_epoch_ms()), event.metadata().level(), fields.message);
+    let mut line =
+        format!("{} {} {}", clock::iso_time(clock::now_epoch_ms()), event.metadata().level(), fields.message);
     line.push_str(&fields.rest);
     line
 }
