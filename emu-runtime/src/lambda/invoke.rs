@@ -161,7 +161,7 @@ pub(crate) async fn run(
     if let Some(sink) = &options.context_sink
         && let Ok(mut kept) = sink.lock()
     {
-        *kept = serde_json::to_value(&ctx).ok();
+        *kept = serde_json::value::to_raw_value(&ctx).ok();
     }
     let mut log = log::InvocationLog::new(options.log_sink.clone());
     log.start(info, &request_id);

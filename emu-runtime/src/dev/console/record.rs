@@ -11,15 +11,18 @@ use std::time::Instant;
 
 use axum::body::Body;
 use base64::Engine as _;
+use bytes::Bytes;
 use http::{HeaderMap, Request, Response};
 use serde::Serialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tokio::sync::broadcast;
 
 use crate::clock;
 use crate::dev::console::ConsoleOptions;
 use crate::gateway::errors::GatewayError;
 use crate::gateway::routes::{CompiledApi, CompiledRoute};
+use crate::lambda::ContextSink;
 use crate::lambda::invoke::InvokeError;
 use crate::lambda::log::LogSink;
 
@@ -59,7 +62,39 @@ pub(crate) struct ValidationResult {
     pub(crate) message: Option<String>,
 }
 
-/// A body as recorded: UTF-8 text, or base64 when it is not text; cut at the console's body limit.
+/// A body as kept: its first `limit` bytes (shared with the request or response when it is no longer, copied when
+/// it is cut, so a record never holds more than the limit), shown as [`BodyText`] when the page asks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct BodyBytes {
+    /// The (possibly cut) bytes.
+    pub(crate) bytes: Bytes,
+    /// The whole body's size.
+    pub(crate) size: usize,
+}
+
+impl BodyBytes {
+    /// `body`, cut at `limit`.
+    pub(crate) fn new(body: &Bytes, limit: usize) -> BodyBytes {
+        let bytes = if body.len() <= limit { body.clone() } else { Bytes::copy_from_slice(&body[..limit]) };
+        BodyBytes { bytes, size: body.len() }
+    }
+
+    /// Whether the body was longer than the limit.
+    pub(crate) fn truncated(&self) -> bool {
+        self.bytes.len() < self.size
+    }
+}
+
+impl Serialize for BodyBytes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut text = BodyText::new(&self.bytes, self.bytes.len());
+        text.size = self.size;
+        text.truncated = self.truncated();
+        text.serialize(serializer)
+    }
+}
+
+/// A body as the page shows it: UTF-8 text, or base64 when it is not text; cut at the console's body limit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct BodyText {
@@ -95,7 +130,7 @@ impl BodyText {
 }
 
 /// A request as API Gateway received it, or a response as it sent it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct HttpMessage {
     /// The request's method.
@@ -104,14 +139,20 @@ pub(crate) struct HttpMessage {
     pub(crate) uri: Option<String>,
     /// The response's status.
     pub(crate) status: Option<u16>,
-    /// Every header, in order, values as text (lossy for non-UTF-8 values).
-    pub(crate) headers: Vec<(String, String)>,
+    /// Every header, in order; shown as `[name, value]` pairs, values as text (lossy for non-UTF-8 values).
+    #[serde(serialize_with = "header_pairs")]
+    pub(crate) headers: HeaderMap,
     /// The body; `None` when the gateway answered before reading it (no route, a preflight).
-    pub(crate) body: Option<BodyText>,
+    pub(crate) body: Option<BodyBytes>,
 }
 
-fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
-    headers.iter().map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect()
+fn header_pairs<S: serde::Serializer>(headers: &HeaderMap, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(headers.iter().map(|(k, v)| (k.as_str(), String::from_utf8_lossy(v.as_bytes()))))
+}
+
+/// `value` as JSON text, kept as is (one string, cheaper to keep than a tree of `Value`s).
+fn raw(value: &impl Serialize) -> Option<Box<RawValue>> {
+    serde_json::value::to_raw_value(value).ok()
 }
 
 /// One invocation as the console shows it.
@@ -153,17 +194,17 @@ pub(crate) struct Record {
     /// The request as received.
     pub(crate) request: Option<HttpMessage>,
     /// The event exactly as sent to the function (its `body` cut at the limit, then `event_truncated`).
-    pub(crate) event: Option<Value>,
+    pub(crate) event: Option<Box<RawValue>>,
     /// The event's `body` was cut.
     pub(crate) event_truncated: bool,
     /// The `Context` the function was given.
-    pub(crate) context: Option<Value>,
+    pub(crate) context: Option<Box<RawValue>>,
     /// The invocation's log: `START` ... `REPORT` and the handler's `tracing` events.
     pub(crate) logs: String,
     /// The log was cut at the limit.
     pub(crate) logs_truncated: bool,
     /// The function's raw output (its `body` cut at the limit, then `output_truncated`).
-    pub(crate) output: Option<Value>,
+    pub(crate) output: Option<Box<RawValue>>,
     /// The output's `body` was cut.
     pub(crate) output_truncated: bool,
     /// The invocation's error in Lambda's shape (`errorType`, `errorMessage`).
@@ -216,8 +257,19 @@ impl Record {
     }
 }
 
+/// `value` as kept: JSON text, with a top-level `body` string cut at `limit` bytes; `true` when it was cut.
+pub(crate) fn keep_json(value: &Value, limit: usize) -> (Option<Box<RawValue>>, bool) {
+    match value.get("body") {
+        Some(Value::String(body)) if body.len() > limit => {
+            let (cut, _) = cut_body(value, limit);
+            (raw(&cut), true)
+        }
+        _ => (raw(value), false),
+    }
+}
+
 /// A copy of `value` whose top-level `body` string is cut at `limit` bytes; `true` when it was cut.
-pub(crate) fn cut_body(value: &Value, limit: usize) -> (Value, bool) {
+fn cut_body(value: &Value, limit: usize) -> (Value, bool) {
     let Value::Object(map) = value else { return (value.clone(), false) };
     let mut cut = false;
     let copy = map
@@ -243,7 +295,7 @@ pub(crate) struct Sinks {
     /// The log lines.
     pub(crate) log: LogSink,
     /// The `Context` as JSON.
-    pub(crate) context: Arc<Mutex<Option<Value>>>,
+    pub(crate) context: ContextSink,
 }
 
 impl Sinks {
@@ -276,9 +328,9 @@ pub(crate) struct HttpTrace {
 
 impl HttpTrace {
     /// The request's body, as read by the gateway.
-    pub(crate) fn body(&mut self, body: &[u8]) {
+    pub(crate) fn body(&mut self, body: &Bytes) {
         if let Some(req) = &mut self.record.request {
-            req.body = Some(BodyText::new(body, self.limit));
+            req.body = Some(BodyBytes::new(body, self.limit));
         }
     }
 
@@ -292,9 +344,7 @@ impl HttpTrace {
 
     /// The event sent to the function.
     pub(crate) fn event(&mut self, event: &Value) {
-        let (event, cut) = cut_body(event, self.limit);
-        self.record.event = Some(event);
-        self.record.event_truncated = cut;
+        (self.record.event, self.record.event_truncated) = keep_json(event, self.limit);
     }
 
     /// The sinks to hand the Lambda service with the invocation.
@@ -305,11 +355,7 @@ impl HttpTrace {
     /// What the function returned, or why it did not.
     pub(crate) fn outcome(&mut self, outcome: Result<&Value, &InvokeError>) {
         match outcome {
-            Ok(output) => {
-                let (output, cut) = cut_body(output, self.limit);
-                self.record.output = Some(output);
-                self.record.output_truncated = cut;
-            }
+            Ok(output) => (self.record.output, self.record.output_truncated) = keep_json(output, self.limit),
             Err(e) => self.record.error = Some(e.to_json()),
         }
     }
@@ -376,7 +422,7 @@ impl Recorder {
         record.request = Some(HttpMessage {
             method: Some(req.method().to_string()),
             uri: Some(req.uri().path_and_query().map_or_else(|| req.uri().path().to_owned(), |p| p.to_string())),
-            headers: header_list(req.headers()),
+            headers: req.headers().clone(),
             ..HttpMessage::default()
         });
         HttpTrace { record, started: Instant::now(), limit: self.options.body_limit, sinks: Sinks::default() }
@@ -391,8 +437,8 @@ impl Recorder {
         record.status = Some(parts.status.as_u16());
         record.response = Some(HttpMessage {
             status: Some(parts.status.as_u16()),
-            headers: header_list(&parts.headers),
-            body: Some(BodyText::new(&bytes, limit)),
+            headers: parts.headers.clone(),
+            body: Some(BodyBytes::new(&bytes, limit)),
             ..HttpMessage::default()
         });
         sinks.drain_into(&mut record, limit);
@@ -414,15 +460,9 @@ impl Recorder {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let mut record = Record::new(id, Source::Invoke, started.0);
         record.function = Some(function.to_owned());
-        let (event, cut) = cut_body(event, limit);
-        record.event = Some(event);
-        record.event_truncated = cut;
+        (record.event, record.event_truncated) = keep_json(event, limit);
         match result {
-            Ok(output) => {
-                let (output, cut) = cut_body(output, limit);
-                record.output = Some(output);
-                record.output_truncated = cut;
-            }
+            Ok(output) => (record.output, record.output_truncated) = keep_json(output, limit),
             Err(e) => record.error = Some(e.to_json()),
         }
         sinks.drain_into(&mut record, limit);
@@ -443,8 +483,9 @@ impl Recorder {
         }
         if let Ok(live) = self.live.lock()
             && let Some(tx) = live.as_ref()
+            && tx.receiver_count() > 0
         {
-            // No browser listening is not an error.
+            // A browser that went away meanwhile is not an error.
             let _ = tx.send(Arc::from(record.summary().to_string()));
         }
         record
@@ -517,7 +558,7 @@ mod tests {
         let rec = recorder(10, 4);
         let req = Request::post("/x?a=1").header("h", "v").body(Body::empty()).unwrap();
         let mut trace = rec.begin_http(&req);
-        trace.body(b"hello world");
+        trace.body(&Bytes::from_static(b"hello world"));
         let res = Response::builder().status(201).header("k", "w").body(Body::from("a long answer")).unwrap();
         let res = rec.finish_http(trace, res).await;
         assert_eq!(res.status(), 201);
@@ -525,12 +566,14 @@ mod tests {
         let r = rec.get(1).unwrap();
         let req = r.request.as_ref().unwrap();
         assert_eq!(req.uri.as_deref(), Some("/x?a=1"));
-        assert_eq!(req.headers, [("h".to_owned(), "v".to_owned())]);
+        assert_eq!(serde_json::to_value(req).unwrap()["headers"], serde_json::json!([["h", "v"]]));
         let body = req.body.as_ref().unwrap();
-        assert_eq!((body.text.as_str(), body.size, body.truncated), ("hell", 11, true));
+        assert_eq!((&body.bytes[..], body.size, body.truncated()), (&b"hell"[..], 11, true));
+        let shown = serde_json::to_value(body).unwrap();
+        assert_eq!(shown, serde_json::json!({ "text": "hell", "base64": false, "size": 11, "truncated": true }));
         let res = r.response.as_ref().unwrap();
         assert_eq!(res.status, Some(201));
-        assert_eq!(res.body.as_ref().unwrap().text, "a lo");
+        assert_eq!(&res.body.as_ref().unwrap().bytes[..], b"a lo");
     }
 
     #[test]
@@ -553,5 +596,11 @@ mod tests {
         let (same, was_cut) = cut_body(&event, 100);
         assert!(!was_cut);
         assert_eq!(same, event);
+        let (kept, was_cut) = keep_json(&event, 4);
+        assert!(was_cut);
+        assert_eq!(serde_json::from_str::<Value>(kept.unwrap().get()).unwrap()["body"], "0123");
+        let (kept, was_cut) = keep_json(&event, 100);
+        assert!(!was_cut);
+        assert_eq!(serde_json::from_str::<Value>(kept.unwrap().get()).unwrap(), event);
     }
 }

@@ -118,7 +118,10 @@ impl Console {
             (&Method::GET, ["invocations", id]) => self.record(id),
             (&Method::POST, ["invocations", id, "replay"]) => self.replay(id).await,
             (&Method::POST, ["send"]) => match read_json::<SendRequest>(body).await {
-                Ok(send) => self.send(send).await,
+                Ok(send) => match self.request(send) {
+                    Ok(req) => Ok(self.send(req).await),
+                    Err(e) => Err(e),
+                },
                 Err(e) => Err(e),
             },
             (&Method::GET, ["functions", name, "sample"]) => self.sample(&percent_decode(name), parts.uri.query()),
@@ -178,9 +181,8 @@ impl Console {
         Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
     }
 
-    /// `POST send`: the request through the app's gateway, as a client's would go; answers with the record's id and
-    /// the response as sent.
-    async fn send(&self, send: SendRequest) -> Result<Response<Body>, ApiError> {
+    /// The request a `POST send` describes, as a client would send it (with the API's `Host` when it names none).
+    fn request(&self, send: SendRequest) -> Result<Request<Body>, ApiError> {
         let bad = |m: String| ApiError::new(StatusCode::BAD_REQUEST, m);
         let method = Method::from_bytes(send.method.as_bytes())
             .map_err(|_| bad(format!("`{}` is not an HTTP method", send.method)))?;
@@ -207,11 +209,14 @@ impl Console {
         if !has_host && let Some(host) = self.api_url.split("://").nth(1) {
             builder = builder.header(header::HOST, host.trim_end_matches('/'));
         }
+        builder.body(Body::from(body)).map_err(|e| bad(format!("cannot build the request: {e}")))
+    }
+
+    /// `req` through the app's gateway, as a client's would go; answers with the record's id and the response as
+    /// sent.
+    async fn send(&self, mut req: Request<Body>) -> Response<Body> {
         let slot = IdSlot::default();
-        let req = builder
-            .extension(slot.clone())
-            .body(Body::from(body))
-            .map_err(|e| bad(format!("cannot build the request: {e}")))?;
+        req.extensions_mut().insert(slot.clone());
         let res = self.app.handle(req).await;
         let status = res.status().as_u16();
         let headers: Vec<(String, String)> = res
@@ -220,13 +225,13 @@ impl Console {
             .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
             .collect();
         let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap_or_default();
-        Ok(json_response(
+        json_response(
             StatusCode::OK,
             &json!({
                 "id": slot.0.load(Ordering::Relaxed), "status": status, "headers": headers,
                 "body": String::from_utf8_lossy(&bytes),
             }),
-        ))
+        )
     }
 
     /// `POST invocations/{id}/replay`: the recorded request (HTTP) or event (direct invoke) again.
@@ -234,25 +239,26 @@ impl Console {
         let record = self.find(id)?;
         let conflict = |m: &str| ApiError::new(StatusCode::CONFLICT, m);
         match (&record.request, &record.function) {
-            (Some(req), _) => {
-                let body = req.body.as_ref();
-                if body.is_some_and(|b| b.truncated) {
+            (Some(recorded), _) => {
+                let body = recorded.body.as_ref();
+                if body.is_some_and(|b| b.truncated()) {
                     return Err(conflict("its body was cut at the console's body limit, so it cannot be replayed"));
                 }
-                let send = SendRequest {
-                    method: req.method.clone().unwrap_or_else(|| "GET".to_owned()),
-                    path: req.uri.clone().unwrap_or_else(|| "/".to_owned()),
-                    headers: req.headers.clone(),
-                    body: body.map(|b| b.text.clone()).unwrap_or_default(),
-                    base64: body.is_some_and(|b| b.base64),
-                };
-                self.send(send).await
+                let method = recorded.method.as_deref().unwrap_or("GET");
+                let mut req = Request::builder()
+                    .method(Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET))
+                    .uri(recorded.uri.as_deref().unwrap_or("/"))
+                    .body(Body::from(body.map(|b| b.bytes.clone()).unwrap_or_default()))
+                    .map_err(|e| conflict(&format!("the recorded request cannot be sent again: {e}")))?;
+                *req.headers_mut() = recorded.headers.clone();
+                Ok(self.send(req).await)
             }
             (None, Some(function)) => {
                 if record.event_truncated {
                     return Err(conflict("its event's body was cut at the console's body limit"));
                 }
-                self.invoke(function, record.event.clone().unwrap_or(Value::Null)).await
+                let event = record.event.as_ref().and_then(|raw| serde_json::from_str(raw.get()).ok());
+                self.invoke(function, event.unwrap_or(Value::Null)).await
             }
             (None, None) => Err(conflict("the record holds neither a request nor a function to replay")),
         }
