@@ -163,7 +163,7 @@ pub(crate) struct Record {
     pub(crate) id: u64,
     /// Through the gateway or invoked directly.
     pub(crate) source: Source,
-    /// When it arrived, epoch ms, and the same as ISO 8601.
+    /// When it arrived, epoch ms.
     pub(crate) epoch_ms: u64,
     /// ISO 8601 time of arrival.
     pub(crate) time: String,
