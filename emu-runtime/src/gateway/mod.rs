@@ -141,6 +141,7 @@ impl Gateway {
     }
 
     /// The Lambda proxy integration of a matched request: read the body, build the event, invoke, map the output.
+    #[expect(clippy::too_many_arguments, reason = "the stage's inputs; the console's trace is the eighth")]
     async fn proxy(
         &self,
         lambda: &LambdaService,
