@@ -7,6 +7,9 @@
 //!   through `App::invoke`, with no API Gateway in front.
 //! * `event/*` and `response/*`: building the Lambda event and parsing the function's output alone, for a typical
 //!   request (6 headers, a 3-pair query string, a 1 KB JSON body) and a 1 KB JSON response.
+//! * `console/*`: the same requests with the console off (no recorder: the default) and on
+//!   (`App::with_console`: each request, its event, Context, log and response kept in the ring): `GET /hello` and a
+//!   typical `POST /items` (6 headers, a query string, a 1 KB JSON body echoed back).
 //! * After criterion, an interleaved A/B run (bare, emu, bare, emu, ...) prints the in-process ratios and the time
 //!   added per request, which drifts less than separate criterion groups on a busy machine.
 //!
@@ -23,7 +26,7 @@ use bytes::Bytes;
 use criterion::{BatchSize, Criterion};
 use emu_runtime::bench_internals::Route;
 use emu_runtime::model::{Api, ApiKind, Function, Method, Model, PayloadVersion};
-use emu_runtime::{App, AppBuilder, Error, LambdaEvent};
+use emu_runtime::{App, AppBuilder, ConsoleOptions, Error, LambdaEvent};
 use http::Request;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
@@ -160,6 +163,55 @@ fn events(c: &mut Criterion) {
     g.finish();
 }
 
+/// The console off and on, side by side, for the hello route and a typical request with a body.
+fn console(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
+    let (off, on) = (hello::hello().router(), hello::hello().with_console(ConsoleOptions::default()).router());
+    let items_off = items_app(ApiKind::Rest).router();
+    let items_on = items_app(ApiKind::Rest).with_console(ConsoleOptions::default()).router();
+    let req = typical_request();
+    let post = |router: &axum::Router| {
+        let (parts, body) = req.clone().into_parts();
+        let req = Request::from_parts(parts, Body::from(body));
+        let router = router.clone();
+        async move {
+            let res = router.oneshot(req).await.expect("infallible");
+            debug_assert_eq!(res.status(), 200);
+            res.into_body().collect().await.expect("body").to_bytes()
+        }
+    };
+    let mut g = c.benchmark_group("console");
+    g.bench_function("off_get_hello", |b| b.iter(|| rt.block_on(one(&off, black_box("/hello")))));
+    g.bench_function("on_get_hello", |b| b.iter(|| rt.block_on(one(&on, black_box("/hello")))));
+    g.bench_function("off_post_items_1k", |b| b.iter(|| rt.block_on(post(&items_off))));
+    g.bench_function("on_post_items_1k", |b| b.iter(|| rt.block_on(post(&items_on))));
+    g.finish();
+}
+
+/// Alternates the console off and on for `GET /hello` and prints the median per-request times and their ratio.
+fn interleaved_console(rt: &tokio::runtime::Runtime) {
+    const ROUNDS: usize = 15;
+    let n = 20_000;
+    let (off, on) = (hello::hello().router(), hello::hello().with_console(ConsoleOptions::default()).router());
+    let time = |router: &axum::Router| {
+        let started = Instant::now();
+        rt.block_on(async {
+            for _ in 0..n {
+                black_box(one(router, "/hello").await);
+            }
+        });
+        started.elapsed() / n
+    };
+    let (mut a, mut b): (Vec<Duration>, Vec<Duration>) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        a.push(time(&off));
+        b.push(time(&on));
+    }
+    a.sort();
+    b.sort();
+    let (a, b) = (a[ROUNDS / 2].as_secs_f64() * 1e6, b[ROUNDS / 2].as_secs_f64() * 1e6);
+    println!("  console GET /hello  off {a:7.2} µs  on  {b:7.2} µs  ratio {:5.2}x  added {:6.2} µs", b / a, b - a);
+}
+
 /// Alternates bare and emu in rounds of `n` requests and prints the median per-request times and ratios.
 fn interleaved(rt: &tokio::runtime::Runtime, emu: &axum::Router, bare: &axum::Router) {
     const ROUNDS: usize = 15;
@@ -208,8 +260,10 @@ fn main() {
     in_process(&mut c, &rt, &emu, &bare);
     invoke_api(&mut c, &rt, &hello::hello());
     events(&mut c);
+    console(&mut c, &rt);
     c.final_summary();
     if !quick {
         interleaved(&rt, &emu, &bare);
+        interleaved_console(&rt);
     }
 }

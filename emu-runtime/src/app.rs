@@ -12,6 +12,8 @@ use emu_template::{Model, Route};
 use http::{Request, Response};
 use serde_json::Value;
 
+use crate::dev::console::ConsoleOptions;
+use crate::dev::console::record::Recorder;
 use crate::gateway::Gateway;
 use crate::handler::Handler;
 use crate::lambda::env::{EnvVarsFile, OverrideError, function_environment};
@@ -142,9 +144,10 @@ impl App {
         template: Option<TemplateSource>,
         bindings: HashMap<String, Binding>,
         options: AppOptions,
+        recorder: Option<Arc<Recorder>>,
     ) -> App {
         let lambda = LambdaService::new(&model, &bindings).isolated(options.isolate_handlers);
-        let gateway = Gateway::new(&model, &lambda, &options);
+        let gateway = Gateway::new(&model, &lambda, &options, recorder);
         App { inner: Arc::new(AppInner { model, template, bindings, options, lambda, gateway }) }
     }
 
@@ -170,7 +173,13 @@ impl App {
 
     /// The same app with other options (the routes are recompiled).
     pub fn with_options(&self, options: AppOptions) -> App {
-        App::assemble(self.inner.model.clone(), self.inner.template, self.inner.bindings.clone(), options)
+        App::assemble(
+            self.inner.model.clone(),
+            self.inner.template,
+            self.inner.bindings.clone(),
+            options,
+            self.inner.gateway.recorder().cloned(),
+        )
     }
 
     /// The same app with every API served without its `/{stage}` prefix (`--no-prepend-stage`).
@@ -214,12 +223,35 @@ impl App {
         let options = emu_template::ReadOptions { parameter_overrides: overrides };
         let loaded = emu_template::read_str(template.text, Path::new(template.path), &options)
             .map_err(OverrideError::Template)?;
-        Ok(App::assemble(loaded.model, self.inner.template, self.inner.bindings.clone(), self.inner.options.clone()))
+        Ok(App::assemble(
+            loaded.model,
+            self.inner.template,
+            self.inner.bindings.clone(),
+            self.inner.options.clone(),
+            self.inner.gateway.recorder().cloned(),
+        ))
     }
 
     /// The environment the function `id` would see on Lambda (reserved variables, template values, `overrides`).
     pub fn function_environment(&self, id: &str, overrides: &EnvVarsFile) -> Option<BTreeMap<String, String>> {
         self.model().function(id).map(|f| function_environment(f, overrides))
+    }
+
+    /// The same app with the console's recorder: every request through the gateway is kept (the last
+    /// [`ConsoleOptions::history`]) for [`App::console_router`]. Without it nothing is recorded.
+    pub fn with_console(&self, options: ConsoleOptions) -> App {
+        App::assemble(
+            self.inner.model.clone(),
+            self.inner.template,
+            self.inner.bindings.clone(),
+            self.inner.options.clone(),
+            Some(Arc::new(Recorder::new(options))),
+        )
+    }
+
+    /// The console's recorder, when the app has one ([`App::with_console`]).
+    pub(crate) fn recorder(&self) -> Option<&Arc<Recorder>> {
+        self.inner.gateway.recorder()
     }
 
     /// The Lambda service: every function with its binding.
@@ -318,7 +350,7 @@ impl AppBuilder {
 
     /// Finishes the app: compiles the route table and every per-route and per-function datum once.
     pub fn build(self) -> App {
-        App::assemble(self.model, self.template, self.bindings, self.options)
+        App::assemble(self.model, self.template, self.bindings, self.options, None)
     }
 
     /// An empty app, emitted by `lambda_app!` after a compile error so the rest of `main` type-checks.

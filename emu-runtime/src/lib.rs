@@ -51,6 +51,7 @@ mod testing;
 pub use app::{App, AppBuilder, AppOptions, BindingState, LAMBDA_PAYLOAD_LIMIT, TemplateSource};
 pub use aws::{ACCOUNT_ID, REGION};
 pub use dev::conn::Timeouts;
+pub use dev::console::ConsoleOptions;
 pub use dev::server::{ServeOptions, Server, init_logging, run, run_with_args, serve, shutdown_signal};
 pub use gateway::auth::{AccessOptions, AuthorizerStats, LocalIssuerMode, MintError, TokenSettings};
 pub use handler::Handler;

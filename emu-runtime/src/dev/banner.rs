@@ -108,7 +108,7 @@ pub(crate) fn access_lines(app: &App) -> String {
 }
 
 /// An event source's type as the function list names it: `SQS`, `Schedule`, or the template's own name.
-fn event_kind(event: &Event) -> &str {
+pub(crate) fn event_kind(event: &Event) -> &str {
     match &event.kind {
         EventKind::Sqs => "SQS",
         EventKind::S3 => "S3",

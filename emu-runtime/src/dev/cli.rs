@@ -84,9 +84,21 @@ pub(crate) struct Cli {
     /// second Ctrl-C exits at once).
     #[arg(long, default_value_t = 5.0, value_name = "SECONDS", value_parser = parse_seconds)]
     pub(crate) shutdown_timeout: f64,
-    /// Do not serve the Lambda Invoke API.
+    /// Address of the Lambda Invoke API and the console (loopback, whatever --host says, unless given here).
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub(crate) lambda_host: IpAddr,
+    /// Do not serve the Lambda Invoke API (nor the console, which is served beside it).
     #[arg(long, conflicts_with = "lambda_port")]
     pub(crate) no_lambda_api: bool,
+    /// Do not serve the console (http://127.0.0.1:3001/) and record nothing for it.
+    #[arg(long)]
+    pub(crate) no_console: bool,
+    /// How many invocations the console keeps (the oldest go first).
+    #[arg(long, default_value_t = 200, value_name = "N", conflicts_with = "no_console")]
+    pub(crate) console_history: usize,
+    /// Bodies over this many bytes are cut (and marked) in the console's records.
+    #[arg(long, default_value_t = 65536, value_name = "BYTES", conflicts_with = "no_console")]
+    pub(crate) console_body_limit: usize,
     /// Serve REST routes of Serverless services without the /{stage} prefix (like serverless-offline's --noPrependStageInUrl).
     #[arg(long)]
     pub(crate) no_prepend_stage: bool,
@@ -146,6 +158,12 @@ pub(crate) enum Command {
 }
 
 impl Cli {
+    /// What the console keeps, `None` with `--no-console`.
+    pub(crate) fn console_options(&self) -> Option<crate::ConsoleOptions> {
+        (!self.no_console)
+            .then(|| crate::ConsoleOptions::default().history(self.console_history).body_limit(self.console_body_limit))
+    }
+
     /// Parses `args` (the first item is the program name). A bad flag is a one-line message; `--help` is `Ok(None)`
     /// after printing help.
     pub(crate) fn parse_from_args<I, T>(args: I) -> Result<Option<Cli>, String>
@@ -229,6 +247,18 @@ mod tests {
         assert_eq!(cli.host.to_string(), "127.0.0.1");
         assert_eq!(cli.port, 3000);
         assert!(!cli.list_routes);
+    }
+
+    #[test]
+    fn the_console_is_on_by_default_and_stays_on_loopback() {
+        let cli = parse(&["--host", "0.0.0.0"]).unwrap().unwrap();
+        assert_eq!(cli.lambda_host.to_string(), "127.0.0.1", "--host opens the API, not the console");
+        assert_eq!(cli.console_options(), Some(crate::ConsoleOptions::default()));
+        let cli = parse(&["--console-history", "5", "--console-body-limit", "10"]).unwrap().unwrap();
+        assert_eq!(cli.console_options(), Some(crate::ConsoleOptions::default().history(5).body_limit(10)));
+        assert_eq!(parse(&["--no-console"]).unwrap().unwrap().console_options(), None);
+        let err = parse(&["--no-console", "--console-history", "5"]).unwrap_err();
+        assert!(err.contains("--console-history"), "{err}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The dev server's second listener: the Lambda Invoke API (`sam local start-lambda`'s port 3001), apart from the
 //! API port so no API route (a root `/{proxy+}`) can shadow it; bound before the runtime starts so its address can
-//! go into `AWS_ENDPOINT_URL_LAMBDA`.
+//! go into `AWS_ENDPOINT_URL_LAMBDA`. The console's page is served here too (at `/`), on loopback by default.
 
 use std::io;
 use std::net::SocketAddr;
@@ -35,14 +35,22 @@ impl LambdaListener {
         format!("http://{}", self.addr)
     }
 
-    /// Serves the Invoke API of `app` until `shutdown` completes, then finishes in-flight invocations.
+    /// The console's URL on this listener.
+    pub(crate) fn console_url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// Serves the Invoke API of `app` (with the console in front when `app` records, see
+    /// [`App::console_router`]) until `shutdown` completes, then finishes in-flight invocations.
     pub(crate) async fn serve(
         self,
         app: App,
         timeouts: Timeouts,
+        api_url: String,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         let listener = TcpListener::from_std(self.listener)?;
-        conn::serve(listener, app.invoke_api_router(), timeouts, "Lambda Invoke API", shutdown).await
+        let router = app.console_router(&api_url).unwrap_or_else(|| app.invoke_api_router());
+        conn::serve(listener, router, timeouts, "Lambda Invoke API", shutdown).await
     }
 }

@@ -19,6 +19,7 @@ use crate::dev::banner;
 use crate::dev::cli::{Cli, Command};
 use crate::dev::commands::{self, EventInput};
 use crate::dev::conn::{self, Timeouts};
+use crate::dev::console::ConsoleOptions;
 use crate::dev::lambda_listener::{DEFAULT_LAMBDA_ADDR, LambdaListener};
 use crate::lambda::env::{EnvVarsFile, EnvironmentPlan};
 use crate::lambda::log::platform_line;
@@ -37,6 +38,9 @@ pub struct ServeOptions {
     pub schedules: bool,
     /// Read timeouts for slow clients and the shutdown grace period, for both listeners.
     pub timeouts: Timeouts,
+    /// Serve the console (`/` on the Lambda listener) and record invocations for it; `None`: nothing is recorded.
+    /// Default on, with [`ConsoleOptions::default`]. Needs `lambda_addr`.
+    pub console: Option<ConsoleOptions>,
 }
 
 impl Default for ServeOptions {
@@ -47,6 +51,7 @@ impl Default for ServeOptions {
             lambda_addr: Some(DEFAULT_LAMBDA_ADDR),
             schedules: false,
             timeouts: Timeouts::default(),
+            console: Some(ConsoleOptions::default()),
         }
     }
 }
@@ -166,6 +171,11 @@ async fn serve_announced(
 ) -> io::Result<()> {
     // The API, the Invoke API and the schedules all run handlers on threads of their own.
     let app = isolated(app);
+    // The console lives on the Lambda listener: without one, nothing is recorded.
+    let app = match (&options.console, &lambda) {
+        (Some(console), Some(_)) => app.with_console(console.clone()),
+        _ => app,
+    };
     let server = Server::bind(app.clone(), options.addr).await?.timeouts(options.timeouts);
     if options.print_routes {
         print!("{}", banner::startup_lines(&app, server.local_addr()));
@@ -176,10 +186,21 @@ async fn serve_announced(
     let (stop, stopped) = tokio::sync::watch::channel(());
     let lambda_task = lambda.map(|listener| {
         println!("Lambda Invoke API on {} (aws lambda invoke --endpoint-url {0} ...)", listener.endpoint_url());
+        if app.recorder().is_some() {
+            println!(
+                "Console on {} (every request as API Gateway and Lambda saw it; --no-console)",
+                listener.console_url()
+            );
+        }
         let mut stopped = stopped.clone();
-        tokio::spawn(listener.serve(app.clone(), options.timeouts, async move {
-            let _ = stopped.changed().await;
-        }))
+        tokio::spawn(listener.serve(
+            app.clone(),
+            options.timeouts,
+            format!("http://{}", server.local_addr()),
+            async move {
+                let _ = stopped.changed().await;
+            },
+        ))
     });
     start_schedules(&app, options.schedules);
     println!(
@@ -189,22 +210,26 @@ async fn serve_announced(
     );
     let grace = options.timeouts.shutdown_grace;
     let result = server
-        .serve_until(async move {
-            signal().await;
-            platform_line(
-                "emu",
-                &format!(
-                    "shutting down: finishing in-flight requests for up to {} s (Ctrl-C again to exit now)",
-                    grace.as_secs_f64()
-                ),
-            );
-            let _ = stop.send(());
-            // A second Ctrl-C (or SIGTERM) does not wait for the drain: exit now, as `sam local` does.
-            tokio::spawn(async {
+        .serve_until({
+            let app = app.clone();
+            async move {
                 signal().await;
-                platform_line("emu", "second signal: exiting now");
-                std::process::exit(130);
-            });
+                platform_line(
+                    "emu",
+                    &format!(
+                        "shutting down: finishing in-flight requests for up to {} s (Ctrl-C again to exit now)",
+                        grace.as_secs_f64()
+                    ),
+                );
+                app.close_console();
+                let _ = stop.send(());
+                // A second Ctrl-C (or SIGTERM) does not wait for the drain: exit now, as `sam local` does.
+                tokio::spawn(async {
+                    signal().await;
+                    platform_line("emu", "second signal: exiting now");
+                    std::process::exit(130);
+                });
+            }
         })
         .await;
     if let Some(task) = lambda_task {
@@ -244,10 +269,15 @@ fn start_schedules(app: &App, on: bool) {
 /// twice, and a subscriber the program installed first is kept: the platform's lines (`START`/`END`/`REPORT`, the
 /// access log) do not go through `tracing` and are printed either way.
 pub fn init_logging() {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_ansi(ansi).try_init();
+    // The capture layer keeps a handler's events with its invocation when a sink asks (console, log tail).
+    let fmt = tracing_subscriber::fmt::layer().with_target(false).with_ansi(ansi);
+    let _ =
+        tracing_subscriber::registry().with(filter).with(fmt).with(crate::lambda::log_capture::CaptureLayer).try_init();
 }
 
 /// The dev server for a developer's `main`: parses the command line, prepares the process environment before any
@@ -339,16 +369,17 @@ where
         };
         return commands::invoke(&app, function, &input);
     }
-    // The Invoke API listener is bound before tokio starts, so its address can go into the environment.
-    let lambda_addr = (!cli.no_lambda_api).then(|| SocketAddr::new(DEFAULT_LAMBDA_ADDR.ip(), cli.lambda_port));
+    // The Invoke API listener is bound before tokio starts, so its address can go into the environment. It (and the
+    // console on it) stays on loopback whatever --host says, unless --lambda-host asks.
+    let lambda_addr = (!cli.no_lambda_api).then(|| SocketAddr::new(cli.lambda_host, cli.lambda_port));
     let lambda = match lambda_addr.map(LambdaListener::bind).transpose() {
         Ok(l) => l,
         Err(e) => {
-            let port = cli.lambda_port;
+            let (host, port) = (cli.lambda_host, cli.lambda_port);
             return fail(
                 1,
                 &format!(
-                    "cannot serve the Lambda Invoke API on 127.0.0.1:{port}: {e} (use --lambda-port N, 0 for any free port, or --no-lambda-api)"
+                    "cannot serve the Lambda Invoke API on {host}:{port}: {e} (use --lambda-port N, 0 for any free port, or --no-lambda-api)"
                 ),
             );
         }
@@ -371,6 +402,7 @@ where
         lambda_addr,
         schedules: cli.schedules,
         timeouts: Timeouts::default().shutdown_grace(std::time::Duration::from_secs_f64(cli.shutdown_timeout)),
+        console: cli.console_options(),
     };
     let result = runtime.block_on(serve_announced(app, options, lambda, started));
     // A handler still blocking its thread (or finishing in the background) does not hold the exit.

@@ -16,6 +16,7 @@ pub(crate) mod responses;
 pub(crate) mod routes;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -25,6 +26,7 @@ use http::{HeaderValue, Request, Response, Version};
 use serde_json::Value;
 
 use crate::app::AppOptions;
+use crate::dev::console::record::{AuthorizerDecision, HttpTrace, Recorder};
 use crate::gateway::auth::{Access, AuthRequest, Granted};
 use crate::gateway::errors::GatewayError;
 use crate::gateway::events::RequestInfo;
@@ -40,6 +42,8 @@ pub(crate) struct Gateway {
     pub(crate) access: Access,
     max_request_body: usize,
     gateway_timeouts: bool,
+    /// The console's recorder; `None` (no console) costs the request path one branch.
+    recorder: Option<Arc<Recorder>>,
 }
 
 /// The ids API Gateway gives one request: its own request id (REST UUID / HTTP API short id) and the X-Ray trace.
@@ -61,17 +65,42 @@ impl RequestIds {
 
 impl Gateway {
     /// Compiles the model's APIs and routes against the functions of `lambda`.
-    pub(crate) fn new(model: &Model, lambda: &LambdaService, options: &AppOptions) -> Gateway {
+    /// With `recorder`, every request is recorded for the console.
+    pub(crate) fn new(
+        model: &Model,
+        lambda: &LambdaService,
+        options: &AppOptions,
+        recorder: Option<Arc<Recorder>>,
+    ) -> Gateway {
         Gateway {
             routes: Routes::build(model, lambda, options.prepend_stage),
             access: Access::new(model, lambda, &options.access),
             max_request_body: options.max_request_body,
             gateway_timeouts: options.gateway_timeouts,
+            recorder,
         }
     }
 
-    /// Serves one HTTP request as API Gateway would. Never panics on request data.
+    /// The console's recorder, when the app records.
+    pub(crate) fn recorder(&self) -> Option<&Arc<Recorder>> {
+        self.recorder.as_ref()
+    }
+
+    /// Serves one HTTP request as API Gateway would, recorded when the console is on. Never panics on request data.
     pub(crate) async fn handle(&self, lambda: &LambdaService, req: Request<Body>) -> Response<Body> {
+        let Some(recorder) = &self.recorder else { return self.serve(lambda, req, None).await };
+        let mut trace = recorder.begin_http(&req);
+        let res = self.serve(lambda, req, Some(&mut trace)).await;
+        recorder.finish_http(trace, res).await
+    }
+
+    /// The pipeline; each `trace` hook is skipped when the console is off.
+    async fn serve(
+        &self,
+        lambda: &LambdaService,
+        req: Request<Body>,
+        mut trace: Option<&mut HttpTrace>,
+    ) -> Response<Body> {
         let epoch_ms = clock::now_epoch_ms();
         let (parts, body) = req.into_parts();
         let from_client = parts.extensions.get::<crate::dev::conn::FromConnection>().is_some();
@@ -99,14 +128,25 @@ impl Gateway {
         }
         let Some(matched) = self.routes.find(&parts.method, raw_path) else {
             tracing::debug!(method = %parts.method, path = raw_path, "no route matches");
+            if let Some(t) = trace {
+                t.gateway_error(&GatewayError::NoRoute);
+            }
             return GatewayError::NoRoute.response(self.routes.miss_kind(raw_path));
         };
         let kind = matched.api.kind;
-        // Where this round's gates go, in API Gateway's order: API key, authorizer, request validation.
+        if let Some(t) = trace.as_deref_mut() {
+            t.matched(matched.api, matched.route);
+        }
+        // The access gates (authorizer, then API key) run in `proxy`, after the body is read: SigV4 covers it.
         let mut ids = RequestIds::new(kind, epoch_ms);
-        let mut res = match self.proxy(lambda, &parts, body, &matched, &mut ids, epoch_ms).await {
+        let mut res = match self.proxy(lambda, &parts, body, &matched, &mut ids, epoch_ms, trace.as_deref_mut()).await {
             Ok(res) => res,
-            Err(e) => e.response(kind),
+            Err(e) => {
+                if let Some(t) = trace.as_deref_mut() {
+                    t.gateway_error(&e);
+                }
+                e.response(kind)
+            }
         };
         if let Some(cors) = &matched.api.cors
             && kind == ApiKind::Http
@@ -117,10 +157,14 @@ impl Gateway {
             let name = if kind == ApiKind::Rest { "x-amzn-requestid" } else { "apigw-requestid" };
             res.headers_mut().insert(name, v);
         }
+        if let Some(t) = trace {
+            t.request_id(&ids.request_id);
+        }
         res
     }
 
     /// The Lambda proxy integration of a matched request: read the body, build the event, invoke, map the output.
+    #[expect(clippy::too_many_arguments, reason = "the stage's inputs; the console's trace is the eighth")]
     async fn proxy(
         &self,
         lambda: &LambdaService,
@@ -129,6 +173,7 @@ impl Gateway {
         matched: &Matched<'_, '_>,
         ids: &mut RequestIds,
         epoch_ms: u64,
+        mut trace: Option<&mut HttpTrace>,
     ) -> Result<Response<Body>, GatewayError> {
         let (api, route) = (matched.api, matched.route);
         let body = limits::read_body(&parts.headers, body, self.max_request_body).await?;
@@ -136,7 +181,12 @@ impl Gateway {
         let granted = {
             let ids: &RequestIds = ids;
             let proxy_event = |payload| build_event(parts, b"", matched, ids, epoch_ms, payload, None);
-            match self.access.check(lambda, &auth_request, proxy_event).await {
+            let checked = self.access.check(lambda, &auth_request, proxy_event).await;
+            if let (Some(t), Some(name)) = (trace.as_deref_mut(), route.auth.authorizer()) {
+                let cache_hit = checked.as_ref().is_ok_and(|g| g.cache_hit);
+                t.authorizer(AuthorizerDecision { authorizer: name.to_owned(), allowed: checked.is_ok(), cache_hit });
+            }
+            match checked {
                 Ok(g) => g,
                 Err(failure) => {
                     tracing::debug!(route = %route.event.route_key, "refused: {}", failure.label());
@@ -145,11 +195,16 @@ impl Gateway {
             }
         };
         let event = build_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted));
+        if let Some(t) = trace.as_deref_mut() {
+            t.body(&body);
+            t.event(&event);
+        }
         drop(body);
         limits::check_event(&event, limits::head_len(&parts.uri, &parts.headers), self.max_request_body)?;
         // The event has its copy; the trace id moves on to the Lambda context (only the request id is used after).
         let trace_id = std::mem::take(&mut ids.trace_id);
-        let output = integrations::lambda::invoke(lambda, api, route, event, self.gateway_timeouts, trace_id).await?;
+        let output =
+            integrations::lambda::invoke(lambda, api, route, event, self.gateway_timeouts, trace_id, trace).await?;
         match responses::parse(output, route.format) {
             Ok(r) => Ok(r.into_http(route.format, &api.event, &parts.headers)),
             Err(e) => {

@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::handler::{BoxFuture, BoxedHandler, FunctionResult};
 use crate::lambda::InvokeOptions;
 use crate::lambda::context::FunctionInfo;
-use crate::lambda::{log, sandbox};
+use crate::lambda::{log, log_capture, sandbox};
 
 /// Polls the handler's future inside `catch_unwind`, so a panic becomes an error instead of unwinding
 /// through the server (what `lambda_runtime`'s panic layer does on Lambda). No extra task is spawned.
@@ -146,20 +146,26 @@ pub(crate) fn panic_message(p: &(dyn Any + Send)) -> String {
 
 /// A handler call in progress: polled in the caller's task, or on a thread of its own (`sandbox.rs`).
 enum Call {
-    Inline(CatchUnwind),
+    Inline(CatchUnwind, Option<log::LogSink>),
     Isolated(sandbox::Running),
 }
 
 impl Call {
     /// Starts `func`: on its own thread when `isolated` (and the handlers' runtime exists), else inline.
-    fn start(func: &BoxedHandler, event: Value, ctx: lambda_runtime::Context, isolated: bool) -> Call {
+    fn start(
+        func: &BoxedHandler,
+        event: Value,
+        ctx: lambda_runtime::Context,
+        isolated: bool,
+        sink: Option<log::LogSink>,
+    ) -> Call {
         match sandbox::runtime() {
-            Some(rt) if isolated => Call::Isolated(sandbox::start(rt, func, event, ctx)),
-            _ => Call::inline(func, event, ctx),
+            Some(rt) if isolated => Call::Isolated(sandbox::start(rt, func, event, ctx, sink)),
+            _ => Call::inline(func, event, ctx, sink),
         }
     }
 
-    fn inline(func: &BoxedHandler, event: Value, ctx: lambda_runtime::Context) -> Call {
+    fn inline(func: &BoxedHandler, event: Value, ctx: lambda_runtime::Context, sink: Option<log::LogSink>) -> Call {
         // The synchronous part of the call (deserializing the event, the user's fn body up to its first await)
         // may panic too.
         let fut = match catch_unwind(AssertUnwindSafe(|| func.0.call(event, ctx))) {
@@ -169,13 +175,14 @@ impl Call {
                 fut
             }
         };
-        Call::Inline(CatchUnwind(fut))
+        Call::Inline(CatchUnwind(fut), sink)
     }
 
     /// The handler's result, or its panic.
     async fn wait(&mut self) -> Result<FunctionResult, Box<dyn Any + Send>> {
         match self {
-            Call::Inline(fut) => fut.await,
+            Call::Inline(fut, None) => fut.await,
+            Call::Inline(fut, Some(sink)) => log_capture::with_sink(sink.clone(), fut).await,
             Call::Isolated(running) => match (&mut running.join).await {
                 Ok(Some(outcome)) => outcome,
                 Ok(None) => Err(Box::new("the invocation was cancelled")),
@@ -188,7 +195,7 @@ impl Call {
     /// Lets the call run on in the background for at most `rest`, then cancels it.
     fn finish_in_background(self, rest: Duration) {
         match self {
-            Call::Inline(fut) => {
+            Call::Inline(fut, _) => {
                 tokio::spawn(async move {
                     let _ = tokio::time::timeout(rest, fut).await;
                 });
@@ -222,10 +229,16 @@ pub(crate) async fn run(
     }
     ctx.client_context = options.client_context.and_then(|v| serde_json::from_value(v).ok());
     let request_id = ctx.request_id.clone();
-    let mut log = log::InvocationLog::new(options.log_sink.is_some());
+    if let Some(sink) = &options.context_sink
+        && let Ok(mut kept) = sink.lock()
+    {
+        *kept = serde_json::value::to_raw_value(&ctx).ok();
+    }
+    let mut log = log::InvocationLog::new(options.log_sink.clone());
     log.start(info, &request_id);
     let started = Instant::now();
-    let mut call = Call::start(func, event, ctx, isolated);
+    // With a sink, the handler's own `tracing` events are kept with the platform's lines (`log_capture`).
+    let mut call = Call::start(func, event, ctx, isolated, options.log_sink.clone());
     let (limit, gateway_first) = match options.gateway_cap {
         Some(cap) if cap < info.timeout => (cap, true),
         _ => (info.timeout, false),
@@ -250,11 +263,6 @@ pub(crate) async fn run(
         log.error(info, &e.log_line());
     }
     log.end(info, &request_id, started.elapsed());
-    if let Some(sink) = options.log_sink
-        && let Ok(mut kept) = sink.lock()
-    {
-        *kept = log.into_text();
-    }
     result
 }
 

@@ -72,30 +72,36 @@ pub(crate) fn serving() {
     SERVING.store(true, Ordering::Relaxed);
 }
 
-/// The log lines of one invocation, kept for the Invoke API's `X-Amz-Log-Type: Tail` when a caller asks.
+/// Where one invocation's log lines are kept when a caller asks (the Invoke API's `X-Amz-Log-Type: Tail`, the
+/// console): the platform's lines and, under `init_logging`'s subscriber, the handler's own `tracing` events.
+pub(crate) type LogSink = std::sync::Arc<std::sync::Mutex<String>>;
+
+/// Appends `line` and a newline to `sink` (a poisoned lock keeps what it had: the log is best effort).
+pub(crate) fn push_line(sink: &LogSink, line: &str) {
+    if let Ok(mut kept) = sink.lock() {
+        kept.push_str(line);
+        kept.push('\n');
+    }
+}
+
+/// The platform's log lines of one invocation: printed, and appended to the caller's sink when there is one.
 #[derive(Debug, Default)]
 pub(crate) struct InvocationLog {
-    lines: Option<String>,
+    sink: Option<LogSink>,
 }
 
 impl InvocationLog {
-    /// A log that keeps the invocation's lines (`keep`) or only prints them.
-    pub(crate) fn new(keep: bool) -> InvocationLog {
-        InvocationLog { lines: keep.then(String::new) }
+    /// A log that also keeps the invocation's lines in `sink`, or only prints them.
+    pub(crate) fn new(sink: Option<LogSink>) -> InvocationLog {
+        InvocationLog { sink }
     }
 
     /// Prints `line` as a platform line of `info`'s function, and keeps it when asked.
     fn line(&mut self, info: &FunctionInfo, line: &str) {
         platform_line(&info.name, line);
-        if let Some(kept) = &mut self.lines {
-            kept.push_str(line);
-            kept.push('\n');
+        if let Some(sink) = &self.sink {
+            push_line(sink, line);
         }
-    }
-
-    /// The kept lines (empty when none were kept).
-    pub(crate) fn into_text(self) -> String {
-        self.lines.unwrap_or_default()
     }
 
     /// `START RequestId: … Version: $LATEST`.

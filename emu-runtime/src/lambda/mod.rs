@@ -6,6 +6,7 @@ pub(crate) mod env;
 pub(crate) mod invoke;
 pub(crate) mod invoke_api;
 pub(crate) mod log;
+pub(crate) mod log_capture;
 pub(crate) mod runtime_api;
 pub(crate) mod samples;
 pub(crate) mod sandbox;
@@ -45,14 +46,19 @@ pub(crate) struct FunctionEntry {
     concurrency: Option<(u32, Arc<Semaphore>)>,
 }
 
+/// Where an invocation's `Context` is kept, as JSON text, when a caller asks (the console).
+pub(crate) type ContextSink = Arc<std::sync::Mutex<Option<Box<serde_json::value::RawValue>>>>;
+
 /// What the caller of an invocation adds: the gateway's integration timeout, the X-Ray trace header, and for the
 /// Invoke API the request id it answers with and the caller's client context.
 #[derive(Debug, Default)]
 pub(crate) struct InvokeOptions {
     /// The Lambda request id to use (a fresh one when `None`).
     pub(crate) request_id: Option<String>,
-    /// Where to keep the invocation's log lines (`X-Amz-Log-Type: Tail`); `None`: they are only printed.
-    pub(crate) log_sink: Option<Arc<std::sync::Mutex<String>>>,
+    /// Where to keep the invocation's log lines (`X-Amz-Log-Type: Tail`, the console); `None`: they are only printed.
+    pub(crate) log_sink: Option<log::LogSink>,
+    /// Where to keep the `Context` the function was given, as JSON (the console); `None`: it is not kept.
+    pub(crate) context_sink: Option<ContextSink>,
     /// `X-Amz-Client-Context` (already checked to be a client context), passed on as `Context::client_context`.
     pub(crate) client_context: Option<Value>,
     /// API Gateway's integration timeout, when the call comes through it.

@@ -7,6 +7,7 @@
 //! The caller keeps the timeout: it waits on the thread's result with its own timer, and dropping
 //! [`Running::cancel`] stops the handler at its next `.await`.
 
+use crate::lambda::log::LogSink;
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::OnceLock;
@@ -55,7 +56,7 @@ pub(crate) fn runtime() -> Option<&'static Runtime> {
 }
 
 /// Starts `func` on a thread of `rt`'s blocking pool (`rt` is [`runtime`]'s).
-pub(crate) fn start(rt: &Runtime, func: &BoxedHandler, event: Value, ctx: Context) -> Running {
+pub(crate) fn start(rt: &Runtime, func: &BoxedHandler, event: Value, ctx: Context, sink: Option<LogSink>) -> Running {
     let handle = rt.handle().clone();
     let func = func.clone();
     let (cancel, cancelled) = oneshot::channel::<()>();
@@ -67,13 +68,18 @@ pub(crate) fn start(rt: &Runtime, func: &BoxedHandler, event: Value, ctx: Contex
             Err(panic) => return Some(Err(panic)),
         };
         let mut fut = CatchUnwind(fut);
-        handle.block_on(async move {
+        let run = async move {
             tokio::select! {
                 biased;
                 r = &mut fut => Some(r),
                 _ = cancelled => None,
             }
-        })
+        };
+        // The handler's `tracing` events go to its invocation's log on this thread too (`log_capture`).
+        match sink {
+            Some(sink) => handle.block_on(crate::lambda::log_capture::with_sink(sink, run)),
+            None => handle.block_on(run),
+        }
     });
     Running { join, cancel }
 }

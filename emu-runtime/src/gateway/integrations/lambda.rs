@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::dev::console::record::HttpTrace;
 use crate::gateway::errors::GatewayError;
 use crate::gateway::limits;
 use crate::gateway::routes::{CompiledApi, CompiledRoute};
@@ -18,6 +19,7 @@ pub(crate) async fn invoke(
     event: Value,
     gateway_timeouts: bool,
     trace_id: String,
+    trace: Option<&mut HttpTrace>,
 ) -> Result<Value, GatewayError> {
     let Some(function) = route.function else {
         let label = label(route);
@@ -30,12 +32,20 @@ pub(crate) async fn invoke(
         );
         return Err(GatewayError::IntegrationFailure);
     };
-    let options = InvokeOptions {
+    let mut options = InvokeOptions {
         gateway_cap: gateway_timeouts.then(|| limits::integration_timeout(api.kind)),
         trace_id: Some(trace_id),
         ..InvokeOptions::default()
     };
-    match lambda.invoke(function, event, options).await {
+    if let Some(t) = &trace {
+        options.log_sink = Some(t.sinks().log.clone());
+        options.context_sink = Some(t.sinks().context.clone());
+    }
+    let result = lambda.invoke(function, event, options).await;
+    if let Some(t) = trace {
+        t.outcome(result.as_ref());
+    }
+    match result {
         Ok(v) => Ok(v),
         Err(InvokeError::GatewayTimeout { .. }) => Err(GatewayError::IntegrationTimeout),
         // "If the Lambda API rejects the invocation request, API Gateway returns a 500 error code."
