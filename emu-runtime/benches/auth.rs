@@ -91,6 +91,9 @@ fn app() -> App {
     AppBuilder::from_model(model).bind("Hello", hello).bind("Auth", auth).build()
 }
 
+/// A bench case: its name, the URI, and the one header it sends.
+type Case<'a> = (&'static str, &'static str, Option<(&'static str, &'a str)>);
+
 fn request(uri: &str, header: Option<(&str, &str)>) -> Request<Body> {
     let mut b = Request::get(uri).header("host", "localhost:3000").header("user-agent", "bench");
     if let Some((k, v)) = header {
@@ -111,7 +114,7 @@ fn main() {
     let token = app.mint_token(Some("Jwt"), json!({"sub": "u1"})).expect("a local-issuer token");
     let bearer = format!("Bearer {token}");
     let router = app.router();
-    let cases: Vec<(&str, &str, Option<(&str, &str)>)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         ("open", "/open", None),
         ("lambda_token_hit", "/hit", Some(("authorization", "allow-me"))),
         ("lambda_token_miss", "/miss", Some(("authorization", "allow-me"))),

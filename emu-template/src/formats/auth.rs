@@ -88,7 +88,7 @@ fn ttl(reader: &mut Reader<'_>, v: Option<&Json>, what: &str, at: Location) -> u
             reader.diags.problem(
                 at,
                 ProblemKind::InvalidValue {
-                    what: format!("{what}"),
+                    what: what.to_string(),
                     expected: "a number of seconds from 0 to 3600".into(),
                 },
             );

@@ -220,7 +220,13 @@ impl Access {
         Access {
             authorizers,
             api_keys: ApiKeys::new(model, &options.api_keys),
-            tokens: tokens::TokenVerifier::new(&options.tokens),
+            tokens: tokens::TokenVerifier::new(
+                &options.tokens,
+                model
+                    .authorizers
+                    .iter()
+                    .any(|a| matches!(a.kind, AuthorizerKind::Jwt { .. } | AuthorizerKind::Cognito { .. })),
+            ),
             iam: iam_credentials(options),
             enforce: !options.disable,
         }

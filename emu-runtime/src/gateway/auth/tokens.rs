@@ -39,9 +39,11 @@ pub(crate) struct TokenVerifier {
 
 impl TokenVerifier {
     /// Trusts the JWKS of `settings` and its local issuer; a key that cannot be used is logged, never fatal here
-    /// (the CLI checks `--jwks` before serving).
-    pub(crate) fn new(settings: &TokenSettings) -> TokenVerifier {
+    /// (the CLI checks `--jwks` before serving). Without JWT or Cognito authorizers (`needed` false) no local issuer
+    /// is made: no key is generated or written for an app that cannot use one.
+    pub(crate) fn new(settings: &TokenSettings, needed: bool) -> TokenVerifier {
         let local = match settings.local_issuer {
+            _ if !needed => None,
             LocalIssuerMode::Off => None,
             LocalIssuerMode::Ephemeral => LocalIssuer::ephemeral().map_err(|e| e.to_string()).map(Arc::new).ok(),
             LocalIssuerMode::Shared => match LocalIssuer::shared() {
