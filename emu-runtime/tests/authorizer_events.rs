@@ -14,39 +14,13 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
-use common::shared_corpus;
+use common::{key_set, set, shared_corpus};
 use emu_runtime::model::{
     Api, ApiKind, Authorization, Authorizer, AuthorizerFunction, AuthorizerKind, IdentitySource, Method, Model,
     PayloadVersion, Route, RouteAuth,
 };
 use emu_runtime::{App, AppBuilder, LambdaEvent};
 use serde_json::{Value, json};
-
-const DATA_MAPS: [&str; 6] = [
-    "headers",
-    "multiValueHeaders",
-    "queryStringParameters",
-    "multiValueQueryStringParameters",
-    "pathParameters",
-    "stageVariables",
-];
-
-fn keys(v: &Value, prefix: &str, out: &mut BTreeSet<String>) {
-    let Value::Object(m) = v else { return };
-    for (k, child) in m {
-        let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
-        out.insert(path.clone());
-        if !DATA_MAPS.contains(&path.as_str()) {
-            keys(child, &path, out);
-        }
-    }
-}
-
-fn key_set(v: &Value) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    keys(v, "", &mut out);
-    out
-}
 
 fn authorizer(api: &str, name: &str, kind: AuthorizerKind, identity: Vec<IdentitySource>) -> Authorizer {
     Authorizer {
@@ -215,10 +189,6 @@ const HTTP_V2_KEYS: &[&str] = &[
     "type",
     "version",
 ];
-
-fn set(list: &[&str]) -> BTreeSet<String> {
-    list.iter().map(|s| (*s).to_owned()).collect()
-}
 
 fn top(v: &Value) -> BTreeSet<String> {
     v.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()

@@ -25,15 +25,6 @@ use emu_runtime::{App, LambdaEvent};
 use http::Request;
 use serde_json::{Value, json};
 
-const DATA_MAPS: [&str; 6] = [
-    "headers",
-    "multiValueHeaders",
-    "queryStringParameters",
-    "multiValueQueryStringParameters",
-    "pathParameters",
-    "stageVariables",
-];
-
 /// `example-apigw-request.json` minus `requestContext.authorizer*`, plus the two keys AWS added since.
 const V1_KEYS: &[&str] = &[
     "body",
@@ -107,28 +98,6 @@ const V2_MINIMAL_KEYS: &[&str] = &[
 
 /// `lambda-http/apigw_v2_proxy_request.json` (cookies, query, path parameters, stage variables, body) minus the authorizer.
 const V2_FULL_EXTRA_KEYS: &[&str] = &["body", "cookies", "pathParameters", "queryStringParameters", "stageVariables"];
-
-fn keys(v: &Value, prefix: &str, out: &mut BTreeSet<String>) {
-    if let Value::Object(m) = v {
-        for (k, x) in m {
-            let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
-            out.insert(p.clone());
-            if !DATA_MAPS.contains(&k.as_str()) {
-                keys(x, &p, out);
-            }
-        }
-    }
-}
-
-fn key_set(v: &Value) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    keys(v, "", &mut out);
-    out
-}
-
-fn set(list: &[&str]) -> BTreeSet<String> {
-    list.iter().map(|s| (*s).to_owned()).collect()
-}
 
 async fn echo(e: LambdaEvent<Value>) -> Result<Value, emu_runtime::Error> {
     Ok(json!({"statusCode": 200, "body": e.payload.to_string()}))

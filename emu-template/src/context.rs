@@ -154,11 +154,7 @@ impl<'a> Reader<'a> {
 
 /// The function a Lambda integration URI / ARN names (`...:function:NAME[:alias]/invocations`).
 pub(crate) fn function_name_in_uri(uri: &str) -> Option<&str> {
-    let start = uri.find(":function:")? + ":function:".len();
-    let rest = &uri[start..];
-    let end = rest.find([':', '/']).unwrap_or(rest.len());
-    let name = &rest[..end];
-    (!name.is_empty()).then_some(name)
+    crate::model::function_name_in_arn(uri)
 }
 
 /// Properties of a resource merged with a Globals section (SAM rules: maps merge, local scalars and lists win,

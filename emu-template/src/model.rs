@@ -633,11 +633,17 @@ pub struct AuthorizerFunction {
 impl AuthorizerFunction {
     /// The function name the ARN carries (`...:function:NAME[:alias]`), or the whole ARN.
     pub fn name(&self) -> &str {
-        let Some(start) = self.arn.find(":function:") else { return &self.arn };
-        let rest = &self.arn[start + ":function:".len()..];
-        let end = rest.find([':', '/']).unwrap_or(rest.len());
-        &rest[..end]
+        function_name_in_arn(&self.arn).unwrap_or(&self.arn)
     }
+}
+
+/// The function a Lambda ARN or integration URI names (`...:function:NAME[:alias][/invocations]`).
+pub(crate) fn function_name_in_arn(uri: &str) -> Option<&str> {
+    let start = uri.find(":function:")? + ":function:".len();
+    let rest = &uri[start..];
+    let end = rest.find([':', '/']).unwrap_or(rest.len());
+    let name = &rest[..end];
+    (!name.is_empty()).then_some(name)
 }
 
 /// Where an authorizer reads the caller's identity.

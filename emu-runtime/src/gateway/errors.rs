@@ -90,19 +90,30 @@ impl GatewayError {
             return f.response(kind);
         }
         let (status, body, error_type) = self.parts(kind);
-        let mut res = Response::new(Body::from(body));
-        *res.status_mut() = status;
+        let mut res = json_error(status, body, error_type);
         let h = res.headers_mut();
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        if let Some(t) = error_type {
-            h.insert("x-amzn-errortype", HeaderValue::from_static(t));
-        }
         if matches!(self, GatewayError::BadRequest | GatewayError::RequestTimeout) {
             // What follows on the connection cannot be trusted to be a request.
             h.insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         res
     }
+}
+
+/// API Gateway's error response: `status`, a JSON `body`, and (REST) `x-amzn-ErrorType`.
+pub(crate) fn json_error(
+    status: StatusCode,
+    body: impl Into<Body>,
+    error_type: Option<&'static str>,
+) -> Response<Body> {
+    let mut res = Response::new(body.into());
+    *res.status_mut() = status;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Some(t) = error_type {
+        h.insert("x-amzn-errortype", HeaderValue::from_static(t));
+    }
+    res
 }
 
 #[cfg(test)]

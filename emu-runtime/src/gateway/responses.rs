@@ -190,7 +190,8 @@ fn parse_v2(output: Value) -> Result<GatewayResponse, InvalidResponse> {
     Ok(res)
 }
 
-fn kind(v: &Value) -> &'static str {
+/// `a string`, `an object`, ...: a JSON value's type as error messages name it.
+pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

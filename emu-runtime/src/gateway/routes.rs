@@ -91,8 +91,10 @@ pub(crate) struct CompiledRoute {
     pub(crate) function: Option<FunctionId>,
     /// Who may call it: the template's authorization, API key and scopes.
     pub(crate) auth: RouteAuth,
-    /// Its authorizer, when it has one ([`Authorization::Authorizer`]).
+    /// Its authorizer, when it has one (`Authorization::Authorizer`).
     pub(crate) authorizer: Option<AuthorizerId>,
+    /// `auth.scopes` as the token checks take them, made once.
+    pub(crate) scopes: Vec<String>,
 }
 
 impl CompiledRoute {
@@ -231,6 +233,7 @@ impl Routes {
                 target: route.function.as_ref().into(),
                 function: lambda.by_logical_id(&route.function),
                 auth: route.auth.clone(),
+                scopes: route.auth.scopes.iter().map(|s| s.to_string()).collect(),
                 authorizer: route.auth.authorizer().and_then(|name| AuthorizerId::of(model, &route.api, name)),
             });
         }

@@ -33,3 +33,37 @@ pub fn shared_corpus(sub: &str) -> std::path::PathBuf {
     assert!(dir.is_dir(), "{} is absent: this corpus test needs ../shared beside the checkout", dir.display());
     dir
 }
+
+/// Event keys whose contents are request data (header names, query keys), not shape: key sets stop at them.
+pub const DATA_MAPS: [&str; 6] = [
+    "headers",
+    "multiValueHeaders",
+    "queryStringParameters",
+    "multiValueQueryStringParameters",
+    "pathParameters",
+    "stageVariables",
+];
+
+fn keys(v: &serde_json::Value, prefix: &str, out: &mut std::collections::BTreeSet<String>) {
+    if let serde_json::Value::Object(m) = v {
+        for (k, x) in m {
+            let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+            out.insert(p.clone());
+            if !DATA_MAPS.contains(&k.as_str()) {
+                keys(x, &p, out);
+            }
+        }
+    }
+}
+
+/// Every key path of a JSON value (`requestContext.identity.sourceIp`), not descending into [`DATA_MAPS`].
+pub fn key_set(v: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    keys(v, "", &mut out);
+    out
+}
+
+/// A set of key paths from a list.
+pub fn set(list: &[&str]) -> std::collections::BTreeSet<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}

@@ -726,8 +726,8 @@ pub(crate) fn serverless_rest_authorizer(
         return (Authorization::Iam, Vec::new());
     }
     let arn = get("arn").and_then(json_text).unwrap_or_else(|| name_or_arn.clone());
-    let name = match name_or_arn.find(":function:") {
-        Some(_) => AuthorizerFunction { id: None, arn: name_or_arn.clone().into() }.name().to_string(),
+    let name = match function_name_in_uri(&name_or_arn) {
+        Some(n) => n.to_string(),
         None if name_or_arn.starts_with("arn:") => name_or_arn.rsplit('/').next().unwrap_or(&name_or_arn).to_string(),
         None => name_or_arn.clone(),
     };

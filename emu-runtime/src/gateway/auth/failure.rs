@@ -6,6 +6,7 @@ use emu_template::ApiKind;
 use http::{HeaderValue, Response, StatusCode, header};
 
 use super::sigv4::SigV4Error;
+use crate::gateway::errors::json_error;
 
 /// Why the access gates refused a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,13 +97,8 @@ impl AuthFailure {
     /// The HTTP response API Gateway sends.
     pub(crate) fn response(&self, kind: ApiKind) -> Response<Body> {
         let (status, body, error_type) = self.parts(kind);
-        let mut res = Response::new(Body::from(body));
-        *res.status_mut() = status;
+        let mut res = json_error(status, body, error_type);
         let h = res.headers_mut();
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        if let Some(t) = error_type {
-            h.insert("x-amzn-errortype", HeaderValue::from_static(t));
-        }
         if let AuthFailure::Unauthorized { www_authenticate: Some(w) }
         | AuthFailure::InsufficientScope { www_authenticate: Some(w) } = self
             && let Ok(v) = HeaderValue::from_str(w)

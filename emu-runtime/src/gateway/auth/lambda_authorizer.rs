@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::aws::{ACCOUNT_ID, REGION};
 use crate::gateway::auth::policy::{Policy, PolicyError};
+use crate::gateway::responses::kind as kind_of;
 
 /// `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}`: the method ARN of a request (REST
 /// `methodArn`, HTTP API `routeArn`), with the request's own path (not the route's template) after the method.
@@ -177,17 +178,6 @@ pub(crate) fn parse_output(output: &Value, format: OutputFormat) -> Result<Autho
         return Err(OutputError("the response has no policyDocument (Could not parse policy)".into()));
     };
     Ok(AuthorizerOutput::Policy { principal_id, policy: Policy::parse(doc)?, context })
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// A context value as REST sends it on: strings as they are, numbers and booleans as their text.

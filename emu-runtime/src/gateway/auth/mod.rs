@@ -74,6 +74,8 @@ struct CompiledAuthorizer {
     function: Option<FunctionId>,
     identity: Vec<IdentitySource>,
     validation: Option<regex::Regex>,
+    /// JWT and Cognito: the issuer(s) and audiences, computed once.
+    token_check: Option<tokens::TokenCheck>,
     cache: ResultCache<AuthorizerOutput>,
     invocations: AtomicU64,
     cache_hits: AtomicU64,
@@ -211,6 +213,7 @@ impl Access {
                     function,
                     identity: a.identity.to_vec(),
                     validation,
+                    token_check: tokens::TokenCheck::of(&a.kind),
                     cache: ResultCache::new(a.ttl_secs),
                     invocations: AtomicU64::new(0),
                     cache_hits: AtomicU64::new(0),
@@ -371,8 +374,10 @@ impl Access {
                 {
                     return Err(unauthorized);
                 }
-                let claims =
-                    self.tokens.check(&a.kind, token.as_deref(), &req.route.auth.scopes, req.now_epoch_secs)?;
+                let claims = match &a.token_check {
+                    Some(check) => self.tokens.check(check, token.as_deref(), &req.route.scopes, req.now_epoch_secs)?,
+                    None => return Err(AuthFailure::AuthorizerError),
+                };
                 granted.authorizer = Some(tokens::authorizer_value(&a.kind, req.api.kind, req.route.payload, claims));
                 Ok(())
             }

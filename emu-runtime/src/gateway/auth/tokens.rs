@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use emu_template::{ApiKind, AuthorizerKind, PayloadVersion, Str};
+use emu_template::{ApiKind, AuthorizerKind, PayloadVersion};
 use serde_json::{Map, Value};
 
 use super::failure::AuthFailure;
@@ -70,21 +70,19 @@ impl TokenVerifier {
         self.jwt.local()
     }
 
-    /// Verifies a route's token for a JWT or Cognito authorizer; `scopes` are the route's.
+    /// Verifies a route's token against `check`; `scopes` are the route's.
     pub(crate) fn check(
         &self,
-        kind: &AuthorizerKind,
+        check: &TokenCheck,
         token: Option<&str>,
-        scopes: &[Str],
+        scopes: &[String],
         now_epoch_secs: u64,
     ) -> Result<VerifiedToken, AuthFailure> {
-        let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
-        let http = matches!(kind, AuthorizerKind::Jwt { .. });
         let fail = |e: JwtError| {
-            if !http {
+            if matches!(check, TokenCheck::Cognito { .. }) {
                 return AuthFailure::CognitoRejected { message: e.cognito_message() };
             }
-            let www = e.www_authenticate(&scopes);
+            let www = e.www_authenticate(scopes);
             if e.status() == 403 {
                 AuthFailure::InsufficientScope { www_authenticate: www }
             } else {
@@ -92,20 +90,15 @@ impl TokenVerifier {
             }
         };
         let Some(token) = token else { return Err(fail(JwtError::MissingToken)) };
-        match kind {
-            AuthorizerKind::Jwt { issuer, audiences } => {
-                let audiences: Vec<String> = audiences.iter().map(|a| a.to_string()).collect();
-                let check = JwtCheck::Http { issuer, audiences: &audiences, scopes: &scopes };
+        match check {
+            TokenCheck::Jwt { issuer, audiences } => {
+                let check = JwtCheck::Http { issuer, audiences, scopes };
                 self.jwt.verify(token, &check, now_epoch_secs).map_err(fail)
             }
-            AuthorizerKind::Cognito { user_pools } => {
+            TokenCheck::Cognito { issuers } => {
                 let mut first_error = None;
-                for issuer in user_pools.iter().filter_map(|p| jwt::cognito_issuer(p)) {
-                    match self.jwt.verify(
-                        token,
-                        &JwtCheck::Cognito { issuer: &issuer, scopes: &scopes },
-                        now_epoch_secs,
-                    ) {
+                for issuer in issuers {
+                    match self.jwt.verify(token, &JwtCheck::Cognito { issuer, scopes }, now_epoch_secs) {
                         Ok(t) => return Ok(t),
                         Err(e) => {
                             first_error.get_or_insert(e);
@@ -114,7 +107,39 @@ impl TokenVerifier {
                 }
                 Err(fail(first_error.unwrap_or(JwtError::MissingToken)))
             }
-            _ => Err(AuthFailure::AuthorizerError),
+        }
+    }
+}
+
+/// What a JWT or Cognito authorizer checks a token against, computed once when the app is built.
+#[derive(Clone, Debug)]
+pub(crate) enum TokenCheck {
+    /// HTTP API JWT authorizer: its issuer and audiences.
+    Jwt {
+        /// `JwtConfiguration.Issuer`.
+        issuer: String,
+        /// `JwtConfiguration.Audience`.
+        audiences: Vec<String>,
+    },
+    /// REST Cognito authorizer: the issuer of each user pool.
+    Cognito {
+        /// `https://cognito-idp.{region}.amazonaws.com/{poolId}` per user pool.
+        issuers: Vec<String>,
+    },
+}
+
+impl TokenCheck {
+    /// The check of a JWT or Cognito authorizer; `None` for Lambda authorizers.
+    pub(crate) fn of(kind: &AuthorizerKind) -> Option<TokenCheck> {
+        match kind {
+            AuthorizerKind::Jwt { issuer, audiences } => Some(TokenCheck::Jwt {
+                issuer: issuer.to_string(),
+                audiences: audiences.iter().map(|a| a.to_string()).collect(),
+            }),
+            AuthorizerKind::Cognito { user_pools } => Some(TokenCheck::Cognito {
+                issuers: user_pools.iter().filter_map(|p| jwt::cognito_issuer(p)).collect(),
+            }),
+            _ => None,
         }
     }
 }
