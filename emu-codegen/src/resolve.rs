@@ -74,25 +74,7 @@ pub fn template_path(written: &str, manifest_dir: Option<&Path>) -> TemplatePath
         let cwd = std::env::current_dir().unwrap_or_default();
         (cwd.join(path), Anchor::CurrentDir(cwd))
     };
-    TemplatePath { written: written.to_owned(), absolute: normalize(&absolute), anchor }
-}
-
-/// Removes `.` and `..` components lexically (no symlink resolution, so the path stays what the user sees).
-fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
+    TemplatePath { written: written.to_owned(), absolute: emu_template::normalize_path(&absolute), anchor }
 }
 
 /// `GetDogFunction` -> `get_dog_function`, `HTTPHandler` -> `http_handler`, `get-dog` -> `get_dog`.

@@ -26,6 +26,7 @@ pub use model::{
     EnvVar, Event, EventKind, Function, IdentitySource, KeyValue, List, Location, Method, Model, PayloadVersion, Route,
     RouteAuth, Str, TemplateFormat, Warning,
 };
+pub use nested::normalize_path;
 pub use problem::{Problem, ProblemKind, Problems, VariableError};
 pub use read::{Loaded, ReadOptions};
 

@@ -287,8 +287,8 @@ fn read_child<'a>(
     let overrides = parameters(reader, id, child, options);
     let path = reader.dir.join(&relative);
     let absolute = std::path::absolute(&path).unwrap_or(path.clone());
-    let normalized = normalize(&absolute);
-    if let Some(first) = ancestors.iter().position(|a| normalize(a) == normalized) {
+    let normalized = normalize_path(&absolute);
+    if let Some(first) = ancestors.iter().position(|a| normalize_path(a) == normalized) {
         let mut cycle: Vec<String> =
             ancestors.get(first..).unwrap_or_default().iter().map(|a| a.display().to_string()).collect();
         cycle.push(normalized.display().to_string());
@@ -428,8 +428,9 @@ fn merge(reader: &mut Reader<'_>, id: &str, relative: &str, at: Location, stack:
     reader.resolver.set_outputs(id, Some(stack.outputs));
 }
 
-/// Removes `.` and `..` lexically, so that `a/../t.yaml` and `t.yaml` are one template.
-fn normalize(path: &Path) -> PathBuf {
+/// Removes `.` and `..` lexically (no symlink resolution, so the path stays what the user sees): `a/../t.yaml` and
+/// `t.yaml` are one template. Also what `lambda_app!` resolves its template path with.
+pub fn normalize_path(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for component in path.components() {
