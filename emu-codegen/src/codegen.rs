@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use emu_template::{
     Api, ApiKey, ApiKind, Authorization, Authorizer, AuthorizerFunction, AuthorizerKind, Cors, EnvPiece, EnvVar, Event,
-    EventKind, Function, IdentitySource, KeyValue, Location, Method, Model, PayloadVersion, Route, RouteAuth,
-    TemplateFormat, Warning,
+    EventKind, Function, GatewayResponse, HeaderSource, IdentitySource, KeyValue, Location, Method, Model,
+    PayloadVersion, Route, RouteAuth, TemplateFormat, Warning,
 };
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -202,6 +202,7 @@ pub(crate) fn model(m: &Model) -> TokenStream {
     let routes = list(m.routes.iter().map(route));
     let authorizers = list(m.authorizers.iter().map(authorizer));
     let api_keys = list(m.api_keys.iter().map(api_key));
+    let gateway_responses = list(m.gateway_responses.iter().map(gateway_response));
     let warnings = list(m.warnings.iter().map(warning));
     quote! {
         Model {
@@ -212,6 +213,7 @@ pub(crate) fn model(m: &Model) -> TokenStream {
             routes: #routes,
             authorizers: #authorizers,
             api_keys: #api_keys,
+            gateway_responses: #gateway_responses,
             warnings: #warnings,
         }
     }
@@ -506,4 +508,43 @@ fn api_key(k: &ApiKey) -> TokenStream {
 fn warning(w: &Warning) -> TokenStream {
     let (message, location) = (str_lit(&w.message), location(w.location));
     quote!(Warning { message: #message, location: #location })
+}
+
+fn gateway_response(r: &GatewayResponse) -> TokenStream {
+    let api = str_lit(&r.api);
+    let response_type = ident(&format!("{:?}", r.response_type), Span::call_site());
+    let status = match r.status {
+        Some(n) => {
+            let n = Literal::u16_unsuffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    };
+    let headers = list(r.headers.iter().map(|h| {
+        let name = str_lit(&h.name);
+        let (variant, value) = match &h.value {
+            HeaderSource::Static(v) => ("Static", v),
+            HeaderSource::RequestHeader(v) => ("RequestHeader", v),
+            HeaderSource::RequestMultiHeader(v) => ("RequestMultiHeader", v),
+            HeaderSource::RequestPath(v) => ("RequestPath", v),
+            HeaderSource::RequestQuery(v) => ("RequestQuery", v),
+            HeaderSource::RequestMultiQuery(v) => ("RequestMultiQuery", v),
+            HeaderSource::StageVariable(v) => ("StageVariable", v),
+            HeaderSource::Context(v) => ("Context", v),
+        };
+        let (variant, value) = (ident(variant, Span::call_site()), str_lit(value));
+        quote!(ResponseHeader { name: #name, value: HeaderSource::#variant(#value) })
+    }));
+    let templates = list(r.templates.iter().map(key_value));
+    let location = location(r.location);
+    quote! {
+        GatewayResponse {
+            api: #api,
+            response_type: GatewayResponseType::#response_type,
+            status: #status,
+            headers: #headers,
+            templates: #templates,
+            location: #location,
+        }
+    }
 }

@@ -65,6 +65,7 @@ fn model(functions: Vec<Function>) -> Model {
         routes: routes.into(),
         authorizers: Cow::Borrowed(&[]),
         api_keys: Cow::Borrowed(&[]),
+        gateway_responses: Cow::Borrowed(&[]),
         warnings: Cow::Borrowed(&[]),
     }
 }

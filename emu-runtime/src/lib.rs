@@ -89,8 +89,8 @@ pub mod events {
 pub mod model {
     pub use emu_template::{
         Api, ApiKey, ApiKind, Authorization, Authorizer, AuthorizerFunction, AuthorizerKind, Cors, EnvPiece, EnvVar,
-        Event, EventKind, Function, IdentitySource, KeyValue, List, Location, Method, Model, PayloadVersion, Route,
-        RouteAuth, Str, TemplateFormat, Warning,
+        Event, EventKind, Function, GatewayResponse, GatewayResponseType, HeaderSource, IdentitySource, KeyValue, List,
+        Location, Method, Model, PayloadVersion, ResponseHeader, Route, RouteAuth, Str, TemplateFormat, Warning,
     };
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::context::{Reader, Stack};
 use crate::diagnostics::Diagnostics;
-use crate::formats::{auth, cfn, sam, serverless};
+use crate::formats::{auth, cfn, gateway_responses, sam, serverless};
 use crate::intrinsics::{Resolver, ResourceInfo, is_function, is_placeholder, json_text};
 use crate::model::{ApiKind, Location, Model, Route, TemplateFormat};
 use crate::problem::{ProblemKind, Problems};
@@ -29,6 +29,7 @@ pub(crate) fn read(source: &str, path: &Path, options: &ReadOptions) -> Result<L
         routes: routes.into(),
         authorizers: stack.authorizers.into(),
         api_keys: stack.api_keys.into(),
+        gateway_responses: stack.gateway_responses.into(),
         warnings: stack.warnings.into(),
     };
     Ok(Loaded { model, referenced_files: stack.referenced_files })
@@ -167,6 +168,7 @@ fn read_cloudformation<'a>(
         }
     }
     sam::add_implicit_apis(&mut reader, &globals);
+    gateway_responses::read_resources(&mut reader);
     auth::resolve_sam_routes(&mut reader);
     reader.outputs = outputs(root, &mut reader);
     Ok(reader)
@@ -269,7 +271,18 @@ fn finish(mut reader: Reader<'_>, format: TemplateFormat) -> Result<Stack, Probl
             Some((name, id))
         })
         .collect();
-    let Reader { diags, mut functions, mut apis, mut routes, referenced_files, nested, outputs, auth, .. } = reader;
+    let Reader {
+        diags,
+        mut functions,
+        mut apis,
+        mut routes,
+        referenced_files,
+        nested,
+        outputs,
+        auth,
+        gateway_responses,
+        ..
+    } = reader;
     if !diags.problems.is_empty() {
         let mut problems = diags.problems;
         problems.sort_by(|a, b| (a.file.as_str(), a.location).cmp(&(b.file.as_str(), b.location)));
@@ -281,6 +294,8 @@ fn finish(mut reader: Reader<'_>, format: TemplateFormat) -> Result<Stack, Probl
     let (mut authorizers, mut api_keys) = (auth.authorizers, auth.api_keys);
     authorizers.extend(nested.authorizers);
     api_keys.extend(nested.api_keys);
+    let mut gateway_responses = gateway_responses.into_model();
+    gateway_responses.extend(nested.gateway_responses);
     let mut all_arn_names = nested.arn_names;
     all_arn_names.extend(arn_names);
     Ok(Stack {
@@ -290,6 +305,7 @@ fn finish(mut reader: Reader<'_>, format: TemplateFormat) -> Result<Stack, Probl
         routes,
         authorizers,
         api_keys,
+        gateway_responses,
         warnings: diags.into_warnings(),
         referenced_files,
         outputs,

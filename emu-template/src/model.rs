@@ -59,6 +59,8 @@ pub struct Model {
     pub authorizers: List<Authorizer>,
     /// API keys the template defines (`AWS::ApiGateway::ApiKey`, Serverless `apiKeys`).
     pub api_keys: List<ApiKey>,
+    /// The gateway responses REST APIs customize (at most one per API and type).
+    pub gateway_responses: List<crate::gateway_response::GatewayResponse>,
     /// Things the reader could not resolve or chose to approximate; never fatal.
     pub warnings: List<Warning>,
 }
@@ -91,6 +93,7 @@ impl Model {
             routes: routes.into(),
             authorizers: Vec::new().into(),
             api_keys: Vec::new().into(),
+            gateway_responses: Vec::new().into(),
             warnings: Vec::new().into(),
         }
     }

@@ -414,6 +414,11 @@ fn merge(reader: &mut Reader<'_>, id: &str, relative: &str, at: Location, stack:
         k.location = at;
         reader.nested.api_keys.push(k);
     }
+    for mut g in stack.gateway_responses {
+        g.api = prefixed(&g.api).into();
+        g.location = at;
+        reader.nested.gateway_responses.push(g);
+    }
     for w in stack.warnings {
         reader.diags.warn(at, format!("{} (in nested stack {id}, {relative} at {})", w.message, w.location));
     }

@@ -201,6 +201,7 @@ fn small_app() -> ::emu_runtime::App {
             ),
             authorizers: Borrowed(&[]),
             api_keys: Borrowed(&[]),
+            gateway_responses: Borrowed(&[]),
             warnings: Borrowed(&[]),
         }
     };

@@ -79,6 +79,9 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
             a.binary_media_types = all.into();
         }
     }
+    if let Some(responses) = doc.get("x-amazon-apigateway-gateway-responses") {
+        crate::formats::gateway_responses::read_openapi(reader, api, kind, responses);
+    }
     let Some(paths) = doc.get("paths") else {
         return;
     };

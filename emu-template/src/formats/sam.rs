@@ -7,6 +7,7 @@ use crate::context::{Props, Reader, compact, text_map};
 use crate::formats::auth;
 use crate::formats::cors::{http_cors, rest_cors};
 use crate::formats::function::function_from_props;
+use crate::formats::gateway_responses;
 use crate::formats::openapi;
 use crate::intrinsics::json_text;
 use crate::model::{
@@ -130,6 +131,14 @@ fn api_from_props<'a>(
     };
     if let Some(auth) = p.json(reader, "Auth").filter(|a| !a.is_null()) {
         auth::read_sam_api_auth(reader, id, kind, &auth, p.location("Auth", location));
+    }
+    if let Some(responses) = p.json(reader, "GatewayResponses").filter(|g| !g.is_null()) {
+        let node = p
+            .local
+            .and_then(|l| l.get("GatewayResponses"))
+            .or_else(|| p.global.and_then(|g| g.get("GatewayResponses")));
+        let at = p.location("GatewayResponses", location);
+        gateway_responses::read_sam(reader, id, kind, &responses, node, at);
     }
     Api {
         id: id.to_string().into(),

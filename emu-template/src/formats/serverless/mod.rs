@@ -205,6 +205,12 @@ pub(crate) fn read<'a>(root: Node<'a>, path: &Path, options: &ReadOptions, mut d
             location: at,
         });
     }
+    // `resources` may customize the REST API's gateway responses (`RestApiId: { Ref: ApiGatewayRestApi }`).
+    for (id, node) in cfn_root.get("Resources").map(|r| r.entries()).unwrap_or_default() {
+        if node.get("Type").and_then(|t| t.scalar_text()).as_deref() == Some("AWS::ApiGateway::GatewayResponse") {
+            crate::formats::gateway_responses::read_resource(&mut reader, &id, node);
+        }
+    }
     reader
 }
 
