@@ -3,12 +3,14 @@
 //!
 //! Stages, each its own module: `host` (the request head's `Host`), `routes` (match), `cors` (preflight and response headers), `limits` (payload size,
 //! integration timeout), `events` (the Lambda event), `integrations` (Lambda proxy), `responses` (output → HTTP),
-//! `errors` (API Gateway's own error responses).
+//! `errors` (API Gateway's own error responses), `gateway_responses` (the API's customizations of them: every error
+//! goes through it).
 
 pub(crate) mod auth;
 pub(crate) mod cors;
 pub(crate) mod errors;
 pub(crate) mod events;
+pub(crate) mod gateway_responses;
 pub(crate) mod host;
 pub(crate) mod integrations;
 pub(crate) mod limits;
@@ -40,6 +42,8 @@ use crate::{clock, ids};
 pub(crate) struct Gateway {
     pub(crate) routes: Routes,
     pub(crate) access: Access,
+    /// The APIs' gateway responses: every error the gateway answers goes through them.
+    responses: gateway_responses::GatewayResponses,
     max_request_body: usize,
     gateway_timeouts: bool,
     /// The console's recorder; `None` (no console) costs the request path one branch.
@@ -75,6 +79,7 @@ impl Gateway {
         Gateway {
             routes: Routes::build(model, lambda, options.prepend_stage),
             access: Access::new(model, lambda, &options.access),
+            responses: gateway_responses::GatewayResponses::new(model),
             max_request_body: options.max_request_body,
             gateway_timeouts: options.gateway_timeouts,
             recorder,
@@ -105,7 +110,7 @@ impl Gateway {
         let (parts, body) = req.into_parts();
         let from_client = parts.extensions.get::<crate::dev::conn::FromConnection>().is_some();
         if let Err(e) = host::check(parts.version, &parts.headers, from_client) {
-            return e.response(self.routes.miss_kind(parts.uri.path()));
+            return self.responses.answer(self.routes.miss_api(parts.uri.path()), e, &parts, None, None, epoch_ms);
         }
         // `//stage/x` is `/stage/x` (docs/fidelity.md, "Repeated slashes"); matching then ignores empty segments.
         let raw_path = routes::collapse_leading_slashes(parts.uri.path());
@@ -121,7 +126,8 @@ impl Gateway {
                     .check_preflight(lambda, &req, api.preflight_authorizer, api.preflight_api_key, proxy_event)
                     .await;
                 if let Err(failure) = checked {
-                    return failure.response(api.kind);
+                    let (e, id) = (GatewayError::Refused(failure), Some(ids.request_id.as_str()));
+                    return self.responses.answer(Some(api), e, &parts, Some(&matched), id, epoch_ms);
                 }
             }
             return res;
@@ -131,7 +137,14 @@ impl Gateway {
             if let Some(t) = trace {
                 t.gateway_error(&GatewayError::NoRoute);
             }
-            return GatewayError::NoRoute.response(self.routes.miss_kind(raw_path));
+            return self.responses.answer(
+                self.routes.miss_api(raw_path),
+                GatewayError::NoRoute,
+                &parts,
+                None,
+                None,
+                epoch_ms,
+            );
         };
         let kind = matched.api.kind;
         if let Some(t) = trace.as_deref_mut() {
@@ -145,7 +158,7 @@ impl Gateway {
                 if let Some(t) = trace.as_deref_mut() {
                     t.gateway_error(&e);
                 }
-                e.response(kind)
+                self.responses.answer(Some(matched.api), e, &parts, Some(&matched), Some(&ids.request_id), epoch_ms)
             }
         };
         if let Some(cors) = &matched.api.cors

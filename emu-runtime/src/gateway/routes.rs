@@ -288,7 +288,13 @@ impl Routes {
     /// stage-prefixed one first;
     /// else the first API (template order) whose stage prefix the path carries, else the first API served at the
     /// root, else the first; REST when there is none.
+    #[cfg(test)]
     pub(crate) fn miss_kind(&self, raw_path: &str) -> ApiKind {
+        self.miss_api(raw_path).map_or(ApiKind::Rest, |a| a.kind)
+    }
+
+    /// The API that answers a request no route matches (the one owning the path, else the root API, else the first).
+    pub(crate) fn miss_api(&self, raw_path: &str) -> Option<&CompiledApi> {
         let owns = |a: &&CompiledApi| {
             a.relative(raw_path)
                 .is_some_and(|rel| a.routes.iter().any(CompiledRoute::is_default) || !a.methods_at(rel).is_empty())
@@ -301,7 +307,6 @@ impl Routes {
             .or_else(|| self.apis.iter().find(|a| a.prefix.is_some() && a.relative(raw_path).is_some()))
             .or_else(|| self.apis.iter().find(|a| a.prefix.is_none()))
             .or(self.apis.first())
-            .map_or(ApiKind::Rest, |a| a.kind)
     }
 }
 
