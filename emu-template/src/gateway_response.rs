@@ -63,7 +63,7 @@ impl HeaderSource {
             return Some(HeaderSource::Static(inner.to_owned().into()));
         }
         let named = |prefix: &str| s.strip_prefix(prefix).filter(|n| !n.is_empty()).map(|n| n.to_owned().into());
-        let sources: [(&str, fn(Str) -> HeaderSource); 7] = [
+        let sources: [(&str, MakeSource); 7] = [
             ("method.request.header.", HeaderSource::RequestHeader),
             ("method.request.multivalueheader.", HeaderSource::RequestMultiHeader),
             ("method.request.path.", HeaderSource::RequestPath),
@@ -90,6 +90,9 @@ impl fmt::Display for HeaderSource {
         }
     }
 }
+
+/// A [`HeaderSource`] variant's constructor.
+type MakeSource = fn(Str) -> HeaderSource;
 
 macro_rules! response_types {
     ($($(#[$doc:meta])* $variant:ident = $name:literal, $status:expr;)*) => {
