@@ -294,3 +294,19 @@ fn an_alias_reference_leads_to_its_function() {
     assert_eq!(own.as_deref(), Some("arn:aws:lambda:us-east-1:123456789012:function:pet-api:live"));
     assert!(l.model.warnings.is_empty(), "{:?}", l.model.warnings);
 }
+
+#[test]
+fn a_childs_gateway_responses_name_its_prefixed_api() {
+    let parent = format!(
+        "{HEAD}Resources:\n  Pets:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location: pets.yaml\n"
+    );
+    let child = format!(
+        "{HEAD}Resources:\n  Get:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: bootstrap\n      Events:\n        A: {{Type: Api, Properties: {{Path: /pets, Method: get}}}}\n  Cors4xx:\n    Type: AWS::ApiGateway::GatewayResponse\n    Properties:\n      RestApiId: !Ref ServerlessRestApi\n      ResponseType: DEFAULT_4XX\n      ResponseParameters:\n        gatewayresponse.header.Access-Control-Allow-Origin: \"'*'\"\n"
+    );
+    let files = Files::new("gateway-responses", &[("template.yaml", &parent), ("pets.yaml", &child)]);
+    let l = files.ok("template.yaml");
+    let r = &l.model.gateway_responses[0];
+    assert_eq!(r.api, "Pets/ServerlessRestApi");
+    assert!(l.model.api(&r.api).is_some(), "the prefixed id is the child API's");
+    assert_eq!(r.location.line, 3, "located at the nested stack, like the child's other parts");
+}

@@ -406,7 +406,19 @@ fn templates(reader: &mut Reader<'_>, owner: &str, v: Option<&Json>, at: Locatio
     let mut out = Vec::new();
     for (content_type, template) in object(reader, &format!("{owner}: ResponseTemplates"), v, at) {
         match template {
-            Json::String(t) => out.push(KeyValue { key: content_type.clone().into(), value: t.clone().into() }),
+            Json::String(t) => {
+                let vtl = ["#set", "#if", "#foreach", "$input.", "$util."].into_iter().find(|d| t.contains(d));
+                if let Some(d) = vtl {
+                    reader.diags.warn(
+                        at,
+                        format!(
+                            "{owner}: the `{content_type}` template uses `{d}`, but gateway response templates are not \
+                             processed by VTL (only $context and $stageVariables are substituted); it is sent as text"
+                        ),
+                    );
+                }
+                out.push(KeyValue { key: content_type.clone().into(), value: t.clone().into() })
+            }
             Json::Null => out.push(KeyValue { key: content_type.clone().into(), value: "".into() }),
             _ => reader.diags.problem(
                 at,

@@ -185,6 +185,14 @@ fn http_apis_and_ignored_forms_are_warnings() {
     assert!(w.iter().any(|w| w.contains("API Http is an HTTP API")), "{w:?}");
     assert!(w.iter().any(|w| w.contains("REQUEST_TOO_LARGE") && w.contains("does not apply")), "{w:?}");
     assert!(w.iter().any(|w| w.contains("ResponseParameters.Paths")), "{w:?}");
+    let vtl = ok(&sam_api(
+        "        DEFAULT_4XX:\n          ResponseTemplates:\n            application/json: '#if($x) a #end'\n",
+    ));
+    assert!(
+        warnings(&vtl).iter().any(|w| w.contains("uses `#if`") && w.contains("not processed by VTL")),
+        "{:?}",
+        warnings(&vtl)
+    );
     assert!(l.model.gateway_responses.iter().all(|r| r.api == "Api"));
 }
 
