@@ -91,3 +91,24 @@ async fn an_openapi_extension_customizes_integration_failures() {
     assert_eq!(body["message"], "try again");
     assert_eq!(body["requestId"].as_str(), r.header("x-amzn-requestid"), "the template's id is the response's");
 }
+
+async fn authorizer(_: LambdaEvent<Value>) -> Result<Value, Error> {
+    Err("Unauthorized".into())
+}
+
+#[tokio::test]
+async fn a_preflight_refused_by_the_authorizer_goes_through_gateway_responses() {
+    let app = emu_runtime::lambda_app!("tests/data/gateway_responses/preflight.yaml", {
+        Authorizer => authorizer,
+        Items => ok,
+    });
+    let r = app
+        .client()
+        .options("/items")
+        .header("origin", "https://app.example")
+        .header("access-control-request-method", "GET")
+        .await;
+    assert_eq!(r.status(), 401, "no token: the preflight gets the authorizer's 401");
+    assert_eq!(r.header("access-control-allow-origin"), Some("https://app.example"), "UNAUTHORIZED's mapping");
+    assert_eq!(r.json::<Value>(), json!({"message": "Unauthorized"}));
+}
