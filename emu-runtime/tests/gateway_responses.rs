@@ -92,17 +92,25 @@ async fn an_openapi_extension_customizes_integration_failures() {
     assert_eq!(body["requestId"].as_str(), r.header("x-amzn-requestid"), "the template's id is the response's");
 }
 
-async fn authorizer(_: LambdaEvent<Value>) -> Result<Value, Error> {
-    Err("Unauthorized".into())
+async fn authorizer(e: LambdaEvent<Value>) -> Result<Value, Error> {
+    if e.payload["authorizationToken"] != "Bearer ok" {
+        return Err("Unauthorized".into());
+    }
+    let allow = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "*"}]});
+    Ok(json!({"principalId": "rex", "policyDocument": allow}))
+}
+
+fn preflight_app() -> emu_runtime::App {
+    emu_runtime::lambda_app!("tests/data/gateway_responses/preflight.yaml", {
+        Authorizer => authorizer,
+        Items => ok,
+        Failing => failing,
+    })
 }
 
 #[tokio::test]
 async fn a_preflight_refused_by_the_authorizer_goes_through_gateway_responses() {
-    let app = emu_runtime::lambda_app!("tests/data/gateway_responses/preflight.yaml", {
-        Authorizer => authorizer,
-        Items => ok,
-    });
-    let r = app
+    let r = preflight_app()
         .client()
         .options("/items")
         .header("origin", "https://app.example")
@@ -111,4 +119,11 @@ async fn a_preflight_refused_by_the_authorizer_goes_through_gateway_responses() 
     assert_eq!(r.status(), 401, "no token: the preflight gets the authorizer's 401");
     assert_eq!(r.header("access-control-allow-origin"), Some("https://app.example"), "UNAUTHORIZED's mapping");
     assert_eq!(r.json::<Value>(), json!({"message": "Unauthorized"}));
+}
+
+#[tokio::test]
+async fn a_template_reads_what_the_authorizer_granted() {
+    let r = preflight_app().client().get("/fail").header("authorization", "Bearer ok").await;
+    assert_eq!(r.status(), 502);
+    assert_eq!(r.json::<Value>(), json!({"message": "Internal server error", "user": "rex"}));
 }

@@ -13,6 +13,7 @@ use emu_template::{ApiKind, GatewayResponseType, HeaderSource, Model};
 use http::request::Parts;
 use http::{HeaderMap, HeaderName, HeaderValue, Response, StatusCode, header};
 
+use crate::gateway::RequestIds;
 use crate::gateway::auth::failure::AuthFailure;
 use crate::gateway::errors::GatewayError;
 use crate::gateway::routes::{CompiledApi, Matched};
@@ -75,6 +76,8 @@ pub(crate) struct ErrorRequest<'r> {
     pub(crate) path_params: &'r [(&'r str, String)],
     /// API Gateway's request id (made for a route miss, which has none yet).
     pub(crate) request_id: Cow<'r, str>,
+    /// `requestContext.authorizer`, when the access gates granted the request before the error.
+    pub(crate) authorizer: Option<&'r serde_json::Value>,
     /// The peer's address.
     pub(crate) source_ip: IpAddr,
     /// When the request arrived.
@@ -146,6 +149,11 @@ impl GatewayResponses {
             entry.by_type.insert(r.response_type, Compiled { status, headers, templates });
         }
         GatewayResponses { apis }
+    }
+
+    /// Whether the API with this logical id customizes any gateway response.
+    pub(crate) fn customizes(&self, api: &str) -> bool {
+        self.apis.contains_key(api)
     }
 
     /// The response for `error` on the API `api` (logical id) of type `kind`: AWS's default, customized by the
@@ -295,7 +303,18 @@ impl Vars<'_, '_> {
             "identity.userAgent" => header(header::USER_AGENT)?,
             "requestTime" => clock::clf_time(req.epoch_ms),
             "requestTimeEpoch" => req.epoch_ms.to_string(),
-            _ => return None,
+            _ => {
+                let key = name.strip_prefix("authorizer.")?;
+                // REST: `principalId` and the context keys at the top, Cognito's under `claims` (`claims.sub`).
+                let mut v = req.authorizer?;
+                for part in key.split('.') {
+                    v = v.get(part)?;
+                }
+                match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                }
+            }
         })
     }
 
@@ -365,23 +384,24 @@ fn header_value(source: &HeaderSource, vars: &Vars<'_, '_>) -> Option<HeaderValu
 }
 
 impl GatewayResponses {
-    /// The gateway's answer to `error` on `api` (`None`: no API owns the path), for a request that matched `matched`
-    /// (if any) and was given `request_id` (a route miss has none; one is made when a template needs it).
+    /// The gateway's answer to `error` on `api` (`None`: no API owns the path), for a request that matched a route
+    /// and got its ids (`None` for a route miss: a request id is made when a template needs one).
     pub(crate) fn answer(
         &self,
         api: Option<&CompiledApi>,
         error: GatewayError,
         parts: &Parts,
-        matched: Option<&Matched<'_, '_>>,
-        request_id: Option<&str>,
+        matched: Option<(&Matched<'_, '_>, &RequestIds)>,
         epoch_ms: u64,
     ) -> Response<Body> {
         let kind = api.map_or(ApiKind::Rest, |a| a.kind);
         self.respond(api.map(|a| &*a.logical_id), kind, error, || ErrorRequest {
             parts,
-            resource_path: matched.map(|m| m.route.event.resource.as_str()),
-            path_params: matched.map_or(&[][..], |m| m.params.as_slice()),
-            request_id: request_id.map_or_else(|| Cow::Owned(ids::uuid_v4()), Cow::Borrowed),
+            resource_path: matched.map(|(m, _)| m.route.event.resource.as_str()),
+            path_params: matched.map_or(&[][..], |(m, _)| m.params.as_slice()),
+            request_id: matched
+                .map_or_else(|| Cow::Owned(ids::uuid_v4()), |(_, i)| Cow::Borrowed(i.request_id.as_str())),
+            authorizer: matched.and_then(|(_, i)| i.authorizer.as_ref()),
             source_ip: super::source_ip(parts),
             epoch_ms,
         })
@@ -445,11 +465,13 @@ mod tests {
         p: &Parts,
     ) -> (u16, HeaderMap, String) {
         let params = [("id", "a%20b".to_owned())];
+        let authorizer = serde_json::json!({"principalId": "rex", "claims": {"sub": "u-1"}, "n": 7});
         let res = g.respond(Some(api), kind, e, || ErrorRequest {
             parts: p,
             resource_path: Some("/dogs/{id}"),
             path_params: &params,
             request_id: Cow::Borrowed("req-1"),
+            authorizer: Some(&authorizer),
             source_ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
             epoch_ms: 1_589_522_469_693,
         });
@@ -526,7 +548,7 @@ mod tests {
 
     #[tokio::test]
     async fn templates_substitute_context_and_stage_variables_only() {
-        let template = r#"{"m":$context.error.messageString,"t":"$context.error.responseType","id":"${context.requestId}","s":"$stageVariables.origin","p":"$context.resourcePath","x":"$context.nope","v":"$input.body #if"}"#;
+        let template = r#"{"a":"$context.authorizer.principalId/$context.authorizer.claims.sub/$context.authorizer.n","m":$context.error.messageString,"t":"$context.error.responseType","id":"${context.requestId}","s":"$stageVariables.origin","p":"$context.resourcePath","x":"$context.nope","v":"$input.body #if"}"#;
         let g = GatewayResponses::new(&model(vec![custom(
             T::MissingAuthenticationToken,
             Some(404),
@@ -538,7 +560,7 @@ mod tests {
         assert_eq!(h["content-type"], "application/json");
         assert_eq!(
             b,
-            r#"{"m":"Missing Authentication Token","t":"MISSING_AUTHENTICATION_TOKEN","id":"req-1","s":"https://app.example","p":"/dogs/{id}","x":"","v":"$input.body #if"}"#
+            r#"{"a":"rex/u-1/7","m":"Missing Authentication Token","t":"MISSING_AUTHENTICATION_TOKEN","id":"req-1","s":"https://app.example","p":"/dogs/{id}","x":"","v":"$input.body #if"}"#
         );
         let p = parts("/Prod/nope", &[("accept", b"text/html, text/plain;q=0.9")]);
         let (_, h, b) = answer(&g, "Api", ApiKind::Rest, GatewayError::NoRoute, &p).await;

@@ -52,9 +52,12 @@ pub(crate) struct Gateway {
 
 /// The ids API Gateway gives one request: its own request id (REST UUID / HTTP API short id) and the X-Ray trace.
 #[derive(Debug)]
-struct RequestIds {
+pub(crate) struct RequestIds {
     request_id: String,
     trace_id: String,
+    /// `requestContext.authorizer` once the access gates granted the request, kept only for an API whose gateway
+    /// responses may read `$context.authorizer.*`.
+    authorizer: Option<Value>,
 }
 
 impl RequestIds {
@@ -63,7 +66,7 @@ impl RequestIds {
             ApiKind::Rest => ids::uuid_v4(),
             ApiKind::Http => ids::short_request_id(),
         };
-        RequestIds { request_id, trace_id: ids::trace_id(epoch_ms) }
+        RequestIds { request_id, trace_id: ids::trace_id(epoch_ms), authorizer: None }
     }
 }
 
@@ -110,7 +113,7 @@ impl Gateway {
         let (parts, body) = req.into_parts();
         let from_client = parts.extensions.get::<crate::dev::conn::FromConnection>().is_some();
         if let Err(e) = host::check(parts.version, &parts.headers, from_client) {
-            return self.responses.answer(self.routes.miss_api(parts.uri.path()), e, &parts, None, None, epoch_ms);
+            return self.responses.answer(self.routes.miss_api(parts.uri.path()), e, &parts, None, epoch_ms);
         }
         // `//stage/x` is `/stage/x` (docs/fidelity.md, "Repeated slashes"); matching then ignores empty segments.
         let raw_path = routes::collapse_leading_slashes(parts.uri.path());
@@ -126,8 +129,8 @@ impl Gateway {
                     .check_preflight(lambda, &req, api.preflight_authorizer, api.preflight_api_key, proxy_event)
                     .await;
                 if let Err(failure) = checked {
-                    let (e, id) = (GatewayError::Refused(failure), Some(ids.request_id.as_str()));
-                    return self.responses.answer(Some(api), e, &parts, Some(&matched), id, epoch_ms);
+                    let e = GatewayError::Refused(failure);
+                    return self.responses.answer(Some(api), e, &parts, Some((&matched, &ids)), epoch_ms);
                 }
             }
             return res;
@@ -141,7 +144,6 @@ impl Gateway {
                 self.routes.miss_api(raw_path),
                 GatewayError::NoRoute,
                 &parts,
-                None,
                 None,
                 epoch_ms,
             );
@@ -158,7 +160,7 @@ impl Gateway {
                 if let Some(t) = trace.as_deref_mut() {
                     t.gateway_error(&e);
                 }
-                self.responses.answer(Some(matched.api), e, &parts, Some(&matched), Some(&ids.request_id), epoch_ms)
+                self.responses.answer(Some(matched.api), e, &parts, Some((&matched, &ids)), epoch_ms)
             }
         };
         if let Some(cors) = &matched.api.cors
@@ -207,6 +209,9 @@ impl Gateway {
                 }
             }
         };
+        if self.responses.customizes(&api.logical_id) {
+            ids.authorizer.clone_from(&granted.authorizer);
+        }
         let event = build_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted));
         if let Some(t) = trace.as_deref_mut() {
             t.body(&body);
@@ -311,6 +316,7 @@ pub(crate) fn bench_event(parts: &BenchParts, body: &[u8], matched: &Matched<'_,
     let ids = RequestIds {
         request_id: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef".to_owned(),
         trace_id: "Root=1-5ebe3a25-0123456789abcdef01234567".to_owned(),
+        authorizer: None,
     };
     build_event(&parts.0, body, matched, &ids, 1_589_522_469_693, matched.route.payload, None)
 }
