@@ -127,3 +127,19 @@ async fn a_template_reads_what_the_authorizer_granted() {
     assert_eq!(r.status(), 502);
     assert_eq!(r.json::<Value>(), json!({"message": "Internal server error", "user": "rex"}));
 }
+
+#[tokio::test]
+async fn the_console_records_a_customized_gateway_error_as_sent() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let app = sam().with_console(emu_runtime::ConsoleOptions::default());
+    let console = app.console_router("http://127.0.0.1:3000").expect("the console is on");
+    let req = http::Request::get("/nothing").body(axum::body::Body::empty()).unwrap();
+    let res = app.router().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), 404, "MISSING_AUTHENTICATION_TOKEN's StatusCode");
+    let list = console.oneshot(http::Request::get("/console/api/invocations").body(axum::body::Body::empty()).unwrap());
+    let bytes = list.await.unwrap().into_body().collect().await.unwrap().to_bytes();
+    let list: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(list[0]["status"], 404, "{list}");
+    assert_eq!(list[0]["gatewayError"], "NoRoute");
+}
