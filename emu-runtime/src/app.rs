@@ -364,6 +364,7 @@ impl AppBuilder {
             routes: Vec::new().into(),
             authorizers: Vec::new().into(),
             api_keys: Vec::new().into(),
+            request_models: Vec::new().into(),
             warnings: Vec::new().into(),
         })
         .build()

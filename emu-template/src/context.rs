@@ -28,6 +28,8 @@ pub(crate) struct Reader<'a> {
     pub(crate) implicit_http: Option<Location>,
     /// Authorizers, API keys and SAM's per-API auth defaults.
     pub(crate) auth: crate::formats::auth::AuthState,
+    /// Request validators' models and the models routes name.
+    pub(crate) validation: crate::formats::validation::ValidationState,
     /// Logical id -> the id a function is known by, where that differs (CDK construct ids).
     pub(crate) known_as: HashMap<String, String>,
     /// What the nested stacks read so far contribute (ids prefixed with `Child/`); merged after validation.
@@ -44,6 +46,7 @@ pub(crate) struct Nested {
     pub(crate) routes: Vec<Route>,
     pub(crate) authorizers: Vec<crate::model::Authorizer>,
     pub(crate) api_keys: Vec<crate::model::ApiKey>,
+    pub(crate) request_models: Vec<crate::model::RequestModel>,
     /// Function name in an ARN a child made with `Fn::GetAtt X.Arn` -> the (prefixed) function id.
     pub(crate) arn_names: BTreeMap<String, String>,
 }
@@ -56,6 +59,7 @@ pub(crate) struct Stack {
     pub(crate) routes: Vec<Route>,
     pub(crate) authorizers: Vec<crate::model::Authorizer>,
     pub(crate) api_keys: Vec<crate::model::ApiKey>,
+    pub(crate) request_models: Vec<crate::model::RequestModel>,
     pub(crate) warnings: Vec<Warning>,
     pub(crate) referenced_files: Vec<PathBuf>,
     pub(crate) outputs: BTreeMap<String, Json>,
@@ -78,6 +82,7 @@ impl<'a> Reader<'a> {
             implicit_rest: None,
             implicit_http: None,
             auth: Default::default(),
+            validation: Default::default(),
             known_as: HashMap::new(),
             nested: Nested::default(),
             outputs: BTreeMap::new(),

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::context::{Reader, Stack};
 use crate::diagnostics::Diagnostics;
-use crate::formats::{auth, cfn, sam, serverless};
+use crate::formats::{auth, cfn, sam, serverless, validation};
 use crate::intrinsics::{Resolver, ResourceInfo, is_function, is_placeholder, json_text};
 use crate::model::{ApiKind, Location, Model, Route, TemplateFormat};
 use crate::problem::{ProblemKind, Problems};
@@ -29,6 +29,7 @@ pub(crate) fn read(source: &str, path: &Path, options: &ReadOptions) -> Result<L
         routes: routes.into(),
         authorizers: stack.authorizers.into(),
         api_keys: stack.api_keys.into(),
+        request_models: stack.request_models.into(),
         warnings: stack.warnings.into(),
     };
     Ok(Loaded { model, referenced_files: stack.referenced_files })
@@ -259,6 +260,7 @@ fn outputs<'a>(root: Node<'a>, reader: &mut Reader<'a>) -> BTreeMap<String, serd
 /// functions, APIs and routes after its own (they were validated by their own read).
 fn finish(mut reader: Reader<'_>, format: TemplateFormat) -> Result<Stack, Problems> {
     auth::check_routes(&mut reader);
+    validation::check(&mut reader);
     validate::check(&mut reader);
     let arn_names: BTreeMap<String, String> = reader
         .resolver
@@ -269,7 +271,8 @@ fn finish(mut reader: Reader<'_>, format: TemplateFormat) -> Result<Stack, Probl
             Some((name, id))
         })
         .collect();
-    let Reader { diags, mut functions, mut apis, mut routes, referenced_files, nested, outputs, auth, .. } = reader;
+    let Reader { diags, mut functions, mut apis, mut routes, referenced_files, nested, outputs, auth, validation, .. } =
+        reader;
     if !diags.problems.is_empty() {
         let mut problems = diags.problems;
         problems.sort_by(|a, b| (a.file.as_str(), a.location).cmp(&(b.file.as_str(), b.location)));
@@ -281,6 +284,8 @@ fn finish(mut reader: Reader<'_>, format: TemplateFormat) -> Result<Stack, Probl
     let (mut authorizers, mut api_keys) = (auth.authorizers, auth.api_keys);
     authorizers.extend(nested.authorizers);
     api_keys.extend(nested.api_keys);
+    let mut request_models = validation.accepted;
+    request_models.extend(nested.request_models);
     let mut all_arn_names = nested.arn_names;
     all_arn_names.extend(arn_names);
     Ok(Stack {
@@ -290,6 +295,7 @@ fn finish(mut reader: Reader<'_>, format: TemplateFormat) -> Result<Stack, Probl
         routes,
         authorizers,
         api_keys,
+        request_models,
         warnings: diags.into_warnings(),
         referenced_files,
         outputs,

@@ -23,8 +23,9 @@ mod yaml;
 
 pub use model::{
     Api, ApiKey, ApiKind, Authorization, Authorizer, AuthorizerFunction, AuthorizerKind, Cors, DEFAULT_ROUTE, EnvPiece,
-    EnvVar, Event, EventKind, Function, IdentitySource, KeyValue, List, Location, Method, Model, PayloadVersion, Route,
-    RouteAuth, Str, TemplateFormat, Warning,
+    EnvVar, Event, EventKind, Function, IdentitySource, KeyValue, List, Location, MODEL_URL_PREFIX, Method, Model,
+    ParameterLocation, PayloadVersion, RequestModel, RequestParameter, RequestValidation, Route, RouteAuth, Str,
+    TemplateFormat, Warning, BodyModel,
 };
 pub use nested::normalize_path;
 pub use problem::{Problem, ProblemKind, Problems, VariableError};
