@@ -14,6 +14,7 @@ pub(crate) mod integrations;
 pub(crate) mod limits;
 pub(crate) mod responses;
 pub(crate) mod routes;
+pub(crate) mod validation;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -194,6 +195,16 @@ impl Gateway {
                 }
             }
         };
+        // Request validation: after the access gates, before the integration (docs/fidelity.md).
+        if let Some(v) = &route.validation {
+            let req = validation::ValidatedRequest {
+                headers: &parts.headers,
+                raw_query: parts.uri.query().unwrap_or(""),
+                path_params: &matched.params,
+                body: &body,
+            };
+            v.check(&req)?;
+        }
         let event = build_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted));
         if let Some(t) = trace.as_deref_mut() {
             t.body(&body);
