@@ -47,6 +47,16 @@ pub(crate) enum GatewayError {
 }
 
 impl GatewayError {
+    /// `$context.error.validationErrorString` of a validation failure; empty for every other error.
+    pub(crate) fn validation_error(&self) -> &str {
+        match self {
+            GatewayError::BadRequestParameters { validation_error } | GatewayError::BadRequestBody { validation_error } => {
+                validation_error
+            }
+            _ => "",
+        }
+    }
+
     /// Status, JSON body and (REST only) `x-amzn-ErrorType`, as API Gateway sends them for `kind`.
     pub(crate) fn parts(&self, kind: ApiKind) -> (StatusCode, Cow<'static, str>, Option<&'static str>) {
         let (status, body, error_type) = match (self, kind) {

@@ -27,7 +27,7 @@ use http::{HeaderValue, Request, Response, Version};
 use serde_json::Value;
 
 use crate::app::AppOptions;
-use crate::dev::console::record::{AuthorizerDecision, HttpTrace, Recorder};
+use crate::dev::console::record::{AuthorizerDecision, HttpTrace, Recorder, ValidationResult};
 use crate::gateway::auth::{Access, AuthRequest, Granted};
 use crate::gateway::errors::GatewayError;
 use crate::gateway::events::RequestInfo;
@@ -203,7 +203,11 @@ impl Gateway {
                 path_params: &matched.params,
                 body: &body,
             };
-            v.check(&req)?;
+            let checked = v.check(&req);
+            if let Some(t) = trace.as_deref_mut() {
+                t.validation(ValidationResult { passed: checked.is_ok(), message: checked.as_ref().err().map(|e| e.validation_error().to_owned()) });
+            }
+            checked?;
         }
         let event = build_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted));
         if let Some(t) = trace.as_deref_mut() {
