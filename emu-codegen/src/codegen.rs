@@ -9,6 +9,7 @@ use emu_template::{
     EventKind, Function, GatewayResponse, HeaderSource, IdentitySource, KeyValue, Location, Method, Model,
     PayloadVersion, Route, RouteAuth, TemplateFormat, Warning,
 };
+use emu_template::{BodyModel, ParameterLocation, RequestModel, RequestParameter, RequestValidation};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -203,6 +204,7 @@ pub(crate) fn model(m: &Model) -> TokenStream {
     let authorizers = list(m.authorizers.iter().map(authorizer));
     let api_keys = list(m.api_keys.iter().map(api_key));
     let gateway_responses = list(m.gateway_responses.iter().map(gateway_response));
+    let request_models = list(m.request_models.iter().map(request_model));
     let warnings = list(m.warnings.iter().map(warning));
     quote! {
         Model {
@@ -214,6 +216,7 @@ pub(crate) fn model(m: &Model) -> TokenStream {
             authorizers: #authorizers,
             api_keys: #api_keys,
             gateway_responses: #gateway_responses,
+            request_models: #request_models,
             warnings: #warnings,
         }
     }
@@ -404,6 +407,13 @@ fn route(r: &Route) -> TokenStream {
     let (method, path, api, function) = (method(r.method), str_lit(&r.path), str_lit(&r.api), str_lit(&r.function));
     let (payload, operation_name, auth) = (payload(r.payload), opt_str(&r.operation_name), route_auth(&r.auth));
     let location = location(r.location);
+    let validation = match &r.validation {
+        Some(v) => {
+            let v = request_validation(v);
+            quote!(Some(#v))
+        }
+        None => quote!(None),
+    };
     quote! {
         Route {
             method: #method,
@@ -413,6 +423,7 @@ fn route(r: &Route) -> TokenStream {
             payload: #payload,
             operation_name: #operation_name,
             auth: #auth,
+            validation: #validation,
             location: #location,
         }
     }
@@ -503,6 +514,42 @@ fn authorizer(a: &Authorizer) -> TokenStream {
 fn api_key(k: &ApiKey) -> TokenStream {
     let (id, value, enabled, location) = (str_lit(&k.id), opt_str(&k.value), k.enabled, location(k.location));
     quote!(ApiKey { id: #id, value: #value, enabled: #enabled, location: #location })
+}
+
+fn request_validation(v: &RequestValidation) -> TokenStream {
+    let (validator, body, parameters) = (str_lit(&v.validator), v.validate_body, v.validate_parameters);
+    let required = list(v.required_parameters.iter().map(request_parameter));
+    let models = list(v.body_models.iter().map(body_model));
+    quote! {
+        RequestValidation {
+            validator: #validator,
+            validate_body: #body,
+            validate_parameters: #parameters,
+            required_parameters: #required,
+            body_models: #models,
+        }
+    }
+}
+
+fn request_parameter(p: &RequestParameter) -> TokenStream {
+    let location = match p.location {
+        ParameterLocation::Path => quote!(ParameterLocation::Path),
+        ParameterLocation::Query => quote!(ParameterLocation::Query),
+        ParameterLocation::Header => quote!(ParameterLocation::Header),
+    };
+    let name = str_lit(&p.name);
+    quote!(RequestParameter { location: #location, name: #name })
+}
+
+fn body_model(m: &BodyModel) -> TokenStream {
+    let (content_type, model) = (str_lit(&m.content_type), str_lit(&m.model));
+    quote!(BodyModel { content_type: #content_type, model: #model })
+}
+
+/// A model: its schema is emitted as the JSON text literal the template reader made of it.
+fn request_model(m: &RequestModel) -> TokenStream {
+    let (api, name, schema, location) = (str_lit(&m.api), str_lit(&m.name), str_lit(&m.schema), location(m.location));
+    quote!(RequestModel { api: #api, name: #name, schema: #schema, location: #location })
 }
 
 fn warning(w: &Warning) -> TokenStream {

@@ -40,6 +40,7 @@ fn model(functions: Vec<Function>) -> Model {
             payload: PayloadVersion::V1,
             operation_name: None,
             auth: emu_template::RouteAuth::NONE,
+            validation: None,
             location: Location::new(f.location.line + 5, 9),
         })
         .collect();
@@ -66,6 +67,7 @@ fn model(functions: Vec<Function>) -> Model {
         authorizers: Cow::Borrowed(&[]),
         api_keys: Cow::Borrowed(&[]),
         gateway_responses: Cow::Borrowed(&[]),
+        request_models: Cow::Borrowed(&[]),
         warnings: Cow::Borrowed(&[]),
     }
 }

@@ -365,6 +365,7 @@ impl AppBuilder {
             authorizers: Vec::new().into(),
             api_keys: Vec::new().into(),
             gateway_responses: Vec::new().into(),
+            request_models: Vec::new().into(),
             warnings: Vec::new().into(),
         })
         .build()

@@ -92,6 +92,7 @@ pub mod model {
         Event, EventKind, Function, GatewayResponse, GatewayResponseType, HeaderSource, IdentitySource, KeyValue, List,
         Location, Method, Model, PayloadVersion, ResponseHeader, Route, RouteAuth, Str, TemplateFormat, Warning,
     };
+    pub use emu_template::{BodyModel, ParameterLocation, RequestModel, RequestParameter, RequestValidation};
 }
 
 /// Re-exports used by the code `lambda_app!` generates. Not a public API.

@@ -30,6 +30,8 @@ pub(crate) struct Reader<'a> {
     pub(crate) auth: crate::formats::auth::AuthState,
     /// Gateway responses read so far, with where each came from (a later source overrides an earlier one).
     pub(crate) gateway_responses: crate::formats::gateway_responses::Collected,
+    /// Request validators' models and the models routes name.
+    pub(crate) validation: crate::formats::validation::ValidationState,
     /// Logical id -> the id a function is known by, where that differs (CDK construct ids).
     pub(crate) known_as: HashMap<String, String>,
     /// What the nested stacks read so far contribute (ids prefixed with `Child/`); merged after validation.
@@ -47,6 +49,7 @@ pub(crate) struct Nested {
     pub(crate) authorizers: Vec<crate::model::Authorizer>,
     pub(crate) api_keys: Vec<crate::model::ApiKey>,
     pub(crate) gateway_responses: Vec<crate::gateway_response::GatewayResponse>,
+    pub(crate) request_models: Vec<crate::model::RequestModel>,
     /// Function name in an ARN a child made with `Fn::GetAtt X.Arn` -> the (prefixed) function id.
     pub(crate) arn_names: BTreeMap<String, String>,
 }
@@ -60,6 +63,7 @@ pub(crate) struct Stack {
     pub(crate) authorizers: Vec<crate::model::Authorizer>,
     pub(crate) api_keys: Vec<crate::model::ApiKey>,
     pub(crate) gateway_responses: Vec<crate::gateway_response::GatewayResponse>,
+    pub(crate) request_models: Vec<crate::model::RequestModel>,
     pub(crate) warnings: Vec<Warning>,
     pub(crate) referenced_files: Vec<PathBuf>,
     pub(crate) outputs: BTreeMap<String, Json>,
@@ -83,6 +87,7 @@ impl<'a> Reader<'a> {
             implicit_http: None,
             auth: Default::default(),
             gateway_responses: Default::default(),
+            validation: Default::default(),
             known_as: HashMap::new(),
             nested: Nested::default(),
             outputs: BTreeMap::new(),

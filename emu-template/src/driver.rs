@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::context::{Reader, Stack};
 use crate::diagnostics::Diagnostics;
-use crate::formats::{auth, cfn, gateway_responses, sam, serverless};
+use crate::formats::{auth, cfn, gateway_responses, sam, serverless, validation};
 use crate::intrinsics::{Resolver, ResourceInfo, is_function, is_placeholder, json_text};
 use crate::model::{ApiKind, Location, Model, Route, TemplateFormat};
 use crate::problem::{ProblemKind, Problems};
@@ -30,6 +30,7 @@ pub(crate) fn read(source: &str, path: &Path, options: &ReadOptions) -> Result<L
         authorizers: stack.authorizers.into(),
         api_keys: stack.api_keys.into(),
         gateway_responses: stack.gateway_responses.into(),
+        request_models: stack.request_models.into(),
         warnings: stack.warnings.into(),
     };
     Ok(Loaded { model, referenced_files: stack.referenced_files })
@@ -261,6 +262,7 @@ fn outputs<'a>(root: Node<'a>, reader: &mut Reader<'a>) -> BTreeMap<String, serd
 /// functions, APIs and routes after its own (they were validated by their own read).
 fn finish(mut reader: Reader<'_>, format: TemplateFormat) -> Result<Stack, Problems> {
     auth::check_routes(&mut reader);
+    validation::check(&mut reader);
     validate::check(&mut reader);
     let arn_names: BTreeMap<String, String> = reader
         .resolver
@@ -281,6 +283,7 @@ fn finish(mut reader: Reader<'_>, format: TemplateFormat) -> Result<Stack, Probl
         outputs,
         auth,
         gateway_responses,
+        validation,
         ..
     } = reader;
     if !diags.problems.is_empty() {
@@ -296,6 +299,8 @@ fn finish(mut reader: Reader<'_>, format: TemplateFormat) -> Result<Stack, Probl
     api_keys.extend(nested.api_keys);
     let mut gateway_responses = gateway_responses.into_model();
     gateway_responses.extend(nested.gateway_responses);
+    let mut request_models = validation.accepted;
+    request_models.extend(nested.request_models);
     let mut all_arn_names = nested.arn_names;
     all_arn_names.extend(arn_names);
     Ok(Stack {
@@ -306,6 +311,7 @@ fn finish(mut reader: Reader<'_>, format: TemplateFormat) -> Result<Stack, Probl
         authorizers,
         api_keys,
         gateway_responses,
+        request_models,
         warnings: diags.into_warnings(),
         referenced_files,
         outputs,

@@ -24,9 +24,10 @@ mod yaml;
 
 pub use gateway_response::{GatewayResponse, GatewayResponseType, HeaderSource, ResponseHeader};
 pub use model::{
-    Api, ApiKey, ApiKind, Authorization, Authorizer, AuthorizerFunction, AuthorizerKind, Cors, DEFAULT_ROUTE, EnvPiece,
-    EnvVar, Event, EventKind, Function, IdentitySource, KeyValue, List, Location, Method, Model, PayloadVersion, Route,
-    RouteAuth, Str, TemplateFormat, Warning,
+    Api, ApiKey, ApiKind, Authorization, Authorizer, AuthorizerFunction, AuthorizerKind, BodyModel, Cors,
+    DEFAULT_ROUTE, EnvPiece, EnvVar, Event, EventKind, Function, IdentitySource, KeyValue, List, Location,
+    MODEL_URL_PREFIX, Method, Model, ParameterLocation, PayloadVersion, RequestModel, RequestParameter,
+    RequestValidation, Route, RouteAuth, Str, TemplateFormat, Warning,
 };
 pub use nested::normalize_path;
 pub use problem::{Problem, ProblemKind, Problems, VariableError};

@@ -61,6 +61,8 @@ pub struct Model {
     pub api_keys: List<ApiKey>,
     /// The gateway responses REST APIs customize (at most one per API and type).
     pub gateway_responses: List<crate::gateway_response::GatewayResponse>,
+    /// The REST APIs' models (JSON Schema draft 4), which request validation checks bodies against.
+    pub request_models: List<RequestModel>,
     /// Things the reader could not resolve or chose to approximate; never fatal.
     pub warnings: List<Warning>,
 }
@@ -94,8 +96,14 @@ impl Model {
             authorizers: Vec::new().into(),
             api_keys: Vec::new().into(),
             gateway_responses: Vec::new().into(),
+            request_models: Vec::new().into(),
             warnings: Vec::new().into(),
         }
+    }
+
+    /// The model `name` of API `api`.
+    pub fn request_model(&self, api: &str, name: &str) -> Option<&RequestModel> {
+        self.request_models.iter().find(|m| m.api == api && m.name == name)
     }
 
     /// The authorizer `name` of API `api`.
@@ -461,6 +469,8 @@ pub struct Route {
     pub operation_name: Option<Str>,
     /// Who may call the route: authorizer, IAM, API key, scopes.
     pub auth: RouteAuth,
+    /// REST: the request validator that applies, with what it checks; `None` when none does.
+    pub validation: Option<RequestValidation>,
     /// Where the route is defined.
     pub location: Location,
 }
@@ -487,10 +497,105 @@ impl Route {
             payload,
             operation_name: None,
             auth: RouteAuth::NONE,
+            validation: None,
             location: Location::default(),
         }
     }
 }
+
+/// The request validator of a REST route and what it checks, as API Gateway runs it before the integration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestValidation {
+    /// The validator's name (`x-amazon-apigateway-request-validator`, SAM's `body-and-params`, ...).
+    pub validator: Str,
+    /// `validateRequestBody`: the body must match the model chosen by its `Content-Type`.
+    pub validate_body: bool,
+    /// `validateRequestParameters`: the required parameters must be present and not blank.
+    pub validate_parameters: bool,
+    /// The route's required request parameters, in template order.
+    pub required_parameters: List<RequestParameter>,
+    /// The route's request models by content type (`$default` matches any), in template order.
+    pub body_models: List<BodyModel>,
+}
+
+/// A required request parameter of a route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestParameter {
+    /// Where the parameter is.
+    pub location: ParameterLocation,
+    /// Its name (header names are compared case-insensitively).
+    pub name: Str,
+}
+
+/// Where a request parameter is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ParameterLocation {
+    /// A path parameter (`method.request.path.X`).
+    Path,
+    /// A query string parameter (`method.request.querystring.X`).
+    Query,
+    /// A header (`method.request.header.X`).
+    Header,
+}
+
+impl ParameterLocation {
+    /// `path`, `querystring` or `header`, as `method.request.<location>.<name>` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParameterLocation::Path => "path",
+            ParameterLocation::Query => "querystring",
+            ParameterLocation::Header => "header",
+        }
+    }
+}
+
+/// The model a request body of one content type must match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyModel {
+    /// The media type (`application/json`), or `$default` for any.
+    pub content_type: Str,
+    /// The [`RequestModel::name`] of the route's API.
+    pub model: Str,
+}
+
+/// A model of a REST API: a JSON Schema draft 4 document, checked when the template is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestModel {
+    /// [`Api::id`] of the API it belongs to.
+    pub api: Str,
+    /// Its name, as routes refer to it.
+    pub name: Str,
+    /// The schema as compact JSON; references to other models are rewritten to [`RequestModel::url`]s.
+    pub schema: Str,
+    /// Where it is defined.
+    pub location: Location,
+}
+
+impl RequestModel {
+    /// The URL API Gateway gives a model, which schemas use to refer to it:
+    /// `https://apigateway.amazonaws.com/restapis/{api}/models/{name}`.
+    /// Characters outside RFC 3986's unreserved set are percent-encoded (an inline schema's generated name has
+    /// spaces and slashes).
+    pub fn url(api: &str, name: &str) -> String {
+        format!("{MODEL_URL_PREFIX}{}/models/{}", url_segment(api), url_segment(name))
+    }
+}
+
+/// `text` as one URL path segment: unreserved characters kept, every other byte percent-encoded.
+fn url_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The start of every model URL ([`RequestModel::url`]).
+pub const MODEL_URL_PREFIX: &str = "https://apigateway.amazonaws.com/restapis/";
 
 /// Something the reader approximated: unresolvable intrinsics, unsupported resources it skipped on purpose.
 #[derive(Clone, Debug, PartialEq)]

@@ -5,7 +5,7 @@
 //! the children whose outputs its `Parameters` use. Its functions and APIs become `Child/Id` (one `/` per level),
 //! its `Outputs` answer the parent's `Fn::GetAtt Child.Outputs.X`, and every file it reads is tracked.
 
-use crate::model::AuthorizerKind;
+use crate::model::{AuthorizerKind, RequestModel};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -408,6 +408,13 @@ fn merge(reader: &mut Reader<'_>, id: &str, relative: &str, at: Location, stack:
             function.id = Some(prefixed(fid).into());
         }
         reader.nested.authorizers.push(a);
+    }
+    for mut m in stack.request_models {
+        let (old, new) = (RequestModel::url(&m.api, ""), RequestModel::url(&prefixed(&m.api), ""));
+        m.schema = m.schema.replace(&old, &new).into();
+        m.api = prefixed(&m.api).into();
+        m.location = at;
+        reader.nested.request_models.push(m);
     }
     for mut k in stack.api_keys {
         k.id = prefixed(&k.id).into();

@@ -150,6 +150,31 @@ pub enum ProblemKind {
     },
     /// A construct this reader does not support yet and cannot safely ignore.
     Unsupported(String),
+    /// A request model that is not a valid JSON Schema draft 4 document (or refers to a model that does not exist).
+    InvalidSchema {
+        /// Which model (`model Pet of API PetApi`, `the body schema of POST /dogs`).
+        model: String,
+        /// What the schema compiler found, in its words.
+        reason: String,
+    },
+    /// A route names a request model its API does not define.
+    UnknownModel {
+        /// Who names it (`POST /dogs of API PetApi`).
+        owner: String,
+        /// The model's name.
+        name: String,
+        /// The API's logical id.
+        api: String,
+    },
+    /// A route names a request validator its API does not define.
+    UnknownValidator {
+        /// Who names it.
+        owner: String,
+        /// The validator's name (or logical id).
+        name: String,
+        /// The API's logical id.
+        api: String,
+    },
 }
 
 impl fmt::Display for ProblemKind {
@@ -202,6 +227,19 @@ impl fmt::Display for ProblemKind {
                 cycle.join(" -> ")
             ),
             ProblemKind::Unsupported(m) => write!(f, "not supported: {m}"),
+            ProblemKind::InvalidSchema { model, reason } => write!(
+                f,
+                "{model} is not a valid JSON Schema draft 4 document, which API Gateway models must be: {reason}"
+            ),
+            ProblemKind::UnknownModel { owner, name, api } => write!(
+                f,
+                "{owner} uses model `{name}`, which API {api} does not define (add it to the API's models, or fix the name)"
+            ),
+            ProblemKind::UnknownValidator { owner, name, api } => write!(
+                f,
+                "{owner} uses request validator `{name}`, which API {api} does not define (add it to \
+                 x-amazon-apigateway-request-validators or as an AWS::ApiGateway::RequestValidator)"
+            ),
         }
     }
 }

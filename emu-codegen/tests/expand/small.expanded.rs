@@ -153,6 +153,7 @@ fn small_app() -> ::emu_runtime::App {
                             api_key_required: false,
                             scopes: Borrowed(&[]),
                         },
+                        validation: None,
                         location: Location::new(28, 9),
                     },
                     Route {
@@ -167,6 +168,7 @@ fn small_app() -> ::emu_runtime::App {
                             api_key_required: false,
                             scopes: Borrowed(&[]),
                         },
+                        validation: None,
                         location: Location::new(37, 9),
                     },
                     Route {
@@ -181,6 +183,7 @@ fn small_app() -> ::emu_runtime::App {
                             api_key_required: false,
                             scopes: Borrowed(&[]),
                         },
+                        validation: None,
                         location: Location::new(18, 9),
                     },
                     Route {
@@ -195,6 +198,7 @@ fn small_app() -> ::emu_runtime::App {
                             api_key_required: false,
                             scopes: Borrowed(&[]),
                         },
+                        validation: None,
                         location: Location::new(48, 9),
                     },
                 ],
@@ -202,6 +206,7 @@ fn small_app() -> ::emu_runtime::App {
             authorizers: Borrowed(&[]),
             api_keys: Borrowed(&[]),
             gateway_responses: Borrowed(&[]),
+            request_models: Borrowed(&[]),
             warnings: Borrowed(&[]),
         }
     };

@@ -30,15 +30,46 @@ pub(crate) enum GatewayError {
     BadRequest,
     /// The client paused longer than the body-read timeout while sending its body: 408.
     RequestTimeout,
+    /// Request validation: a required parameter is missing or blank (gateway response `BAD_REQUEST_PARAMETERS`).
+    /// `validation_error` is `$context.error.validationErrorString`, here also the message:
+    /// `Missing required request parameters: [q, x-key]`.
+    BadRequestParameters {
+        /// What failed, as gateway response templates see it.
+        validation_error: String,
+    },
+    /// Request validation: the body does not match the model its `Content-Type` selects (`BAD_REQUEST_BODY`).
+    /// `validation_error` is `$context.error.validationErrorString`, the validator's findings in brackets:
+    /// `[object has missing required properties (["name"])]`.
+    BadRequestBody {
+        /// What failed, as gateway response templates see it.
+        validation_error: String,
+    },
 }
 
 impl GatewayError {
+    /// `$context.error.validationErrorString` of a validation failure; empty for every other error.
+    pub(crate) fn validation_error(&self) -> &str {
+        match self {
+            GatewayError::BadRequestParameters { validation_error }
+            | GatewayError::BadRequestBody { validation_error } => validation_error,
+            _ => "",
+        }
+    }
+
     /// Status, JSON body and (REST only) `x-amzn-ErrorType`, as API Gateway sends them for `kind`.
     pub(crate) fn parts(&self, kind: ApiKind) -> (StatusCode, Cow<'static, str>, Option<&'static str>) {
         let (status, body, error_type) = match (self, kind) {
             (GatewayError::Refused(f), _) => {
                 let (s, b, t) = f.parts(kind);
                 return (s, Cow::Owned(b), t);
+            }
+            (GatewayError::BadRequestParameters { validation_error }, _) => {
+                let message = serde_json::Value::String(validation_error.clone());
+                let body = format!(r#"{{"message": {message}}}"#);
+                return (StatusCode::BAD_REQUEST, Cow::Owned(body), Some("BadRequestException"));
+            }
+            (GatewayError::BadRequestBody { .. }, _) => {
+                (StatusCode::BAD_REQUEST, r#"{"message": "Invalid request body"}"#, Some("BadRequestException"))
             }
             (GatewayError::NoRoute, ApiKind::Rest) => (
                 StatusCode::FORBIDDEN,

@@ -62,6 +62,12 @@ pub(crate) fn response_type(error: &GatewayError) -> ErrorClass<'_> {
         GatewayError::PayloadTooLarge => of(T::RequestTooLarge),
         // The front door's 400/408: no type of their own, so the 4XX default.
         GatewayError::BadRequest | GatewayError::RequestTimeout => of(T::Default4xx),
+        GatewayError::BadRequestParameters { validation_error } => {
+            ErrorClass { response_type: T::BadRequestParameters, validation_error: Some(validation_error) }
+        }
+        GatewayError::BadRequestBody { validation_error } => {
+            ErrorClass { response_type: T::BadRequestBody, validation_error: Some(validation_error) }
+        }
     }
 }
 

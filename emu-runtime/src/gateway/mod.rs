@@ -16,6 +16,7 @@ pub(crate) mod integrations;
 pub(crate) mod limits;
 pub(crate) mod responses;
 pub(crate) mod routes;
+pub(crate) mod validation;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -28,7 +29,7 @@ use http::{HeaderValue, Request, Response, Version};
 use serde_json::Value;
 
 use crate::app::AppOptions;
-use crate::dev::console::record::{AuthorizerDecision, HttpTrace, Recorder};
+use crate::dev::console::record::{AuthorizerDecision, HttpTrace, Recorder, ValidationResult};
 use crate::gateway::auth::{Access, AuthRequest, Granted};
 use crate::gateway::errors::GatewayError;
 use crate::gateway::events::RequestInfo;
@@ -211,6 +212,23 @@ impl Gateway {
         };
         if self.responses.customizes(&api.logical_id) {
             ids.authorizer.clone_from(&granted.authorizer);
+        }
+        // Request validation: after the access gates, before the integration (docs/fidelity.md).
+        if let Some(v) = &route.validation {
+            let req = validation::ValidatedRequest {
+                headers: &parts.headers,
+                raw_query: parts.uri.query().unwrap_or(""),
+                path_params: &matched.params,
+                body: &body,
+            };
+            let checked = v.check(&req);
+            if let Some(t) = trace.as_deref_mut() {
+                t.validation(ValidationResult {
+                    passed: checked.is_ok(),
+                    message: checked.as_ref().err().map(|e| e.validation_error().to_owned()),
+                });
+            }
+            checked?;
         }
         let event = build_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted));
         if let Some(t) = trace.as_deref_mut() {

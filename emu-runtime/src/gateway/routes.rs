@@ -95,6 +95,8 @@ pub(crate) struct CompiledRoute {
     pub(crate) authorizer: Option<AuthorizerId>,
     /// `auth.scopes` as the token checks take them, made once.
     pub(crate) scopes: Vec<String>,
+    /// REST: the request validator, when one applies and checks something.
+    pub(crate) validation: Option<crate::gateway::validation::RouteValidator>,
 }
 
 impl CompiledRoute {
@@ -218,6 +220,7 @@ impl Routes {
                 preflight_api_key: api.preflight_api_key,
             })
             .collect();
+        let validators = crate::gateway::validation::Validators::compile(model);
         for route in model.routes.iter() {
             let Some(api) = apis.iter_mut().find(|a| *a.logical_id == *route.api) else {
                 tracing::warn!(api = %route.api, path = %route.path, "route refers to an API missing from the model; it is not served");
@@ -235,6 +238,10 @@ impl Routes {
                 auth: route.auth.clone(),
                 scopes: route.auth.scopes.iter().map(|s| s.to_string()).collect(),
                 authorizer: route.auth.authorizer().and_then(|name| AuthorizerId::of(model, &route.api, name)),
+                validation: match api.kind {
+                    ApiKind::Rest => validators.for_route(route),
+                    ApiKind::Http => None,
+                },
             });
         }
         Routes { apis }

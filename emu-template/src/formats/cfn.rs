@@ -8,6 +8,7 @@ use crate::formats::auth;
 use crate::formats::cors::http_cors;
 use crate::formats::function::function_from_props;
 use crate::formats::openapi;
+use crate::formats::validation;
 use crate::intrinsics::{ROOT_RESOURCE_PREFIX, json_text};
 use crate::model::{Api, ApiKind, DEFAULT_ROUTE, KeyValue, Location, Method, PayloadVersion, Route, RouteAuth};
 use crate::problem::ProblemKind;
@@ -51,6 +52,7 @@ pub(crate) fn read_resource<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a
             let props = reader.json(node.get("Properties")).unwrap_or(Json::Null);
             auth::read_cfn_authorizer(reader, id, &props, kind == "AWS::ApiGatewayV2::Authorizer", node.location());
         }
+        "AWS::ApiGateway::Model" => validation::read_cfn_model(reader, id, node),
         "AWS::ApiGateway::ApiKey" => {
             let props = reader.json(node.get("Properties"));
             auth::read_api_key(reader, id, props.as_ref(), node.location());
@@ -269,6 +271,7 @@ fn rest_method<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a>) {
     };
     let operation_name = reader.text(get("OperationName"));
     let auth = auth::cfn_route_auth(&reader.json(props).unwrap_or(Json::Null));
+    let validation = validation::cfn_method(reader, &api, &format!("{} {path} ({owner})", method.as_str()), props);
     reader.routes.push(Route {
         method,
         path: path.into(),
@@ -277,6 +280,7 @@ fn rest_method<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a>) {
         payload: PayloadVersion::V1,
         operation_name: operation_name.map(Into::into),
         auth,
+        validation,
         location: node.location(),
     });
 }
@@ -424,6 +428,7 @@ fn push_v2_route(
         payload,
         operation_name: None,
         auth,
+        validation: None,
         location: at,
     });
 }

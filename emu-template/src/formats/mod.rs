@@ -15,3 +15,6 @@ pub(crate) mod sam;
 #[cfg(test)]
 mod sam_tests;
 pub(crate) mod serverless;
+pub(crate) mod validation;
+#[cfg(test)]
+mod validation_tests;

@@ -5,6 +5,7 @@ use serde_json::Value as Json;
 
 use crate::context::{Reader, function_name_in_uri};
 use crate::formats::auth;
+use crate::formats::validation::OpenApiValidation;
 use crate::intrinsics::{intrinsic, json_text};
 use crate::model::{ApiKind, Location, Method, PayloadVersion, Route, Str};
 use crate::problem::ProblemKind;
@@ -96,6 +97,7 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
         }
     }
     let schemes = auth::openapi_schemes(reader, api, kind, &Json::Object(scheme_doc), doc.location());
+    let validation = OpenApiValidation::read(reader, api, kind, doc);
     for (path, item) in paths.entries() {
         for (method_key, op) in item.entries() {
             let Some(method) = operation_method(&method_key) else { continue };
@@ -143,6 +145,7 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
             let security = op.get("security").or(root_security);
             let security = security.and_then(|s| reader.resolver.resolve(s, &mut reader.diags));
             let auth = auth::openapi_route_auth(&schemes, security.as_ref());
+            let validation = validation.operation(reader, api, (method, &path), item, op);
             reader.routes.push(Route {
                 method,
                 path: path.clone().into(),
@@ -151,6 +154,7 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
                 payload,
                 operation_name: operation_name.map(Into::into),
                 auth,
+                validation,
                 location: route_location,
             });
         }

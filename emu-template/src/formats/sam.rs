@@ -9,6 +9,7 @@ use crate::formats::cors::{http_cors, rest_cors};
 use crate::formats::function::function_from_props;
 use crate::formats::gateway_responses;
 use crate::formats::openapi;
+use crate::formats::validation;
 use crate::intrinsics::json_text;
 use crate::model::{
     Api, ApiKind, DEFAULT_ROUTE, Event, EventKind, KeyValue, Location, Method, PayloadVersion, Route, RouteAuth,
@@ -129,6 +130,9 @@ fn api_from_props<'a>(
         }
         _ => Vec::new(),
     };
+    if let Some(models) = p.json(reader, "Models").filter(|m| !m.is_null()) {
+        validation::read_sam_models(reader, id, kind, &models, p.location("Models", location));
+    }
     if let Some(auth) = p.json(reader, "Auth").filter(|a| !a.is_null()) {
         auth::read_sam_api_auth(reader, id, kind, &auth, p.location("Auth", location));
     }
@@ -281,6 +285,13 @@ fn api_event<'a>(
             }
         },
     };
+    let validation = match kind {
+        ApiKind::Rest => validation::sam_event(reader, &api, owner, p),
+        ApiKind::Http => {
+            validation::sam_http_event(reader, &api, p);
+            None
+        }
+    };
     let event_auth = auth::event_auth(reader.json(p.and_then(|p| p.get("Auth"))).as_ref(), at);
     reader.auth.pending.push((reader.routes.len(), event_auth));
     reader.routes.push(Route {
@@ -291,6 +302,7 @@ fn api_event<'a>(
         payload,
         operation_name: None,
         auth: RouteAuth::NONE,
+        validation,
         location: at,
     });
 }

@@ -51,7 +51,7 @@ pub(crate) struct AuthorizerDecision {
     pub(crate) cache_hit: bool,
 }
 
-/// The outcome of request validation, once the gateway validates requests: `None` until then.
+/// The outcome of request validation: `None` for a route without a validator.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ValidationResult {
@@ -188,7 +188,7 @@ pub(crate) struct Record {
     pub(crate) gateway_error: Option<String>,
     /// The authorizer's decision, for routes with an authorizer.
     pub(crate) authorizer: Option<AuthorizerDecision>,
-    /// The request validation result (`None` until the gateway validates requests).
+    /// The request validation result (`None` when the route has no validator).
     pub(crate) validation: Option<ValidationResult>,
     /// The request as received.
     pub(crate) request: Option<HttpMessage>,
@@ -374,8 +374,7 @@ impl HttpTrace {
         self.record.authorizer = Some(decision);
     }
 
-    /// The request validation result. Called by the gateway's validation stage once it exists.
-    #[allow(dead_code, reason = "the hook the validation stage fills; until it lands every record has `None`")]
+    /// The request validation result, from the gateway's validation stage.
     pub(crate) fn validation(&mut self, result: ValidationResult) {
         self.record.validation = Some(result);
     }

@@ -199,6 +199,8 @@ fn http_event(reader: &mut Reader<'_>, function: &str, value: &Json, collected: 
         scopes: scopes.into_iter().map(Into::into).collect::<Vec<_>>().into(),
     };
     collected.rest_at.get_or_insert(at);
+    let route = format!("{} {path}", method.as_str());
+    let validation = crate::formats::validation::serverless_http(reader, REST_API_ID, &route, get("request"), at);
     reader.routes.push(Route {
         method,
         path: path.into(),
@@ -207,6 +209,7 @@ fn http_event(reader: &mut Reader<'_>, function: &str, value: &Json, collected: 
         payload: PayloadVersion::V1,
         operation_name: get("operationId").and_then(json_text).map(Into::into),
         auth,
+        validation,
         location: at,
     });
 }
@@ -365,6 +368,7 @@ fn http_api_event(
         payload,
         operation_name: None,
         auth,
+        validation: None,
         location: at,
     });
 }

@@ -134,6 +134,9 @@ pub(crate) fn read<'a>(root: Node<'a>, path: &Path, options: &ReadOptions, mut d
             None => PayloadVersion::V2,
         },
     };
+    if let Some((Json::Object(schemas), _)) = setting(&mut reader, &mut vars, &["apiGateway", "request", "schemas"]) {
+        reader.validation.serverless_schemas = schemas.into_iter().collect();
+    }
     let mut collected = Collected::default();
     let functions_node = root.get("functions");
     match functions_node {
