@@ -51,6 +51,13 @@ pub(crate) fn reference(p: &mut Parser<'_>, r: &Reference) {
     };
     if let Some(construct) = root_problem {
         p.flag(at, construct);
+    } else if r.root == "input"
+        && let Some(Part::Method(name, args)) = first
+        && matches!(name.as_str(), "json" | "path")
+        && let Some(Expr::Lit(Lit::Str(path))) = args.first()
+        && let Err(why) = crate::jsonpath::parse(path)
+    {
+        p.flag(at, format!("$input.{name}('{path}'): {why}"));
     }
     for part in &r.parts {
         if let Part::Method(name, args) = part

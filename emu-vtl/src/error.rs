@@ -135,6 +135,16 @@ pub enum RenderError {
         /// 1-based column.
         column: u32,
     },
+    /// The same `$context.responseOverride.*` / `$context.requestOverride.*` parameter set twice: "Overrides are
+    /// final ... Trying to override the same parameter multiple times will result in 5XX responses" (AWS).
+    OverrideTwice {
+        /// The parameter, e.g. `responseOverride.status`.
+        parameter: String,
+        /// 1-based line of the second `#set`.
+        line: u32,
+        /// 1-based column.
+        column: u32,
+    },
     /// `#set($context.responseOverride.status = ...)` to something that is not an HTTP status (100-599).
     InvalidStatusOverride {
         /// The value as rendered.
@@ -165,6 +175,11 @@ impl fmt::Display for RenderError {
             RenderError::Limit { kind, line, column } => {
                 write!(f, "mapping template line {line}, column {column}: render limit: {kind}")
             }
+            RenderError::OverrideTwice { parameter, line, column } => write!(
+                f,
+                "mapping template line {line}, column {column}: $context.{parameter} is overridden a second time; \
+                 API Gateway allows each override once (set a variable, override at the end)"
+            ),
             RenderError::InvalidStatusOverride { value } => {
                 write!(f, "$context.responseOverride.status is `{value}`, not an HTTP status code (100-599)")
             }

@@ -115,6 +115,19 @@ pub struct Rendered {
     pub status_override: Option<u16>,
     /// `#set($context.responseOverride.header.X = "v")`, in order set.
     pub header_overrides: Vec<(String, String)>,
+    /// `#set($context.requestOverride.{header|path|querystring}.X = "v")` (integration request templates).
+    pub request_overrides: RequestOverrides,
+}
+
+/// What an integration request template overrode through `$context.requestOverride`, each in order set.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequestOverrides {
+    /// `$context.requestOverride.header.X`.
+    pub header: Vec<(String, String)>,
+    /// `$context.requestOverride.path.X`.
+    pub path: Vec<(String, String)>,
+    /// `$context.requestOverride.querystring.X`.
+    pub querystring: Vec<(String, String)>,
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use crate::ops;
 use crate::util;
 use crate::value::{LoopInfo, Value, parse_json};
 use crate::{MAX_FOREACH_ITERATIONS, MAX_RANGE_LEN, MAX_VALUE_DEPTH, Rendered, Scope};
+use std::collections::HashSet;
 
 /// How a block ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +43,8 @@ pub(crate) struct Renderer<'t> {
     stage: Option<Value>,
     body: Option<Value>,
     loops: Vec<LoopInfo>,
+    /// `$context.*Override.*` parameters set so far (each may be set once).
+    overridden: HashSet<String>,
     /// Position of the construct being rendered (for errors raised while writing text).
     cur: Pos,
     locator: Option<Locator>,
@@ -58,6 +61,7 @@ impl<'t> Renderer<'t> {
             stage: None,
             body: None,
             loops: Vec::new(),
+            overridden: HashSet::new(),
             cur: Pos(0),
             locator: None,
         }
@@ -99,8 +103,11 @@ impl<'t> Renderer<'t> {
 
     fn read_overrides(&mut self, rendered: &mut Rendered) -> Result<(), RenderError> {
         let Some(Value::Map(context)) = &self.context else { return Ok(()) };
-        let Some(Value::Map(over)) = context.entries.get("responseOverride") else { return Ok(()) };
-        let over = Rc::clone(over);
+        let context = Rc::clone(context);
+        let over = match context.entries.get("responseOverride") {
+            Some(Value::Map(over)) => Rc::clone(over),
+            _ => Rc::new(crate::value::Map::default()),
+        };
         let mut sink = self.sink();
         match over.entries.get("status") {
             None | Some(Value::Null) => {}
@@ -112,15 +119,29 @@ impl<'t> Renderer<'t> {
                 }
             }
         }
-        if let Some(Value::Map(headers)) = over.entries.get("header") {
-            for (name, v) in &headers.entries {
+        rendered.header_overrides = self.pairs(over.entries.get("header"))?;
+        if let Some(Value::Map(request)) = context.entries.get("requestOverride") {
+            let request = Rc::clone(request);
+            rendered.request_overrides.header = self.pairs(request.entries.get("header"))?;
+            rendered.request_overrides.path = self.pairs(request.entries.get("path"))?;
+            rendered.request_overrides.querystring = self.pairs(request.entries.get("querystring"))?;
+        }
+        Ok(())
+    }
+
+    /// A map's entries as text (null entries left out), in insertion order.
+    fn pairs(&mut self, map: Option<&Value>) -> Result<Vec<(String, String)>, RenderError> {
+        let mut out = Vec::new();
+        if let Some(Value::Map(m)) = map {
+            let mut sink = self.sink();
+            for (name, v) in &m.entries {
                 if !v.is_null() {
                     let text = self.lim(v.to_text(&mut sink))?;
-                    rendered.header_overrides.push((name.clone(), text));
+                    out.push((name.clone(), text));
                 }
             }
         }
-        Ok(())
+        Ok(out)
     }
 
     fn nodes(&mut self, nodes: &[Node], out: &mut Sink<'t>) -> Result<Flow, RenderError> {
@@ -453,6 +474,13 @@ impl<'t> Renderer<'t> {
             });
         }
         self.cur = target.pos;
+        if target.root == "context"
+            && let Some(parameter) = override_parameter(&keys)
+            && !self.overridden.insert(parameter.clone())
+        {
+            let (line, column) = self.locate(target.pos);
+            return Err(RenderError::OverrideTwice { parameter, line, column });
+        }
         let Some((last, path)) = keys.split_last() else {
             if matches!(target.root.as_str(), "context" | "stageVariables") {
                 // Load first so the assignment is not overwritten by the lazy conversion.
@@ -593,6 +621,25 @@ impl<'t> Renderer<'t> {
             return Err(self.limit(LimitKind::OutputSize, pos));
         }
         Ok(Value::string(out))
+    }
+}
+
+/// `responseOverride.status`, `responseOverride.header.X`, `requestOverride.{header|path|querystring}.X`:
+/// the override parameter a `#set($context...)` path names, if any.
+fn override_parameter(keys: &[Key]) -> Option<String> {
+    let name = |k: &Key| match k {
+        Key::Name(n) => Some(n.clone()),
+        Key::Val(Value::Str(s)) => Some(s.to_string()),
+        Key::Val(_) => None,
+    };
+    let names: Vec<String> = keys.iter().map(name).collect::<Option<_>>()?;
+    match names.as_slice() {
+        [r, s] if r == "responseOverride" && s == "status" => Some(format!("{r}.{s}")),
+        [r, kind, param] if r == "responseOverride" && kind == "header" => Some(format!("{r}.{kind}.{param}")),
+        [r, kind, param] if r == "requestOverride" && matches!(kind.as_str(), "header" | "path" | "querystring") => {
+            Some(format!("{r}.{kind}.{param}"))
+        }
+        _ => None,
     }
 }
 

@@ -355,3 +355,40 @@ fn templates_are_send_and_sync() {
     check::<Template>();
     check::<RenderError>();
 }
+
+#[test]
+fn each_override_is_set_once() {
+    let req = Req::new("{}");
+    match req.render("#set($context.responseOverride.status = 400)\n#set($context.responseOverride.status = 500)") {
+        Err(RenderError::OverrideTwice { parameter, line, column }) => {
+            assert_eq!((parameter.as_str(), line, column), ("responseOverride.status", 2, 6));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        req.render("#set($context.requestOverride.header.h = 1)#set($context.requestOverride.header.h = 2)"),
+        Err(RenderError::OverrideTwice { .. })
+    ));
+    // Different parameters, and ordinary context keys, may be set freely.
+    let out = req
+        .render(
+            "#set($context.requestOverride.path.p = 'a')#set($context.requestOverride.querystring.q = 'b')\
+             #set($context.mine = 1)#set($context.mine = 2)$context.mine",
+        )
+        .expect("render");
+    assert_eq!(out.body, "2");
+    assert_eq!(out.request_overrides.path, vec![("p".to_string(), "a".to_string())]);
+    assert_eq!(out.request_overrides.querystring, vec![("q".to_string(), "b".to_string())]);
+}
+
+#[test]
+fn count_is_size() {
+    assert_eq!(r("$input.path('$.tags').count() $input.path('$.o').count()"), "2 1");
+}
+
+#[test]
+fn literal_jsonpaths_are_checked_at_parse_time() {
+    let t = Template::parse("$input.json('$.a[?(@.b)]') $input.path('$.ok') $input.json($dynamic)").expect("parse");
+    assert_eq!(t.unsupported().len(), 1);
+    assert!(t.unsupported()[0].construct.contains("filter"), "{:?}", t.unsupported());
+}
