@@ -30,12 +30,11 @@ pub(crate) enum Node {
 /// A reference: `$root` followed by properties, method calls and indexes.
 #[derive(Debug, Clone)]
 pub(crate) struct Reference {
-    /// `$!x`: renders empty instead of its own text when null.
-    pub(crate) silent: bool,
     /// The variable name after `$`.
     pub(crate) root: String,
     pub(crate) parts: Vec<Part>,
-    /// The reference as written, output when it is null (Velocity renders an undefined `$foo` as `$foo`).
+    /// The reference as written, output for an escaped reference (`\$x` renders `$x`). A null reference renders
+    /// as nothing whether written `$x` or `$!x` (API Gateway's behaviour, see `render`).
     pub(crate) source: String,
     /// Backslashes written just before the `$` (`\$x` renders `$x` when x is defined).
     pub(crate) escapes: u32,

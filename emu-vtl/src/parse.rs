@@ -46,13 +46,14 @@ fn push_text(nodes: &mut Vec<Node>, text: &str) {
     }
 }
 
-/// Removes `n` trailing bytes (spaces or tabs, checked by the caller) from the last text node.
+/// Removes up to `n` trailing spaces or tabs (a directive's indentation) from the last text node.
 fn trim_text(nodes: &mut Vec<Node>, n: usize) {
     if n == 0 {
         return;
     }
     if let Some(Node::Text(last)) = nodes.last_mut() {
-        let keep = last.len().saturating_sub(n);
+        let blanks = last.bytes().rev().take_while(|b| matches!(b, b' ' | b'\t')).count();
+        let keep = last.len() - blanks.min(n);
         last.truncate(keep);
         if last.is_empty() {
             nodes.pop();
@@ -556,8 +557,7 @@ impl<'s> Parser<'s> {
     pub(crate) fn reference(&mut self, i: &mut usize) -> Result<Option<Reference>, ParseError> {
         let start = *i;
         let mut j = start + 1;
-        let silent = self.peek(j) == b'!';
-        if silent {
+        if self.peek(j) == b'!' {
             j += 1;
         }
         let braced = self.peek(j) == b'{';
@@ -581,7 +581,7 @@ impl<'s> Parser<'s> {
             j += 1;
         }
         *i = j;
-        let r = Reference { silent, root, parts, source: self.src[start..j].to_string(), escapes: 0, pos: Pos(start) };
+        let r = Reference { root, parts, source: self.src[start..j].to_string(), escapes: 0, pos: Pos(start) };
         check::reference(self, &r);
         Ok(Some(r))
     }

@@ -67,8 +67,9 @@ fn plain_text_is_output_as_is() {
 #[test]
 fn references_plain_braced_silent() {
     assert_eq!(r("#set($x = 'v')$x ${x} $!x ${x}y $!{x}"), "v v v vy v");
-    assert_eq!(r("$undefined $!undefined ${undefined}|$!{undefined}|"), "$undefined  ${undefined}||");
-    assert_eq!(r("$x.y.z"), "$x.y.z");
+    // API Gateway renders a null reference as nothing, `$!` or not (Velocity would print `$undefined`).
+    assert_eq!(r("[$undefined][$!undefined][${undefined}][$!{undefined}]"), "[][][][]");
+    assert_eq!(r("[$x.y.z][$input.path('$').nothing.deeper]"), "[][]");
     // A trailing dot is text.
     assert_eq!(r("#set($x = 'v')$x."), "v.");
 }
@@ -111,8 +112,8 @@ fn input_params() {
         req.body("#foreach($k in $input.params().keySet())$k#if($foreach.hasNext),#end#end"),
         "path,querystring,header"
     );
-    // An empty body reads as `{}` for JSONPath.
-    assert_eq!(req.body("$input.json('$')"), "{}");
+    // An empty body reads as `{}`, for JSONPath and as `$input.body`.
+    assert_eq!(req.body("$input.json('$') $input.body"), "{} {}");
 }
 
 #[test]
@@ -120,7 +121,7 @@ fn context_and_stage_variables() {
     assert_eq!(r("$context.stage $context.requestId $context.identity.sourceIp"), "dev req-1 1.2.3.4");
     assert_eq!(r("$context.authorizer.claims['custom:role']"), "admin");
     assert_eq!(r("$stageVariables.env ${stageVariables['env']} $stageVariables.get('my-var')"), "test test dash");
-    assert_eq!(r("$context.nothing"), "$context.nothing");
+    assert_eq!(r("[$context.nothing]"), "[]");
 }
 
 #[test]
@@ -216,8 +217,8 @@ fn string_methods() {
 #[test]
 fn map_and_list_mutation() {
     assert_eq!(r("#set($m = {})#set($_ = $m.put('a', 1))$m.containsKey('a') $m"), "true {a=1}");
-    // `put` returns the previous value: null renders as written, so templates use `$!` or `#set`.
-    assert_eq!(r("#set($m = {})$!m.put('a', 1)$m.put('a', 2)"), "1");
+    // `put` returns the previous value (null, rendered as nothing, the first time).
+    assert_eq!(r("#set($m = {})$m.put('a', 1)|$m.put('a', 2)"), "|1");
     assert_eq!(r("#set($l = [])$l.add('x')$l.add('y')$l $l.size()"), "truetrue[x, y] 2");
     assert_eq!(r("#set($m = {'in': {}})#set($_ = $m.in.put('k', 'v'))$m"), "{in={k=v}}");
     assert_eq!(r("#set($m = {'in': {}})#set($m.in.k = 'v')#set($m['x'] = 1)$m"), "{in={k=v}, x=1}");
@@ -391,4 +392,16 @@ fn literal_jsonpaths_are_checked_at_parse_time() {
     let t = Template::parse("$input.json('$.a[?(@.b)]') $input.path('$.ok') $input.json($dynamic)").expect("parse");
     assert_eq!(t.unsupported().len(), 1);
     assert!(t.unsupported()[0].construct.contains("filter"), "{:?}", t.unsupported());
+}
+
+#[test]
+fn a_context_that_is_not_an_object_reads_as_empty() {
+    let mut req = Req::new("{}");
+    req.context = serde_json::Value::Null;
+    req.stage = serde_json::json!("not an object");
+    let out = req
+        .render("[$!context.stage][$!stageVariables.x]#set($context.responseOverride.status = 418)")
+        .expect("render");
+    assert_eq!(out.body, "[][]");
+    assert_eq!(out.status_override, Some(418));
 }
