@@ -106,6 +106,14 @@ pub struct Scope<'a> {
     pub stage_variables: &'a serde_json::Value,
 }
 
+impl<'a> Scope<'a> {
+    /// A scope with only a body: no parameters, and empty `$context` and `$stageVariables` objects.
+    pub fn new(body: &'a str) -> Scope<'a> {
+        static EMPTY: serde_json::Value = serde_json::Value::Null;
+        Scope { body, path: &[], querystring: &[], header: &[], context: &EMPTY, stage_variables: &EMPTY }
+    }
+}
+
 /// The result of a render.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Rendered {

@@ -394,6 +394,12 @@ impl<'t> Renderer<'t> {
         let (mut v, skip) = match r.root.as_str() {
             "input" => (self.input(r)?, 1),
             "util" => (self.util(r)?, 1),
+            "foreach" if !self.vars.contains_key("foreach") => {
+                if let Some(construct) = check::foreach_member(r.parts.first()) {
+                    return Err(self.unsupported(construct, r.pos));
+                }
+                (self.root_value("foreach")?, 0)
+            }
             root => (self.root_value(root)?, 0),
         };
         let placeable = skip == 0 && !matches!(r.root.as_str(), "foreach" | "velocityCount");

@@ -405,3 +405,13 @@ fn a_context_that_is_not_an_object_reads_as_empty() {
     assert_eq!(out.body, "[][]");
     assert_eq!(out.status_override, Some(418));
 }
+
+#[test]
+fn scope_new_and_outer_loop_scopes() {
+    let t = Template::parse("$input.body [$!context.stage]").expect("parse");
+    assert_eq!(t.render(&Scope::new("b")).expect("render").body, "b []");
+    let t = Template::parse("#foreach($a in [1])#foreach($b in [2])$foreach.parent.index#end#end").expect("parse");
+    assert_eq!(t.unsupported().len(), 1);
+    assert_eq!(t.unsupported()[0].construct, "$foreach.parent");
+    assert!(matches!(t.render(&Scope::new("")), Err(RenderError::Unsupported { line: 1, column: 39, .. })));
+}
