@@ -196,15 +196,21 @@ impl<'t> Renderer<'t> {
         out: &mut Sink<'t>,
     ) -> Result<Flow, RenderError> {
         self.cur = pos;
-        let items: Vec<Value> = match self.eval(iterable)? {
+        let collection = self.eval(iterable)?;
+        let len = match &collection {
+            Value::List(l) => l.items.len(),
+            Value::Map(m) => m.entries.len(),
+            _ => 0,
+        };
+        if len > MAX_FOREACH_ITERATIONS {
+            return Err(self.limit(LimitKind::ForeachIterations, pos));
+        }
+        let items: Vec<Value> = match collection {
             Value::List(l) => l.items.clone(),
             Value::Map(m) => m.entries.values().cloned().collect(),
             // Velocity iterates nothing for null or a value that is not a collection.
             _ => Vec::new(),
         };
-        if items.len() > MAX_FOREACH_ITERATIONS {
-            return Err(self.limit(LimitKind::ForeachIterations, pos));
-        }
         let r = self.budget.charge(items.len() as u64);
         self.lim(r)?;
         let saved = self.vars.remove(var);
