@@ -54,6 +54,8 @@ pub const MAX_VALUE_DEPTH: u32 = 200;
 pub const MAX_RANGE_LEN: usize = 100_000;
 /// Deepest nesting of directives, expressions, parentheses and string literals in a template.
 pub const MAX_NESTING: u32 = 48;
+/// Deepest nesting while rendering: a template's own nesting, plus `#define` blocks rendered inside each other.
+pub const MAX_RENDER_DEPTH: u32 = 2 * MAX_NESTING + 16;
 
 /// A parsed mapping template. `Send + Sync`: parse once, render from any thread.
 #[derive(Debug, Clone)]

@@ -152,7 +152,7 @@ pub(crate) fn call(v: &Value, name: &str, args: &[Value], sink: &mut Sink<'_>) -
             ("booleanValue", 0) => Value::Bool(*b),
             _ => Value::Null,
         },
-        Value::Null => Value::Null,
+        Value::Null | Value::Block(_) => Value::Null,
     }
     .into())
 }

@@ -380,11 +380,48 @@ impl<'s> Parser<'s> {
                 nodes.push(if name == "break" { Node::Break } else { Node::Stop });
                 Ok(None)
             }
-            "macro" | "define" => {
+            "define" => {
+                let mut k = self.open_paren(after, start, "#define")?;
+                self.skip_ws(&mut k);
+                let name = match self.peek(k) {
+                    b'$' => {
+                        k += 1;
+                        if self.peek(k) == b'!' {
+                            k += 1;
+                        }
+                        let braced = self.peek(k) == b'{';
+                        if braced {
+                            k += 1;
+                        }
+                        let name = if ident_start(self.peek(k)) { self.ident(&mut k) } else { "" };
+                        if braced && self.peek(k) == b'}' {
+                            k += 1;
+                        }
+                        name
+                    }
+                    _ => "",
+                };
+                if name.is_empty() {
+                    return Err(self.err(start, "#define needs a reference to name the block, e.g. #define($body)"));
+                }
+                self.close_paren(&mut k, "#define")?;
+                *i = k;
+                self.gobble(start, i, in_string, nodes);
+                self.enter(start)?;
+                let body = self.block(i, in_string);
+                self.leave();
+                let (body, stop, _) = body?;
+                if !matches!(stop, Stop::End) {
+                    return Err(self.err(start, "#define has no matching #end"));
+                }
+                nodes.push(Node::Define { name: name.to_string(), body: body.into() });
+                Ok(None)
+            }
+            "macro" => {
                 let mut k = after;
                 self.skip_blanks(&mut k);
                 if self.peek(k) != b'(' {
-                    return Err(self.err(start, format!("#{name} needs its arguments in parentheses")));
+                    return Err(self.err(start, "#macro needs its arguments in parentheses"));
                 }
                 k = self.skip_parens(k, start)?;
                 *i = k;
@@ -393,10 +430,10 @@ impl<'s> Parser<'s> {
                 self.leave();
                 let (_, stop, _) = body?;
                 if !matches!(stop, Stop::End) {
-                    return Err(self.err(start, format!("#{name} has no matching #end")));
+                    return Err(self.err(start, "#macro has no matching #end"));
                 }
-                self.flag(start, format!("#{name}"));
-                nodes.push(Node::Unsupported { construct: format!("#{name}"), pos: Pos(start) });
+                self.flag(start, "#macro");
+                nodes.push(Node::Unsupported { construct: "#macro".to_string(), pos: Pos(start) });
                 Ok(None)
             }
             "parse" | "include" | "evaluate" => {

@@ -16,8 +16,9 @@ use crate::methods::{self, Outcome};
 use crate::ops;
 use crate::util;
 use crate::value::{LoopInfo, Value, parse_json};
-use crate::{MAX_FOREACH_ITERATIONS, MAX_RANGE_LEN, MAX_VALUE_DEPTH, Rendered, Scope};
+use crate::{MAX_FOREACH_ITERATIONS, MAX_RANGE_LEN, MAX_RENDER_DEPTH, MAX_VALUE_DEPTH, Rendered, Scope};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// How a block ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +44,10 @@ pub(crate) struct Renderer<'t> {
     stage: Option<Value>,
     body: Option<Value>,
     loops: Vec<LoopInfo>,
+    /// `#define`d blocks, by the index a `Value::Block` holds.
+    blocks: Vec<Arc<[Node]>>,
+    /// Current rendering depth (node lists and expressions being evaluated).
+    depth: u32,
     /// `$context.*Override.*` parameters set so far (each may be set once).
     overridden: HashSet<String>,
     /// Position of the construct being rendered (for errors raised while writing text).
@@ -62,6 +67,8 @@ impl<'t> Renderer<'t> {
             body: None,
             loops: Vec::new(),
             overridden: HashSet::new(),
+            blocks: Vec::new(),
+            depth: 0,
             cur: Pos(0),
             locator: None,
         }
@@ -144,7 +151,24 @@ impl<'t> Renderer<'t> {
         Ok(out)
     }
 
+    /// Enters one level of rendering; fails past [`MAX_RENDER_DEPTH`].
+    fn deeper(&mut self) -> Result<(), RenderError> {
+        if self.depth >= MAX_RENDER_DEPTH {
+            let pos = self.cur;
+            return Err(self.limit(LimitKind::RenderDepth, pos));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
     fn nodes(&mut self, nodes: &[Node], out: &mut Sink<'t>) -> Result<Flow, RenderError> {
+        self.deeper()?;
+        let r = self.nodes_inner(nodes, out);
+        self.depth -= 1;
+        r
+    }
+
+    fn nodes_inner(&mut self, nodes: &[Node], out: &mut Sink<'t>) -> Result<Flow, RenderError> {
         for node in nodes {
             let flow = self.node(node, out)?;
             if flow != Flow::Normal {
@@ -180,6 +204,10 @@ impl<'t> Renderer<'t> {
                 }
             }
             Node::Foreach { var, iterable, body, pos } => return self.foreach(var, iterable, body, *pos, out),
+            Node::Define { name, body } => {
+                self.vars.insert(name.clone(), Value::Block(self.blocks.len()));
+                self.blocks.push(Arc::clone(body));
+            }
             Node::Break => return Ok(Flow::Break),
             Node::Stop => return Ok(Flow::Stop),
             Node::Unsupported { construct, pos } => return Err(self.unsupported(construct.clone(), *pos)),
@@ -273,6 +301,13 @@ impl<'t> Renderer<'t> {
     }
 
     pub(crate) fn eval(&mut self, e: &Expr) -> Result<Value, RenderError> {
+        self.deeper()?;
+        let r = self.eval_inner(e);
+        self.depth -= 1;
+        r
+    }
+
+    fn eval_inner(&mut self, e: &Expr) -> Result<Value, RenderError> {
         let r = self.budget.charge(1);
         self.lim(r)?;
         match e {
@@ -408,6 +443,14 @@ impl<'t> Renderer<'t> {
             }
             root => (self.root_value(root)?, 0),
         };
+        // A `#define`d block renders now, with the variables of this moment.
+        if let Value::Block(i) = v {
+            let body = self.blocks.get(i).cloned().unwrap_or_else(|| Arc::from(Vec::new()));
+            let mut out = self.sink();
+            self.nodes(&body, &mut out)?;
+            self.cur = r.pos;
+            v = Value::string(out.into_string());
+        }
         let placeable = skip == 0 && !matches!(r.root.as_str(), "foreach" | "velocityCount");
         let mut keys: Option<Vec<Key>> = placeable.then(Vec::new);
         for part in &r.parts[skip..] {
@@ -588,16 +631,18 @@ impl<'t> Renderer<'t> {
         let text = if self.scope.body.trim().is_empty() { "{}" } else { self.scope.body };
         let r = self.budget.charge((text.len() / 16) as u64);
         self.lim(r)?;
-        match parse_json(text) {
-            Ok(v) => {
-                self.body = Some(v.clone());
-                Ok(v)
-            }
+        let v = match parse_json(text) {
+            Ok(v) => v,
+            // Text that does not even start like JSON reads as one string, as API Gateway's lenient JSON reader
+            // does: the usual form-urlencoded template runs `$input.path('$').split('&')` on a body `a=1&b=2`.
+            Err(_) if !text.trim_start().starts_with(['{', '[', '"']) => Value::str(text.trim()),
             Err(source) => {
                 let (line, column) = self.locate(pos);
-                Err(RenderError::InvalidJsonBody { line, column, source })
+                return Err(RenderError::InvalidJsonBody { line, column, source });
             }
-        }
+        };
+        self.body = Some(v.clone());
+        Ok(v)
     }
 
     fn util(&mut self, r: &Reference) -> Result<Value, RenderError> {

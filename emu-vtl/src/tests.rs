@@ -293,9 +293,9 @@ fn unsupported_constructs_are_listed_and_fail_when_rendered() {
         [("#macro", 2, 2), ("$util.toJson", 3, 1), ("$input.foo", 3, 18), ("#parse", 3, 29), ("#include", 3, 41)]
     );
     let req = Req::new("{}");
-    match req.render("x #define($d)y#end") {
+    match req.render("x #macro(d)y#end") {
         Err(RenderError::Unsupported { construct, line, column }) => {
-            assert_eq!((construct.as_str(), line, column), ("#define", 1, 3));
+            assert_eq!((construct.as_str(), line, column), ("#macro", 1, 3));
         }
         other => panic!("{other:?}"),
     }
@@ -309,9 +309,12 @@ fn unsupported_constructs_are_listed_and_fail_when_rendered() {
 
 #[test]
 fn render_errors() {
-    let req = Req::new("not json");
+    let req = Req::new("{\"not\": json");
     assert!(matches!(req.render("$input.json('$')"), Err(RenderError::InvalidJsonBody { line: 1, column: 1, .. })));
-    assert_eq!(req.body("$input.body"), "not json");
+    assert_eq!(req.body("$input.body"), "{\"not\": json");
+    // Text that does not start like JSON reads as one string.
+    let text = Req::new("a=1&b=two");
+    assert_eq!(text.body("$input.json('$') $input.path('$') [$input.path('$.a')]"), "\"a=1&b=two\" a=1&b=two []");
     assert!(matches!(req.render("$input.path('$.a[?(@.b)]')"), Err(RenderError::InvalidJsonPath { .. })));
     assert!(matches!(req.render("$util.parseJson('{')"), Err(RenderError::ParseJson { .. })));
     assert!(matches!(req.render("$util.base64Decode('%%%')"), Err(RenderError::Decode { .. })));
@@ -414,4 +417,16 @@ fn scope_new_and_outer_loop_scopes() {
     assert_eq!(t.unsupported().len(), 1);
     assert_eq!(t.unsupported()[0].construct, "$foreach.parent");
     assert!(matches!(t.render(&Scope::new("")), Err(RenderError::Unsupported { line: 1, column: 39, .. })));
+}
+
+#[test]
+fn define_blocks_render_where_referenced() {
+    assert_eq!(r("#define($greet)hi $name#end#set($name = 'a')$greet #set($name = 'b')$greet"), "hi a hi b");
+    assert_eq!(r("#define( $b )[#foreach($i in [1..2])$i#end]#end$b$b"), "[12][12]");
+    assert_eq!(r("#define($b)x#end#set($s = \"<$b>\")$s $util.urlEncode($b)"), "<x> x");
+    // A block that refers to itself stops at the render depth limit.
+    let req = Req::new("{}");
+    assert!(matches!(req.render("#define($a)x$a#end$a"), Err(RenderError::Limit { kind: LimitKind::RenderDepth, .. })));
+    assert!(parse_err("#define()x#end").message.contains("#define"));
+    assert!(parse_err("#define($a)x").message.contains("#end"));
 }
