@@ -46,8 +46,9 @@ pub use error::{LimitKind, ParseError, RenderError, Unsupported};
 pub const MAX_FOREACH_ITERATIONS: usize = 1000;
 /// Largest rendered output, and largest string built while rendering (10 MiB, API Gateway's payload limit).
 pub const MAX_OUTPUT_BYTES: usize = 10 * 1024 * 1024;
-/// Most work units in one render (a unit is a node, a loop step, a value visited or 16 bytes written).
-pub const MAX_WORK: u64 = 20_000_000;
+/// Most work units in one render (a unit is a node, a value visited or 16 bytes written; a loop step is 4).
+/// About a fifth of a second of a release build's time.
+pub const MAX_WORK: u64 = 10_000_000;
 /// Deepest nesting of lists and maps in a value (JSON bodies are limited to 128 by the parser).
 pub const MAX_VALUE_DEPTH: u32 = 200;
 /// Longest range literal `[a..b]`.

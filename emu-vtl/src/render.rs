@@ -179,6 +179,8 @@ impl<'t> Renderer<'t> {
     }
 
     fn node(&mut self, node: &Node, out: &mut Sink<'t>) -> Result<Flow, RenderError> {
+        let r = self.budget.charge(1);
+        self.lim(r)?;
         match node {
             Node::Text(text) => {
                 let r = out.push(text);
@@ -239,13 +241,19 @@ impl<'t> Renderer<'t> {
             // Velocity iterates nothing for null or a value that is not a collection.
             _ => Vec::new(),
         };
-        let r = self.budget.charge(items.len() as u64);
-        self.lim(r)?;
-        let saved = self.vars.remove(var);
+        let saved = self.vars.insert(var.to_string(), Value::Null);
         let n = items.len();
         let mut flow = Flow::Normal;
         for (index, item) in items.into_iter().enumerate() {
-            self.vars.insert(var.to_string(), item);
+            // Each step is charged like a few nodes: an empty body still costs a variable update and a frame.
+            let r = self.budget.charge(4);
+            self.lim(r)?;
+            match self.vars.get_mut(var) {
+                Some(slot) => *slot = item,
+                None => {
+                    self.vars.insert(var.to_string(), item);
+                }
+            }
             self.loops.push(LoopInfo { index, has_next: index + 1 < n });
             let r = self.nodes(body, out);
             self.loops.pop();

@@ -149,6 +149,8 @@ fn lines_holding_only_a_directive_are_removed() {
     // Not alone on its line: nothing is gobbled.
     assert_eq!(r("a #set($b = 1) b\n"), "a  b\n");
     assert_eq!(r("  ## comment\nx"), "x");
+    // Windows line ends too.
+    assert_eq!(r("a\r\n  #set($b = 1)\r\n$b\r\n"), "a\r\n1\r\n");
     assert_eq!(r("a ## comment\nx"), "a x");
 }
 

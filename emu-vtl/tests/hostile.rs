@@ -288,6 +288,8 @@ fn runaway_work_is_stopped() {
         // Comparing two huge but equal structures.
         "#set($a = [])#set($b = [])#foreach($i in [1..60])#set($a = [$a, $a])#set($b = [$b, $b])#end#if($a == $b)eq#end",
         "#foreach($a in [1..1000])#foreach($b in [1..1000])#foreach($c in [1..1000])x#end#end#end",
+        // Empty bodies: each loop step is charged (the fuzzer's slow unit, seeds/vtl/regression-*).
+        "#foreach($a in [1..1000])#foreach($b in [1..1000])#foreach($c in [1..1000])#end#end#end",
         "#set($s = 'x')#foreach($i in [1..64])#set($s = \"$s$s\")#end",
         "#set($l = [])#foreach($i in [1..1000])#foreach($j in [1..1000])#set($_ = $l.add($l))#end#end",
         "#foreach($i in [1..1000])$input.path('$..a')#end",
