@@ -43,8 +43,14 @@ async fn openapi_validators_parameters_then_body() {
     let before = OPENAPI.load(Ordering::SeqCst);
     // Both wrong: the parameters are reported, as API Gateway checks them first.
     assert_bad_request(&c.post("/dogs").json(&json!({})).send().await, MISSING_SHELTER);
-    assert_bad_request(&c.post("/dogs").query("shelter", "").json(&json!({"name": "rex"})).send().await, MISSING_SHELTER);
-    assert_bad_request(&c.post("/dogs").query("shelter", "north").json(&json!({"owner": {"id": 1}})).send().await, INVALID_BODY);
+    assert_bad_request(
+        &c.post("/dogs").query("shelter", "").json(&json!({"name": "rex"})).send().await,
+        MISSING_SHELTER,
+    );
+    assert_bad_request(
+        &c.post("/dogs").query("shelter", "north").json(&json!({"owner": {"id": 1}})).send().await,
+        INVALID_BODY,
+    );
     // The referenced model (`Owner`) is checked too.
     let owner_without_id = json!({"name": "rex", "owner": {}});
     assert_bad_request(&c.post("/dogs").query("shelter", "north").json(&owner_without_id).send().await, INVALID_BODY);

@@ -271,8 +271,9 @@ fn finish(mut reader: Reader<'_>, format: TemplateFormat) -> Result<Stack, Probl
             Some((name, id))
         })
         .collect();
-    let Reader { diags, mut functions, mut apis, mut routes, referenced_files, nested, outputs, auth, validation, .. } =
-        reader;
+    let Reader {
+        diags, mut functions, mut apis, mut routes, referenced_files, nested, outputs, auth, validation, ..
+    } = reader;
     if !diags.problems.is_empty() {
         let mut problems = diags.problems;
         problems.sort_by(|a, b| (a.file.as_str(), a.location).cmp(&(b.file.as_str(), b.location)));

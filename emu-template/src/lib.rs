@@ -22,10 +22,10 @@ mod validate;
 mod yaml;
 
 pub use model::{
-    Api, ApiKey, ApiKind, Authorization, Authorizer, AuthorizerFunction, AuthorizerKind, Cors, DEFAULT_ROUTE, EnvPiece,
-    EnvVar, Event, EventKind, Function, IdentitySource, KeyValue, List, Location, MODEL_URL_PREFIX, Method, Model,
-    ParameterLocation, PayloadVersion, RequestModel, RequestParameter, RequestValidation, Route, RouteAuth, Str,
-    TemplateFormat, Warning, BodyModel,
+    Api, ApiKey, ApiKind, Authorization, Authorizer, AuthorizerFunction, AuthorizerKind, BodyModel, Cors,
+    DEFAULT_ROUTE, EnvPiece, EnvVar, Event, EventKind, Function, IdentitySource, KeyValue, List, Location,
+    MODEL_URL_PREFIX, Method, Model, ParameterLocation, PayloadVersion, RequestModel, RequestParameter,
+    RequestValidation, Route, RouteAuth, Str, TemplateFormat, Warning,
 };
 pub use nested::normalize_path;
 pub use problem::{Problem, ProblemKind, Problems, VariableError};

@@ -23,7 +23,8 @@ async fn dogs_crud_through_every_route() {
     let dogs: Vec<Value> = list.json();
     assert!(dogs.iter().any(|d| d["name"] == "Rex"), "{dogs:?}");
 
-    let created = c.post("/dogs").query("shelter", "north").json(&json!({"name": "Laika", "breed": "Mongrel", "age": 3})).await;
+    let created =
+        c.post("/dogs").query("shelter", "north").json(&json!({"name": "Laika", "breed": "Mongrel", "age": 3})).await;
     assert_eq!(created.status(), 201, "{}", created.text());
     let id = created.json::<Value>()["id"].as_u64().unwrap();
 

@@ -47,7 +47,8 @@ async fn bodies_the_model_refuses_never_reach_the_function() {
 #[tokio::test]
 async fn a_valid_request_reaches_the_function() {
     let c = client();
-    let res = c.post("/dogs").query("shelter", "north").json(&json!({"name": "Bolt", "breed": "Shepherd", "age": 2})).await;
+    let res =
+        c.post("/dogs").query("shelter", "north").json(&json!({"name": "Bolt", "breed": "Shepherd", "age": 2})).await;
     assert_eq!(res.status(), 201, "{}", res.text());
     assert_eq!(res.header("x-shelter"), Some("north"), "the handler read the parameter the validator requires");
     assert_eq!(res.json::<Value>()["name"], "Bolt");

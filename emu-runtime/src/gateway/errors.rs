@@ -50,9 +50,8 @@ impl GatewayError {
     /// `$context.error.validationErrorString` of a validation failure; empty for every other error.
     pub(crate) fn validation_error(&self) -> &str {
         match self {
-            GatewayError::BadRequestParameters { validation_error } | GatewayError::BadRequestBody { validation_error } => {
-                validation_error
-            }
+            GatewayError::BadRequestParameters { validation_error }
+            | GatewayError::BadRequestBody { validation_error } => validation_error,
             _ => "",
         }
     }

@@ -205,7 +205,10 @@ impl Gateway {
             };
             let checked = v.check(&req);
             if let Some(t) = trace.as_deref_mut() {
-                t.validation(ValidationResult { passed: checked.is_ok(), message: checked.as_ref().err().map(|e| e.validation_error().to_owned()) });
+                t.validation(ValidationResult {
+                    passed: checked.is_ok(),
+                    message: checked.as_ref().err().map(|e| e.validation_error().to_owned()),
+                });
             }
             checked?;
         }

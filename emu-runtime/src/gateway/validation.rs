@@ -82,7 +82,9 @@ impl Validators {
                     Ok(index) => {
                         by_name.insert(name, index);
                     }
-                    Err(e) => tracing::warn!(api, model = %name, "model is not a valid JSON Schema draft 4 document; bodies it is chosen for are not checked: {e}"),
+                    Err(e) => {
+                        tracing::warn!(api, model = %name, "model is not a valid JSON Schema draft 4 document; bodies it is chosen for are not checked: {e}")
+                    }
                 }
             }
             apis.insert(api.to_owned(), CompiledModels { schemas: Arc::new(schemas), by_name });
@@ -188,13 +190,15 @@ impl RouteValidator {
         let mut missing: Vec<&str> = Vec::new();
         for (location, name) in &self.parameters {
             let present = match location {
-                ParameterLocation::Header => {
-                    req.headers.get_all(&**name).iter().any(|v| !is_blank(v.as_bytes()))
+                ParameterLocation::Header => req.headers.get_all(&**name).iter().any(|v| !is_blank(v.as_bytes())),
+                ParameterLocation::Path => {
+                    req.path_params.iter().any(|(n, v)| *n == &**name && !is_blank(v.as_bytes()))
                 }
-                ParameterLocation::Path => req.path_params.iter().any(|(n, v)| *n == &**name && !is_blank(v.as_bytes())),
                 ParameterLocation::Query => {
                     let q = query.get_or_insert_with(|| {
-                        form_urlencoded::parse(req.raw_query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+                        form_urlencoded::parse(req.raw_query.as_bytes())
+                            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                            .collect()
                     });
                     q.iter().any(|(k, v)| k == &**name && !is_blank(v.as_bytes()))
                 }
@@ -367,9 +371,10 @@ mod tests {
 
     fn err(r: Result<(), GatewayError>) -> String {
         match r {
-            Err(GatewayError::BadRequestParameters { validation_error } | GatewayError::BadRequestBody { validation_error }) => {
-                validation_error
-            }
+            Err(
+                GatewayError::BadRequestParameters { validation_error }
+                | GatewayError::BadRequestBody { validation_error },
+            ) => validation_error,
             other => panic!("expected a validation error, got {other:?}"),
         }
     }
@@ -383,18 +388,28 @@ mod tests {
         );
         let v = validator(&m);
         assert_eq!(err(check(&v, &headers(&[]), "", b"")), "Missing required request parameters: [x-key, q]");
-        assert_eq!(err(check(&v, &headers(&[("x-key", "  ")]), "q=", b"")), "Missing required request parameters: [x-key, q]");
+        assert_eq!(
+            err(check(&v, &headers(&[("x-key", "  ")]), "q=", b"")),
+            "Missing required request parameters: [x-key, q]"
+        );
         assert!(check(&v, &headers(&[("X-Key", "k")]), "q=%20a", b"").is_ok());
         assert!(check(&v, &headers(&[("x-key", "k")]), "other=1&q=1", b"").is_ok());
     }
 
     #[test]
     fn body_model_chosen_by_content_type_then_default() {
-        let m = model(&[], &[("application/json", "Dog"), ("$default", "Any")], &[("Dog", DOG), ("Any", r#"{"type":"array"}"#)]);
+        let m = model(
+            &[],
+            &[("application/json", "Dog"), ("$default", "Any")],
+            &[("Dog", DOG), ("Any", r#"{"type":"array"}"#)],
+        );
         let v = validator(&m);
         let json = headers(&[("content-type", "Application/JSON; charset=utf-8")]);
         assert!(check(&v, &json, "", br#"{"name":"rex"}"#).is_ok());
-        assert_eq!(err(check(&v, &json, "", br#"{"age":1}"#)), r#"[object has missing required properties (["name"])]"#);
+        assert_eq!(
+            err(check(&v, &json, "", br#"{"age":1}"#)),
+            r#"[object has missing required properties (["name"])]"#
+        );
         assert_eq!(
             err(check(&v, &json, "", br#"{"name":"Rex"}"#)),
             r#"[ECMA 262 regex "^[a-z]+$" does not match input string "Rex"]"#
@@ -419,7 +434,11 @@ mod tests {
     fn models_refer_to_each_other_by_url() {
         let owner_url = RequestModel::url("Api", "Owner");
         let dog = format!(r#"{{"type":"object","properties":{{"owner":{{"$ref":"{owner_url}"}}}}}}"#);
-        let m = model(&[], &[("application/json", "Dog")], &[("Dog", &dog), ("Owner", r#"{"type":"object","required":["id"]}"#)]);
+        let m = model(
+            &[],
+            &[("application/json", "Dog")],
+            &[("Dog", &dog), ("Owner", r#"{"type":"object","required":["id"]}"#)],
+        );
         let v = validator(&m);
         let json = headers(&[("content-type", "application/json")]);
         assert!(check(&v, &json, "", br#"{"owner":{"id":1}}"#).is_ok());
@@ -428,7 +447,11 @@ mod tests {
 
     #[test]
     fn hostile_bodies_are_rejected_without_panicking() {
-        let m = model(&[], &[("$default", "Tree")], &[("Tree", r##"{"type":"object","additionalProperties":{"$ref":"#"},"items":{"$ref":"#"}}"##)]);
+        let m = model(
+            &[],
+            &[("$default", "Tree")],
+            &[("Tree", r##"{"type":"object","additionalProperties":{"$ref":"#"},"items":{"$ref":"#"}}"##)],
+        );
         let v = validator(&m);
         let h = headers(&[]);
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));

@@ -65,7 +65,12 @@ struct Switches {
     parameters: bool,
 }
 
-fn validation(name: String, on: Switches, required: Vec<RequestParameter>, models: Vec<BodyModel>) -> RequestValidation {
+fn validation(
+    name: String,
+    on: Switches,
+    required: Vec<RequestParameter>,
+    models: Vec<BodyModel>,
+) -> RequestValidation {
     RequestValidation {
         validator: name.into(),
         validate_body: on.body,
@@ -99,7 +104,10 @@ fn schema_value(reader: &mut Reader<'_>, v: &Json, model: &str, at: Location) ->
             Ok(_) => {
                 reader.diags.problem(
                     at,
-                    ProblemKind::InvalidSchema { model: model.to_string(), reason: "the schema is not a JSON object".into() },
+                    ProblemKind::InvalidSchema {
+                        model: model.to_string(),
+                        reason: "the schema is not a JSON object".into(),
+                    },
                 );
                 None
             }
@@ -114,7 +122,10 @@ fn schema_value(reader: &mut Reader<'_>, v: &Json, model: &str, at: Location) ->
         _ => {
             reader.diags.problem(
                 at,
-                ProblemKind::InvalidSchema { model: model.to_string(), reason: "the schema is not a JSON object".into() },
+                ProblemKind::InvalidSchema {
+                    model: model.to_string(),
+                    reason: "the schema is not a JSON object".into(),
+                },
             );
             None
         }
@@ -134,7 +145,8 @@ fn parse_parameter(text: &str) -> Option<RequestParameter> {
     (!name.is_empty()).then(|| RequestParameter { location, name: name.to_string().into() })
 }
 
-const PARAMETER_FORM: &str = "`method.request.path.NAME`, `method.request.querystring.NAME` or `method.request.header.NAME`";
+const PARAMETER_FORM: &str =
+    "`method.request.path.NAME`, `method.request.querystring.NAME` or `method.request.header.NAME`";
 
 /// HTTP APIs have no request validation: a validation construct on one is reported and ignored.
 fn http_api_warning(reader: &mut Reader<'_>, api: &str, construct: &str, at: Location) {
@@ -289,9 +301,10 @@ impl OpenApiValidation {
 
     /// A parameter given as `{"$ref": "#/parameters/X"}` (or `#/components/parameters/X`): the one it names.
     fn dereference_parameter(&self, value: Json) -> Json {
-        let target = value.get("$ref").and_then(Json::as_str).and_then(|r| {
-            r.strip_prefix("#/parameters/").or_else(|| r.strip_prefix("#/components/parameters/"))
-        });
+        let target = value
+            .get("$ref")
+            .and_then(Json::as_str)
+            .and_then(|r| r.strip_prefix("#/parameters/").or_else(|| r.strip_prefix("#/components/parameters/")));
         match target.and_then(|t| self.parameters.get(t)) {
             Some(p) => p.clone(),
             None => value,
@@ -433,14 +446,26 @@ pub(crate) fn read_sam_models(reader: &mut Reader<'_>, api: &str, kind: ApiKind,
     for (name, schema) in map {
         let model = format!("model {name} of API {api}");
         let Some(schema) = schema_value(reader, schema, &model, at) else { continue };
-        let m = PendingModel { api: api.to_string(), name: name.clone(), logical_id: None, schema, openapi: true, location: at };
+        let m = PendingModel {
+            api: api.to_string(),
+            name: name.clone(),
+            logical_id: None,
+            schema,
+            openapi: true,
+            location: at,
+        };
         reader.validation.add_model(m);
     }
 }
 
 /// The validation of a SAM `Api` event: `RequestModel` {Model, Required, ValidateBody, ValidateParameters} and
 /// `RequestParameters` (strings, or `{Required, Caching}` mappings).
-pub(crate) fn sam_event(reader: &mut Reader<'_>, api: &str, owner: &str, p: Option<Node<'_>>) -> Option<RequestValidation> {
+pub(crate) fn sam_event(
+    reader: &mut Reader<'_>,
+    api: &str,
+    owner: &str,
+    p: Option<Node<'_>>,
+) -> Option<RequestValidation> {
     let p = p?;
     let model_node = p.get("RequestModel");
     let params_node = p.get("RequestParameters");
@@ -505,7 +530,10 @@ pub(crate) fn sam_event(reader: &mut Reader<'_>, api: &str, owner: &str, p: Opti
                     );
                 }
                 for k in s.keys().filter(|k| *k != "Required" && *k != "Caching") {
-                    reader.diags.warn(at, format!("{owner}: `{k}` of request parameter `{text}` is not a SAM setting; ignored"));
+                    reader.diags.warn(
+                        at,
+                        format!("{owner}: `{k}` of request parameter `{text}` is not a SAM setting; ignored"),
+                    );
                 }
             }
             if is_required {
@@ -530,7 +558,9 @@ pub(crate) fn sam_event(reader: &mut Reader<'_>, api: &str, owner: &str, p: Opti
         return None;
     };
     let Some(model) = m.get("Model").and_then(json_text) else {
-        reader.diags.problem(at, ProblemKind::MissingProperty { owner: format!("RequestModel of {owner}"), property: "Model" });
+        reader
+            .diags
+            .problem(at, ProblemKind::MissingProperty { owner: format!("RequestModel of {owner}"), property: "Model" });
         return None;
     };
     let what = |k: &str| format!("{k} of the RequestModel of {owner}");
@@ -576,7 +606,8 @@ pub(crate) fn read_cfn_model(reader: &mut Reader<'_>, id: &str, node: Node<'_>) 
     let props = node.get("Properties");
     let get = |k: &str| props.and_then(|p| p.get(k));
     let owner = format!("model {id}");
-    let Some(api) = get("RestApiId").and_then(|n| reader.resolver.resolve(n, &mut reader.diags)).and_then(|v| json_text(&v))
+    let Some(api) =
+        get("RestApiId").and_then(|n| reader.resolver.resolve(n, &mut reader.diags)).and_then(|v| json_text(&v))
     else {
         reader.diags.problem(at, ProblemKind::MissingProperty { owner, property: "RestApiId" });
         return;
@@ -631,7 +662,11 @@ pub(crate) fn cfn_method(
     if validator_api.as_deref().is_some_and(|a| a != api) {
         reader.diags.problem(
             at,
-            ProblemKind::UnknownValidator { owner: owner.to_string(), name: validator_id.clone(), api: api.to_string() },
+            ProblemKind::UnknownValidator {
+                owner: owner.to_string(),
+                name: validator_id.clone(),
+                api: api.to_string(),
+            },
         );
         return None;
     }
@@ -779,7 +814,8 @@ pub(crate) fn serverless_http(
             return None;
         };
         for (ct, config) in map {
-            let provider = json_text(config).and_then(|id| reader.validation.serverless_schemas.get(&id).cloned().map(|s| (id, s)));
+            let provider = json_text(config)
+                .and_then(|id| reader.validation.serverless_schemas.get(&id).cloned().map(|s| (id, s)));
             let (name, definition) = match (provider, config) {
                 (Some((id, s)), _) => {
                     let name = s.get("name").and_then(json_text).unwrap_or(id);
@@ -793,7 +829,14 @@ pub(crate) fn serverless_http(
             };
             let model = format!("the `{ct}` schema of {owner}");
             let Some(schema) = schema_value(reader, &definition, &model, at) else { continue };
-            let m = PendingModel { api: api.to_string(), name: name.clone(), logical_id: None, schema, openapi: false, location: at };
+            let m = PendingModel {
+                api: api.to_string(),
+                name: name.clone(),
+                logical_id: None,
+                schema,
+                openapi: false,
+                location: at,
+            };
             reader.validation.add_model(m);
             models.push(BodyModel { content_type: ct.clone().into(), model: name.into() });
         }
@@ -851,7 +894,12 @@ pub(crate) fn check(reader: &mut Reader<'_>) {
         }
     }
     for (m, text) in models.drain(..) {
-        accepted.push(RequestModel { api: m.api.into(), name: m.name.into(), schema: text.into(), location: m.location });
+        accepted.push(RequestModel {
+            api: m.api.into(),
+            name: m.name.into(),
+            schema: text.into(),
+            location: m.location,
+        });
     }
     reader.validation.accepted = accepted;
 }
@@ -902,7 +950,11 @@ fn rewrite_refs(v: &mut Json, api: &str, openapi: bool, alias: &dyn Fn(&str) -> 
     match v {
         Json::Object(map) => {
             if let Some(Json::String(r)) = map.get_mut("$ref") {
-                let target = if openapi { openapi_model_ref(r).map(|(n, rest)| (n.to_string(), rest.to_string())) } else { None };
+                let target = if openapi {
+                    openapi_model_ref(r).map(|(n, rest)| (n.to_string(), rest.to_string()))
+                } else {
+                    None
+                };
                 let target = target.or_else(|| {
                     let rest = r.strip_prefix(MODEL_URL_PREFIX)?;
                     let (_, after) = rest.split_once("/models/")?;

@@ -44,7 +44,9 @@ const SAM_FUNCTION: &str = "Transform: AWS::Serverless-2016-10-31\nResources:\n 
 
 fn openapi_template(definition: &str) -> String {
     let body: String = definition.lines().map(|l| format!("        {l}\n")).collect();
-    format!("{SAM_FUNCTION}  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: Prod\n      DefinitionBody:\n{body}")
+    format!(
+        "{SAM_FUNCTION}  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: Prod\n      DefinitionBody:\n{body}"
+    )
 }
 
 const INTEGRATION: &str = "      x-amazon-apigateway-integration:\n        type: aws_proxy\n        httpMethod: POST\n        uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations\n";
@@ -101,11 +103,11 @@ fn openapi_unknown_validator_bad_schema_and_unknown_ref_are_located_problems() {
 
 #[test]
 fn http_api_validation_is_a_warning() {
-    let def = format!(
-        "openapi: 3.0.1\nx-amazon-apigateway-request-validator: all\npaths:\n  /a:\n    get:\n      x-amazon-apigateway-integration:\n        type: aws_proxy\n        payloadFormatVersion: '2.0'\n        uri: !GetAtt Fn.Arn\n"
-    );
+    let def = "openapi: 3.0.1\nx-amazon-apigateway-request-validator: all\npaths:\n  /a:\n    get:\n      x-amazon-apigateway-integration:\n        type: aws_proxy\n        payloadFormatVersion: '2.0'\n        uri: !GetAtt Fn.Arn\n";
     let body: String = def.lines().map(|l| format!("        {l}\n")).collect();
-    let src = format!("{SAM_FUNCTION}  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      DefinitionBody:\n{body}");
+    let src = format!(
+        "{SAM_FUNCTION}  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      DefinitionBody:\n{body}"
+    );
     let l = ok(&src);
     assert!(l.model.warnings.iter().any(|w| w.message.contains("HTTP APIs have no request validation")));
     assert!(l.model.routes.iter().all(|r| r.validation.is_none()));
@@ -136,7 +138,10 @@ fn sam_request_model_and_parameters_in_both_forms() {
     assert_eq!(models(&post), [("application/json", "Dog")], "SAM model names are case-insensitive");
     let get = validation(&l, Method::Get, "/dogs");
     assert_eq!((&*get.validator, get.validate_body, get.validate_parameters), ("params-only", false, true));
-    assert!(route(&l, Method::Put, "/dogs").validation.is_none(), "SAM adds a validator only with ValidateBody/ValidateParameters");
+    assert!(
+        route(&l, Method::Put, "/dogs").validation.is_none(),
+        "SAM adds a validator only with ValidateBody/ValidateParameters"
+    );
     assert!(l.model.warnings.iter().any(|w| w.message.contains("`Caching`")), "{:?}", l.model.warnings);
 }
 
@@ -145,7 +150,10 @@ fn sam_malformed_parameters_and_unknown_models_are_located_problems() {
     let src = format!(
         "{SAM_EVENTS}{}{}",
         sam_event("Post", "Path: /dogs\nMethod: post\nRequestModel:\n  Model: Cat\n  ValidateBody: true"),
-        sam_event("Get", "Path: /dogs\nMethod: get\nRequestParameters:\n  - method.request.path.id\n  - 12\n  - method.request.querystring.q:\n      Required: maybe"),
+        sam_event(
+            "Get",
+            "Path: /dogs\nMethod: get\nRequestParameters:\n  - method.request.path.id\n  - 12\n  - method.request.querystring.q:\n      Required: maybe"
+        ),
     );
     let p = problems(&src).join("\n");
     assert!(p.contains("uses model `Cat`, which API Api does not define"), "{p}");
@@ -180,7 +188,8 @@ fn cloudformation_validator_parameters_models_and_model_refs() {
 fn cloudformation_unknown_validator_and_bad_parameter_form() {
     let p = problems(&CFN.replace("VALIDATOR", "!Ref Nope")).join("\n");
     assert!(p.contains("t.yaml:48:7:") && p.contains("request validator `<unresolved: Ref Nope>`"), "{p}");
-    let bad = CFN.replace("VALIDATOR", "!Ref Validator").replace("method.request.querystring.breed", "querystring.breed");
+    let bad =
+        CFN.replace("VALIDATOR", "!Ref Validator").replace("method.request.querystring.breed", "querystring.breed");
     let p = problems(&bad).join("\n");
     assert!(p.contains("request parameter `querystring.breed`") && !p.contains(":0:0:"), "{p}");
     let bad = CFN.replace("VALIDATOR", "!Ref Validator").replace("$default: Owner", "$default: Missing");
@@ -202,6 +211,9 @@ fn serverless_request_parameters_and_schemas() {
     assert_eq!(models(&v)[1].0, "text/plain");
     assert!(route(&l, Method::Get, "/cats").validation.is_none());
     let bad = src.replace("'{\"type\": \"string\"}'", "'{not json'");
-    let p = read(&bad, "serverless.yml").err().expect("problems").to_string();
+    let p = match read(&bad, "serverless.yml") {
+        Ok(_) => panic!("expected problems"),
+        Err(p) => p.to_string(),
+    };
     assert!(p.contains("is not a valid JSON Schema draft 4") && p.contains("not JSON"), "{p}");
 }
