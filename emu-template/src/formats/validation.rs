@@ -256,12 +256,28 @@ impl OpenApiValidation {
         item: Node<'_>,
         op: Node<'_>,
     ) -> Option<RequestValidation> {
+        let own = op.get("x-amazon-apigateway-request-validator");
         if !self.rest {
+            if let Some(n) = own {
+                http_api_warning(reader, api, "`x-amazon-apigateway-request-validator`", n.location());
+            }
             return None;
         }
         let owner = format!("{} {} of API {api}", route.0.as_str(), route.1);
-        let chosen = match op.get("x-amazon-apigateway-request-validator") {
-            Some(n) => n.scalar_text().map(|t| (t, n.location())),
+        let chosen = match own {
+            Some(n) => match n.scalar_text() {
+                Some(t) => Some((t, n.location())),
+                None => {
+                    reader.diags.problem(
+                        n.location(),
+                        ProblemKind::InvalidValue {
+                            what: format!("x-amazon-apigateway-request-validator of {owner}"),
+                            expected: "a validator name".into(),
+                        },
+                    );
+                    return None;
+                }
+            },
             None => self.default.clone(),
         };
         let (name, at) = chosen?;

@@ -90,7 +90,7 @@ fn openapi3_request_bodies_inline_and_by_component() {
 #[test]
 fn openapi_unknown_validator_bad_schema_and_unknown_ref_are_located_problems() {
     let def = format!(
-        "swagger: '2.0'\nx-amazon-apigateway-request-validators:\n  all:\n    validateRequestBody: true\n    validateRequestParameters: true\ndefinitions:\n  Bad:\n    type: 12\n  Dangling:\n    $ref: '#/definitions/Nope'\npaths:\n  /a:\n    get:\n      x-amazon-apigateway-request-validator: typo\n{INTEGRATION}    post:\n      x-amazon-apigateway-request-validator: all\n      parameters:\n        - in: query\n{INTEGRATION}"
+        "swagger: '2.0'\nx-amazon-apigateway-request-validators:\n  all:\n    validateRequestBody: true\n    validateRequestParameters: true\ndefinitions:\n  Bad:\n    type: 12\n  Dangling:\n    $ref: '#/definitions/Nope'\npaths:\n  /a:\n    get:\n      x-amazon-apigateway-request-validator: typo\n{INTEGRATION}    post:\n      x-amazon-apigateway-request-validator: all\n      parameters:\n        - in: query\n{INTEGRATION}    put:\n      x-amazon-apigateway-request-validator: [all]\n{INTEGRATION}"
     );
     let p = problems(&openapi_template(&def));
     let joined = p.join("\n");
@@ -98,20 +98,23 @@ fn openapi_unknown_validator_bad_schema_and_unknown_ref_are_located_problems() {
     assert!(joined.contains("model Bad of API Api is not a valid JSON Schema draft 4"), "{joined}");
     assert!(joined.contains("model Dangling of API Api"), "{joined}");
     assert!(joined.contains("a parameter of POST /a of API Api"), "{joined}");
+    assert!(
+        joined.contains("x-amazon-apigateway-request-validator of PUT /a of API Api: expected a validator name"),
+        "{joined}"
+    );
     assert!(p.iter().all(|m| !m.contains(":0:0:")), "{joined}");
 }
 
 #[test]
 fn http_api_validation_is_a_warning() {
-    let def = format!(
-        "openapi: 3.0.1\nx-amazon-apigateway-request-validator: all\npaths:\n  /a:\n    get:\n      x-amazon-apigateway-integration:\n        type: aws_proxy\n        payloadFormatVersion: '2.0'\n        uri: !GetAtt Fn.Arn\n"
-    );
+    let def = "openapi: 3.0.1\nx-amazon-apigateway-request-validator: all\npaths:\n  /a:\n    get:\n      x-amazon-apigateway-request-validator: all\n      x-amazon-apigateway-integration:\n        type: aws_proxy\n        payloadFormatVersion: '2.0'\n        uri: !GetAtt Fn.Arn\n";
     let body: String = def.lines().map(|l| format!("        {l}\n")).collect();
     let src = format!(
         "{SAM_FUNCTION}  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      DefinitionBody:\n{body}"
     );
     let l = ok(&src);
-    assert!(l.model.warnings.iter().any(|w| w.message.contains("HTTP APIs have no request validation")));
+    let warned = l.model.warnings.iter().filter(|w| w.message.contains("HTTP APIs have no request validation"));
+    assert_eq!(warned.count(), 2, "the document's and the operation's: {:?}", l.model.warnings);
     assert!(l.model.routes.iter().all(|r| r.validation.is_none()));
 }
 
@@ -213,6 +216,9 @@ fn serverless_request_parameters_and_schemas() {
     assert_eq!(models(&v)[1].0, "text/plain");
     assert!(route(&l, Method::Get, "/cats").validation.is_none());
     let bad = src.replace("'{\"type\": \"string\"}'", "'{not json'");
-    let p = read(&bad, "serverless.yml").err().expect("problems").to_string();
+    let p = match read(&bad, "serverless.yml") {
+        Ok(_) => panic!("expected problems"),
+        Err(p) => p.to_string(),
+    };
     assert!(p.contains("is not a valid JSON Schema draft 4") && p.contains("not JSON"), "{p}");
 }
