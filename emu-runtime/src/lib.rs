@@ -92,6 +92,9 @@ pub mod model {
         Event, EventKind, Function, IdentitySource, KeyValue, List, Location, Method, Model, PayloadVersion, Route,
         RouteAuth, Str, TemplateFormat, Warning,
     };
+    pub use emu_template::{
+        Integration, IntegrationResponse, Mapping, MappingTemplate, ParameterValue, Passthrough, ResponseParameter,
+    };
 }
 
 /// Re-exports used by the code `lambda_app!` generates. Not a public API.

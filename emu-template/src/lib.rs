@@ -10,6 +10,7 @@ mod detect;
 mod diagnostics;
 mod driver;
 mod formats;
+mod integration;
 mod intrinsics;
 mod model;
 mod nested;
@@ -21,6 +22,9 @@ pub mod report;
 mod validate;
 mod yaml;
 
+pub use integration::{
+    Integration, IntegrationResponse, Mapping, MappingTemplate, ParameterValue, Passthrough, ResponseParameter,
+};
 pub use model::{
     Api, ApiKey, ApiKind, Authorization, Authorizer, AuthorizerFunction, AuthorizerKind, Cors, DEFAULT_ROUTE, EnvPiece,
     EnvVar, Event, EventKind, Function, IdentitySource, KeyValue, List, Location, Method, Model, PayloadVersion, Route,

@@ -7,6 +7,9 @@ mod auth_tests;
 pub(crate) mod cfn;
 mod cors;
 mod function;
+mod integration;
+#[cfg(test)]
+mod integration_tests;
 mod openapi;
 pub(crate) mod sam;
 #[cfg(test)]

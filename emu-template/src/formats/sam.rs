@@ -8,6 +8,7 @@ use crate::formats::auth;
 use crate::formats::cors::{http_cors, rest_cors};
 use crate::formats::function::function_from_props;
 use crate::formats::openapi;
+use crate::integration::Integration;
 use crate::intrinsics::json_text;
 use crate::model::{
     Api, ApiKind, DEFAULT_ROUTE, Event, EventKind, KeyValue, Location, Method, PayloadVersion, Route, RouteAuth,
@@ -278,7 +279,7 @@ fn api_event<'a>(
         method,
         path: path.into(),
         api: api.into(),
-        function: reader.id_of(function).into(),
+        integration: Integration::proxy(reader.id_of(function)),
         payload,
         operation_name: None,
         auth: RouteAuth::NONE,
