@@ -1,0 +1,158 @@
+//! MOCK and non-proxy (`AWS`) Lambda integrations through `lambda_app!`: an OpenAPI body (mock preflight, a mock
+//! whose request template picks the response, non-proxy routes) and a CloudFormation `Method`, end to end.
+
+use emu_runtime::{Error, LambdaEvent};
+use serde_json::{Value, json};
+
+/// The non-proxy function: its event is what the request template built; an unknown dog is an error whose
+/// message the selection patterns see; `sleep` runs past the function's 1 s timeout.
+async fn create_dog(event: LambdaEvent<Value>) -> Result<Value, Error> {
+    let e = event.payload;
+    match e["name"].as_str() {
+        Some("ghost") => Err("dog not found".into()),
+        Some("boom") => Err("something else broke".into()),
+        Some("sleep") => {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            Ok(json!({}))
+        }
+        _ => Ok(json!({"name": e["name"], "stage": e["stage"], "event": e})),
+    }
+}
+
+fn app() -> emu_runtime::App {
+    emu_runtime::lambda_app!("tests/data/integrations/template.yaml", { CreateDog => create_dog })
+}
+
+#[tokio::test]
+async fn a_mock_preflight_answers_with_its_mapped_headers_and_invokes_nothing() {
+    let res = app()
+        .client()
+        .options("/dogs")
+        .header("Origin", "https://app.example")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type,x-api-key")
+        .send()
+        .await;
+    assert_eq!(res.status(), 200, "{res:?}");
+    assert_eq!(res.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(res.header("access-control-allow-methods"), Some("GET,POST,OPTIONS"));
+    assert_eq!(res.header("access-control-allow-headers"), Some("content-type,x-api-key"), "method.request.header");
+    assert_eq!(res.header("content-type"), Some("application/json"));
+    assert!(res.body.is_empty(), "{:?}", res.text());
+    assert!(res.header("x-amzn-requestid").is_some());
+}
+
+#[tokio::test]
+async fn a_mock_request_template_selects_the_integration_response_by_status_code() {
+    let client = app().client();
+    let up = client.get("/status").send().await;
+    assert_eq!(up.status(), 200, "{up:?}");
+    assert_eq!(up.json::<Value>(), json!({"status": "up", "path": "/status"}));
+    assert_eq!(up.header("x-stage"), Some("prod"), "$context.responseOverride.header");
+    let down = client.get("/status").query("down", "yes").send().await;
+    assert_eq!(down.status(), 503, "5\\d{{2}} selects the 503 response");
+    assert_eq!(down.json::<Value>(), json!({"status": "down"}));
+}
+
+#[tokio::test]
+async fn a_mock_whose_status_code_is_not_an_integer_is_a_500() {
+    let res = app().client().get("/broken").send().await;
+    assert_eq!((res.status(), res.text()), (500, r#"{"message": "Internal server error"}"#.to_owned()));
+    assert_eq!(res.header("x-amzn-errortype"), Some("InternalServerErrorException"));
+}
+
+#[tokio::test]
+async fn a_non_proxy_route_sends_the_mapped_event_and_maps_the_output() {
+    let res = app().client().post("/dogs").json(&json!({"name": "Rex"})).send().await;
+    assert_eq!(res.status(), 201, "{res:?}");
+    assert_eq!(res.json::<Value>(), json!({"created": "Rex", "stage": "prod"}));
+}
+
+#[tokio::test]
+async fn the_event_is_what_the_request_template_built_with_context_and_stage_variables() {
+    let client = app().client();
+    let res = client.post("/echo").query("q", "1").json(&json!({"name": "Rex"})).send().await;
+    assert_eq!(res.status(), 200, "{res:?}");
+    let out: Value = res.json();
+    let request_id = res.header("x-amzn-requestid").expect("request id");
+    assert_eq!(
+        out["event"],
+        json!({
+            "name": "Rex", "stage": "prod", "kennel": "north", "requestId": request_id, "sourceIp": "127.0.0.1",
+            "method": "POST", "resource": "/echo", "q": "1",
+        })
+    );
+    // No request template: the body passes through as the event (passthroughBehavior WHEN_NO_MATCH).
+    let raw = client.post("/raw").json(&json!({"name": "Rex", "extra": true})).send().await;
+    assert_eq!(raw.json::<Value>()["event"], json!({"name": "Rex", "extra": true}));
+}
+
+#[tokio::test]
+async fn a_function_error_is_matched_on_its_message_else_it_is_the_default_200() {
+    let client = app().client();
+    let missing = client.post("/dogs").json(&json!({"name": "ghost"})).send().await;
+    assert_eq!(missing.status(), 404, "{missing:?}");
+    assert_eq!(missing.json::<Value>(), json!({"error": "dog not found"}));
+    assert!(missing.header("x-error-type").is_some_and(|t| !t.is_empty()), "integration.response.body.errorType");
+    // No pattern matches: the default response, with the error document as `$input` (AWS's famous 200).
+    let raw = client.post("/raw").json(&json!({"name": "boom"})).send().await;
+    assert_eq!(raw.status(), 200, "{raw:?}");
+    let body: Value = raw.json();
+    assert_eq!(body["errorMessage"], "something else broke");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_function_timeout_is_a_function_error_too() {
+    let res = app().client().post("/raw").json(&json!({"name": "sleep"})).send().await;
+    assert_eq!(res.status(), 200, "{res:?}");
+    let body: Value = res.json();
+    assert_eq!(body["errorMessage"], "Task timed out after 1.00 seconds");
+}
+
+#[tokio::test]
+async fn passthrough_never_refuses_a_content_type_without_a_template() {
+    let res = app().client().post("/dogs").header("content-type", "text/plain").body("Rex").send().await;
+    assert_eq!(res.status(), 415, "{res:?}");
+    assert_eq!(res.text(), r#"{"message": "Unsupported Media Type"}"#);
+}
+
+#[tokio::test]
+async fn a_non_json_event_is_a_500_and_never_panics() {
+    let client = app().client();
+    for body in ["not json", "{", "\u{0}", "[1,2"] {
+        let res = client.post("/raw").header("content-type", "application/json").body(body).send().await;
+        assert_eq!(res.status(), 500, "{body:?}: {res:?}");
+    }
+    // Hostile JSON through a template: still an answer.
+    let res = client.post("/dogs").body(r#"{"name": "\"}, \"x\": {"}"#).send().await;
+    assert!(res.status() == 201 || res.status() == 500, "{res:?}");
+}
+
+#[tokio::test]
+async fn routes_list_a_mock_as_a_mock() {
+    let app = app();
+    let table = emu_template::report::routes_table(app.model());
+    assert!(table.lines().any(|l| l.starts_with("OPTIONS") && l.contains("(mock)")), "{table}");
+    assert!(
+        table.lines().any(|l| l.starts_with("POST") && l.contains("/dogs") && l.contains("CreateDog [AWS]")),
+        "{table}"
+    );
+    let json: Value = serde_json::from_str(&emu_template::report::routes_json(app.model())).unwrap();
+    let mock = json["routes"].as_array().unwrap().iter().find(|r| r["method"] == "OPTIONS").unwrap();
+    assert_eq!((mock["function"].clone(), mock["integration"].clone()), (Value::Null, json!("MOCK")));
+}
+
+fn cfn_app() -> emu_runtime::App {
+    emu_runtime::lambda_app!("tests/data/integrations/cfn.yaml")
+}
+
+#[tokio::test]
+async fn a_cloudformation_mock_method_picks_its_template_by_accept() {
+    let client = cfn_app().client();
+    let json_res = client.get("/health").query("q", "x").send().await;
+    assert_eq!(json_res.status(), 200, "{json_res:?}");
+    assert_eq!(json_res.json::<Value>(), json!({"healthy": true, "q": "x"}));
+    assert_eq!(json_res.header("cache-control"), Some("no-store"));
+    let text = client.get("/health").header("accept", "text/plain").send().await;
+    assert_eq!(text.text(), "healthy");
+}
