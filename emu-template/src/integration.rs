@@ -148,7 +148,7 @@ pub enum ParameterValue {
     RequestQuery(Str),
     /// `method.request.path.<name>`.
     RequestPath(Str),
-    /// `integration.response.header.<name>`.
+    /// `integration.response.header.<name>` (or `multivalueheader`).
     IntegrationHeader(Str),
     /// `integration.response.body` (`None`) or `integration.response.body.<JSONPath>` (the path after `body.`).
     IntegrationBody(Option<Str>),
@@ -175,7 +175,10 @@ impl ParameterValue {
         if let Some(n) = named("method.request.path.") {
             return Some(ParameterValue::RequestPath(n));
         }
-        if let Some(n) = named("integration.response.header.") {
+        // `multivalueheader` reads the same header; the emulator's integration responses have one value per name.
+        if let Some(n) =
+            named("integration.response.header.").or_else(|| named("integration.response.multivalueheader."))
+        {
             return Some(ParameterValue::IntegrationHeader(n));
         }
         if s == "integration.response.body" {
@@ -215,6 +218,10 @@ mod tests {
         assert_eq!(ParameterValue::parse("method.request.path.id"), Some(ParameterValue::RequestPath("id".into())));
         assert_eq!(
             ParameterValue::parse("integration.response.header.X-Id"),
+            Some(ParameterValue::IntegrationHeader("X-Id".into()))
+        );
+        assert_eq!(
+            ParameterValue::parse("integration.response.multivalueheader.X-Id"),
             Some(ParameterValue::IntegrationHeader("X-Id".into()))
         );
         assert_eq!(ParameterValue::parse("integration.response.body"), Some(ParameterValue::IntegrationBody(None)));
