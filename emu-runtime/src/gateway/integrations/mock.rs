@@ -48,10 +48,21 @@ pub(crate) fn serve(
     mapping.respond(response, input, &IntegrationOutput { body: "", headers: &[] }, label)
 }
 
-/// The integer `statusCode` of the integration request a MOCK's template rendered.
+/// The integer `statusCode` of the integration request a MOCK's template rendered. Besides JSON, the unquoted-key
+/// form the AWS CDK writes for its CORS preflights (`{ statusCode: 200 }`) is read, as API Gateway reads it.
 fn status_code(request: &str) -> Option<u64> {
-    let v: Value = serde_json::from_str(request).ok()?;
-    v.get("statusCode")?.as_u64()
+    if let Ok(v) = serde_json::from_str::<Value>(request) {
+        return v.get("statusCode")?.as_u64();
+    }
+    let rest = request.trim_start().strip_prefix('{')?.trim_start();
+    let rest = rest.strip_prefix("statusCode").or_else(|| rest.strip_prefix("'statusCode'"))?;
+    let digits = rest.trim_start().strip_prefix(':')?.trim_start();
+    let end = digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
+    let after = digits[end..].trim_start();
+    if end == 0 || !(after.starts_with(',') || after.starts_with('}')) {
+        return None;
+    }
+    digits[..end].parse().ok()
 }
 
 #[cfg(test)]
@@ -65,5 +76,9 @@ mod tests {
         assert_eq!(status_code(r#"{"statusCode": "200"}"#), None, "a string is not an integer");
         assert_eq!(status_code(r#"{"status": 200}"#), None);
         assert_eq!(status_code("statusCode: 200"), None);
+        assert_eq!(status_code("{ statusCode: 200 }"), Some(200), "the CDK's CORS preflight template");
+        assert_eq!(status_code("{statusCode:204, x: 1}"), Some(204));
+        assert_eq!(status_code("{ statusCode: 2x }"), None);
+        assert_eq!(status_code("{ statusCode: }"), None);
     }
 }
