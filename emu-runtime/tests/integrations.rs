@@ -19,8 +19,21 @@ async fn create_dog(event: LambdaEvent<Value>) -> Result<Value, Error> {
     }
 }
 
+/// The TOKEN authorizer: `Bearer <name>` is allowed as principal `<name>` with a `tier` in its context.
+async fn gatekeeper(event: LambdaEvent<Value>) -> Result<Value, Error> {
+    let token = event.payload["authorizationToken"].as_str().unwrap_or_default();
+    let Some(name) = token.strip_prefix("Bearer ") else { return Err("Unauthorized".into()) };
+    Ok(json!({
+        "principalId": name,
+        "policyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": event.payload["methodArn"]}
+        ]},
+        "context": {"tier": "gold"},
+    }))
+}
+
 fn app() -> emu_runtime::App {
-    emu_runtime::lambda_app!("tests/data/integrations/template.yaml", { CreateDog => create_dog })
+    emu_runtime::lambda_app!("tests/data/integrations/template.yaml", { CreateDog => create_dog, Gatekeeper => gatekeeper })
 }
 
 #[tokio::test]
@@ -85,6 +98,16 @@ async fn the_event_is_what_the_request_template_built_with_context_and_stage_var
     // No request template: the body passes through as the event (passthroughBehavior WHEN_NO_MATCH).
     let raw = client.post("/raw").json(&json!({"name": "Rex", "extra": true})).send().await;
     assert_eq!(raw.json::<Value>()["event"], json!({"name": "Rex", "extra": true}));
+}
+
+#[tokio::test]
+async fn context_authorizer_is_what_the_access_stage_granted() {
+    let client = app().client();
+    let res = client.get("/whoami").header("authorization", "Bearer rex").send().await;
+    assert_eq!(res.status(), 200, "{res:?}");
+    assert_eq!(res.json::<Value>(), json!({"principal": "rex", "tier": "gold"}));
+    let refused = client.get("/whoami").send().await;
+    assert_eq!(refused.status(), 401, "the access stage runs before the integration");
 }
 
 #[tokio::test]
