@@ -179,3 +179,48 @@ async fn a_cloudformation_mock_method_picks_its_template_by_accept() {
     let text = client.get("/health").header("accept", "text/plain").send().await;
     assert_eq!(text.text(), "healthy");
 }
+
+/// A small deterministic generator (xorshift), so the hostile-input test is the same on every run.
+struct Noise(u64);
+
+impl Noise {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn bytes(&mut self, max: usize) -> Vec<u8> {
+        let n = (self.next() as usize) % max;
+        let alphabet = b"{}[]\":,\\'$#()!.x0 \n\t\xff\xfe";
+        (0..n).map(|_| alphabet[(self.next() as usize) % alphabet.len()]).collect()
+    }
+}
+
+#[tokio::test]
+async fn hostile_requests_to_mapped_routes_are_answered_never_panic() {
+    let client = app().client();
+    let mut noise = Noise(0x9E37_79B9_7F4A_7C15);
+    let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+    let fixed: [&[u8]; 5] =
+        [b"", b"null", b"{\"name\": {\"a\": [1, {\"b\": null}]}}", deep.as_bytes(), b"{\"name\": \"\\u0000\"}"];
+    let content_types =
+        ["application/json", "text/plain", "", "application/json; charset=\u{7f}", "*/*", "APPLICATION/JSON"];
+    for i in 0..300 {
+        let body = if i < fixed.len() { fixed[i].to_vec() } else { noise.bytes(200) };
+        let (method, path) =
+            [("POST", "/dogs"), ("POST", "/echo"), ("POST", "/raw"), ("GET", "/status"), ("OPTIONS", "/dogs")][i % 5];
+        let ct = content_types[(noise.next() as usize) % content_types.len()];
+        let mut req = client.request(method.parse().unwrap(), path).body(body.clone()).query("down", "yes\u{0}'\"");
+        if !ct.is_empty() && http::HeaderValue::from_str(ct).is_ok() {
+            req = req.header("content-type", ct).header("accept", ct);
+        }
+        let res = req.header("access-control-request-headers", "x").send().await;
+        assert!(
+            [200, 201, 404, 415, 500, 503].contains(&res.status()),
+            "{method} {path} {:?}: {res:?}",
+            String::from_utf8_lossy(&body)
+        );
+    }
+}
