@@ -180,6 +180,29 @@ async fn a_cloudformation_mock_method_picks_its_template_by_accept() {
     assert_eq!(text.text(), "healthy");
 }
 
+/// The Serverless function: its event is the framework's default template's (`path`, `stage`, `method`, ...).
+async fn fetch(event: LambdaEvent<Value>) -> Result<Value, Error> {
+    let e = event.payload;
+    match e["path"]["id"].as_str() {
+        Some("0") => Err("[404] no dog 0".into()),
+        _ => Ok(json!({"id": e["path"]["id"], "stage": e["stage"], "method": e["method"], "q": e["query"]["q"]})),
+    }
+}
+
+#[tokio::test]
+async fn serverless_lambda_integrations_get_the_framework_default_template_and_status_codes() {
+    let app = emu_runtime::lambda_app!("tests/data/integrations/serverless.yml", { fetch => fetch });
+    let client = app.client();
+    let ok = client.get("/dev/dogs/7").query("q", "x").send().await;
+    assert_eq!(ok.status(), 200, "{ok:?}");
+    assert_eq!(ok.json::<Value>(), json!({"id": "7", "stage": "dev", "method": "GET", "q": "x"}));
+    let missing = client.get("/dev/dogs/0").send().await;
+    assert_eq!(missing.status(), 404, "the framework's `[404]` pattern: {missing:?}");
+    assert_eq!(missing.json::<Value>()["errorMessage"], "[404] no dog 0");
+    let form = client.get("/dev/dogs/7").header("content-type", "text/plain").send().await;
+    assert_eq!(form.status(), 415, "passThrough defaults to NEVER");
+}
+
 /// A small deterministic generator (xorshift), so the hostile-input test is the same on every run.
 struct Noise(u64);
 

@@ -471,6 +471,24 @@ mod tests {
         assert_eq!(&body[..], br#"{"id": "7", "up": [1]}"#);
     }
 
+    #[test]
+    fn a_response_override_sets_the_status() {
+        let status = |t: &str| {
+            let m = mapping(
+                vec![],
+                Passthrough::WhenNoMatch,
+                vec![response(None, 200, vec![template("application/json", t)])],
+            );
+            let out = IntegrationOutput { body: "", headers: &[] };
+            m.respond(&m.responses[0], &input(None, None, ""), &out, "t").map(|r| r.status().as_u16())
+        };
+        assert_eq!(status("#set($context.responseOverride.status = 418)"), Ok(418));
+        assert_eq!(status("no override"), Ok(200));
+        // emu-vtl refuses a status outside 100-599 as a render error (a 500); LocalStack reports that AWS ignores
+        // it instead (docs/fidelity.md, "Mapping templates and MOCK integrations").
+        assert_eq!(status("#set($context.responseOverride.status = 700)"), Err(GatewayError::MappingFailure));
+    }
+
     #[tokio::test]
     async fn without_a_response_template_the_integration_body_passes_through() {
         let m = mapping(vec![], Passthrough::WhenNoMatch, vec![response(None, 200, vec![])]);
