@@ -21,6 +21,8 @@ pub(crate) struct Keys {
     pub(crate) status_code: &'static str,
     pub(crate) response_parameters: &'static str,
     pub(crate) response_templates: &'static str,
+    pub(crate) content_handling: &'static str,
+    pub(crate) request_parameters: &'static str,
 }
 
 /// OpenAPI's `x-amazon-apigateway-integration` names; `responses` is a map keyed by selection pattern.
@@ -32,6 +34,8 @@ pub(crate) const OPENAPI: Keys = Keys {
     status_code: "statusCode",
     response_parameters: "responseParameters",
     response_templates: "responseTemplates",
+    content_handling: "contentHandling",
+    request_parameters: "requestParameters",
 };
 
 /// CloudFormation's `AWS::ApiGateway::Method` `Integration` names; `IntegrationResponses` is a list.
@@ -43,6 +47,8 @@ pub(crate) const CFN: Keys = Keys {
     status_code: "StatusCode",
     response_parameters: "ResponseParameters",
     response_templates: "ResponseTemplates",
+    content_handling: "ContentHandling",
+    request_parameters: "RequestParameters",
 };
 
 /// A resolved integration value and, where the source layout allows, its node (for the location of each part).
@@ -95,6 +101,11 @@ impl<'j, 'n> Source<'j, 'n> {
 
 /// Reads the mapping of an integration; `owner` names it in messages (`GET /dogs of API MyApi`).
 pub(crate) fn read_mapping(reader: &mut Reader<'_>, keys: &Keys, owner: &str, integration: Source<'_, '_>) -> Mapping {
+    for key in [keys.content_handling, keys.request_parameters] {
+        if let Some(p) = integration.get(key) {
+            reader.diags.warn(p.at, format!("{owner}: integration `{key}` is not emulated; it is ignored"));
+        }
+    }
     let request_templates = match integration.get(keys.request_templates) {
         Some(t) => templates(reader, &format!("request template of {owner}"), t),
         None => Vec::new(),
@@ -180,6 +191,11 @@ fn response(
     };
     if let Some(p) = &pattern {
         check_selection_pattern(reader, &what, p, r.get(keys.selection_pattern).map_or(r.at, |s| s.at));
+    }
+    if let Some(c) = r.get(keys.content_handling) {
+        reader
+            .diags
+            .warn(c.at, format!("{what}: `{}` is not emulated; the body is passed as text", keys.content_handling));
     }
     let mut parameters = Vec::new();
     if let Some(params) = r.get(keys.response_parameters) {

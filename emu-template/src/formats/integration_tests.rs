@@ -376,3 +376,28 @@ fn the_default_serverless_request_template_is_inside_the_subset() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(template.unsupported().is_empty(), "{:?}", template.unsupported());
 }
+
+#[test]
+fn content_handling_and_request_parameters_are_located_warnings() {
+    let paths = r#"          /x:
+            get:
+              x-amazon-apigateway-integration:
+                type: aws
+                uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${F.Arn}/invocations
+                contentHandling: CONVERT_TO_TEXT
+                requestParameters:
+                  integration.request.header.X-Amz-Invocation-Type: "'Event'"
+                responses:
+                  default:
+                    statusCode: "200"
+                    contentHandling: CONVERT_TO_BINARY
+"#;
+    let l = ok(&sam_openapi(paths));
+    let w = warnings(&l);
+    assert!(w.iter().any(|m| m.starts_with("19:17: GET /x of API Api: integration `contentHandling`")), "{w:?}");
+    assert!(w.iter().any(|m| m.starts_with("20:17: GET /x of API Api: integration `requestParameters`")), "{w:?}");
+    assert!(
+        w.iter().any(|m| m.starts_with("25:21: default integration response") && m.contains("`contentHandling`")),
+        "{w:?}"
+    );
+}
