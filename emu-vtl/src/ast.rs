@@ -1,6 +1,8 @@
 //! The parsed form of a template: text, references and directives, and the expressions inside them.
 //! Plain owned data (no `Rc`), so a parsed [`crate::Template`] is `Send + Sync` and shared across requests.
 
+use std::sync::Arc;
+
 /// A byte offset into the template text; [`crate::locate::Locator`] turns it into a line and column when one is
 /// reported (so parsing a long one-line template stays linear).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -19,6 +21,8 @@ pub(crate) enum Node {
     If { branches: Vec<(Expr, Vec<Node>)>, otherwise: Option<Vec<Node>> },
     /// `#foreach($var in iterable) body #end`.
     Foreach { var: String, iterable: Expr, body: Vec<Node>, pos: Pos },
+    /// `#define($name) body #end`: `$name` renders the body (with the variables of that moment).
+    Define { name: String, body: Arc<[Node]> },
     /// `#break`: leaves the innermost `#foreach` (or stops the template outside one).
     Break,
     /// `#stop`: ends rendering; what was rendered so far is the output.
@@ -30,12 +34,11 @@ pub(crate) enum Node {
 /// A reference: `$root` followed by properties, method calls and indexes.
 #[derive(Debug, Clone)]
 pub(crate) struct Reference {
-    /// `$!x`: renders empty instead of its own text when null.
-    pub(crate) silent: bool,
     /// The variable name after `$`.
     pub(crate) root: String,
     pub(crate) parts: Vec<Part>,
-    /// The reference as written, output when it is null (Velocity renders an undefined `$foo` as `$foo`).
+    /// The reference as written, output for an escaped reference (`\$x` renders `$x`). A null reference renders
+    /// as nothing whether written `$x` or `$!x` (API Gateway's behaviour, see `render`).
     pub(crate) source: String,
     /// Backslashes written just before the `$` (`\$x` renders `$x` when x is defined).
     pub(crate) escapes: u32,

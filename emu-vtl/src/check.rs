@@ -35,6 +35,19 @@ pub(crate) fn util_member(first: Option<&Part>) -> Option<String> {
     }
 }
 
+/// Why `$foreach.<first>` is outside the subset: Velocity 1.7's outer-loop scopes (only the innermost loop's
+/// state is served).
+pub(crate) fn foreach_member(first: Option<&Part>) -> Option<String> {
+    match first {
+        Some(Part::Prop(name) | Part::Method(name, _))
+            if matches!(name.as_str(), "parent" | "topmost" | "getParent" | "getTopmost") =>
+        {
+            Some(format!("$foreach.{name}"))
+        }
+        _ => None,
+    }
+}
+
 /// Whether a pattern given to a Java regex method is plain text (no metacharacter), so it can be served.
 pub(crate) fn literal_pattern(pattern: &str) -> bool {
     !pattern.contains(['\\', '^', '$', '.', '|', '?', '*', '+', '(', ')', '[', ']', '{', '}'])
@@ -44,13 +57,21 @@ pub(crate) fn literal_pattern(pattern: &str) -> bool {
 pub(crate) fn reference(p: &mut Parser<'_>, r: &Reference) {
     let at = r.pos.0;
     let first = r.parts.first();
-    let root_problem = match r.root.as_str() {
-        "input" => input_member(first),
-        "util" => util_member(first),
+    let root_problem = match (r.root.as_str(), first) {
+        ("input", _) => input_member(first),
+        ("util", _) => util_member(first),
+        ("foreach", _) => foreach_member(first),
         _ => None,
     };
     if let Some(construct) = root_problem {
         p.flag(at, construct);
+    } else if r.root == "input"
+        && let Some(Part::Method(name, args)) = first
+        && matches!(name.as_str(), "json" | "path")
+        && let Some(Expr::Lit(Lit::Str(path))) = args.first()
+        && let Err(why) = crate::jsonpath::parse(path)
+    {
+        p.flag(at, format!("$input.{name}('{path}'): {why}"));
     }
     for part in &r.parts {
         if let Part::Method(name, args) = part

@@ -57,6 +57,8 @@ pub enum LimitKind {
     ValueDepth,
     /// A range `[a..b]` longer than [`crate::MAX_RANGE_LEN`].
     RangeLength,
+    /// Rendering nested deeper than [`crate::MAX_RENDER_DEPTH`] (a `#define` block referring to itself).
+    RenderDepth,
 }
 
 impl fmt::Display for LimitKind {
@@ -69,6 +71,11 @@ impl fmt::Display for LimitKind {
             LimitKind::Work => write!(f, "more than {} units of rendering work", crate::MAX_WORK),
             LimitKind::ValueDepth => write!(f, "a list or map nested deeper than {}", crate::MAX_VALUE_DEPTH),
             LimitKind::RangeLength => write!(f, "a range longer than {} items", crate::MAX_RANGE_LEN),
+            LimitKind::RenderDepth => write!(
+                f,
+                "rendering nested deeper than {} (a #define block referring to itself?)",
+                crate::MAX_RENDER_DEPTH
+            ),
         }
     }
 }
@@ -86,7 +93,8 @@ pub enum RenderError {
         /// 1-based column.
         column: u32,
     },
-    /// `$input.json()` / `$input.path()` on a body that is not JSON.
+    /// `$input.json()` / `$input.path()` on a body that starts like JSON (`{`, `[`, `"`) but is not JSON. (Other
+    /// text reads as one JSON string.)
     InvalidJsonBody {
         /// 1-based line of the `$input` reference.
         line: u32,
@@ -135,6 +143,16 @@ pub enum RenderError {
         /// 1-based column.
         column: u32,
     },
+    /// The same `$context.responseOverride.*` / `$context.requestOverride.*` parameter set twice: "Overrides are
+    /// final ... Trying to override the same parameter multiple times will result in 5XX responses" (AWS).
+    OverrideTwice {
+        /// The parameter, e.g. `responseOverride.status`.
+        parameter: String,
+        /// 1-based line of the second `#set`.
+        line: u32,
+        /// 1-based column.
+        column: u32,
+    },
     /// `#set($context.responseOverride.status = ...)` to something that is not an HTTP status (100-599).
     InvalidStatusOverride {
         /// The value as rendered.
@@ -165,6 +183,11 @@ impl fmt::Display for RenderError {
             RenderError::Limit { kind, line, column } => {
                 write!(f, "mapping template line {line}, column {column}: render limit: {kind}")
             }
+            RenderError::OverrideTwice { parameter, line, column } => write!(
+                f,
+                "mapping template line {line}, column {column}: $context.{parameter} is overridden a second time; \
+                 API Gateway allows each override once (set a variable, override at the end)"
+            ),
             RenderError::InvalidStatusOverride { value } => {
                 write!(f, "$context.responseOverride.status is `{value}`, not an HTTP status code (100-599)")
             }

@@ -46,14 +46,17 @@ pub use error::{LimitKind, ParseError, RenderError, Unsupported};
 pub const MAX_FOREACH_ITERATIONS: usize = 1000;
 /// Largest rendered output, and largest string built while rendering (10 MiB, API Gateway's payload limit).
 pub const MAX_OUTPUT_BYTES: usize = 10 * 1024 * 1024;
-/// Most work units in one render (a unit is a node, a loop step, a value visited or 16 bytes written).
-pub const MAX_WORK: u64 = 20_000_000;
+/// Most work units in one render (a unit is a node, a value visited or 16 bytes written; a loop step is 4).
+/// About a fifth of a second of a release build's time.
+pub const MAX_WORK: u64 = 10_000_000;
 /// Deepest nesting of lists and maps in a value (JSON bodies are limited to 128 by the parser).
 pub const MAX_VALUE_DEPTH: u32 = 200;
 /// Longest range literal `[a..b]`.
 pub const MAX_RANGE_LEN: usize = 100_000;
 /// Deepest nesting of directives, expressions, parentheses and string literals in a template.
 pub const MAX_NESTING: u32 = 48;
+/// Deepest nesting while rendering: a template's own nesting, plus `#define` blocks rendered inside each other.
+pub const MAX_RENDER_DEPTH: u32 = 2 * MAX_NESTING + 16;
 
 /// A parsed mapping template. `Send + Sync`: parse once, render from any thread.
 #[derive(Debug, Clone)]
@@ -106,6 +109,14 @@ pub struct Scope<'a> {
     pub stage_variables: &'a serde_json::Value,
 }
 
+impl<'a> Scope<'a> {
+    /// A scope with only a body: no parameters, and empty `$context` and `$stageVariables` objects.
+    pub fn new(body: &'a str) -> Scope<'a> {
+        static EMPTY: serde_json::Value = serde_json::Value::Null;
+        Scope { body, path: &[], querystring: &[], header: &[], context: &EMPTY, stage_variables: &EMPTY }
+    }
+}
+
 /// The result of a render.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Rendered {
@@ -115,6 +126,19 @@ pub struct Rendered {
     pub status_override: Option<u16>,
     /// `#set($context.responseOverride.header.X = "v")`, in order set.
     pub header_overrides: Vec<(String, String)>,
+    /// `#set($context.requestOverride.{header|path|querystring}.X = "v")` (integration request templates).
+    pub request_overrides: RequestOverrides,
+}
+
+/// What an integration request template overrode through `$context.requestOverride`, each in order set.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequestOverrides {
+    /// `$context.requestOverride.header.X`.
+    pub header: Vec<(String, String)>,
+    /// `$context.requestOverride.path.X`.
+    pub path: Vec<(String, String)>,
+    /// `$context.requestOverride.querystring.X`.
+    pub querystring: Vec<(String, String)>,
 }
 
 #[cfg(test)]

@@ -152,7 +152,7 @@ pub(crate) fn call(v: &Value, name: &str, args: &[Value], sink: &mut Sink<'_>) -
             ("booleanValue", 0) => Value::Bool(*b),
             _ => Value::Null,
         },
-        Value::Null => Value::Null,
+        Value::Null | Value::Block(_) => Value::Null,
     }
     .into())
 }
@@ -275,7 +275,8 @@ fn replace(s: &str, from: &str, to: &str, first_only: bool, sink: &mut Sink<'_>)
 
 fn list_method(l: &List, name: &str, args: &[Value], sink: &mut Sink<'_>) -> Result<Value, LimitKind> {
     Ok(match (name, args.len()) {
-        ("size", 0) => Value::Int(l.items.len() as i64),
+        // `count()`: AWS's reference documents `$input.path('$.pets').count()` beside `size()`.
+        ("size" | "count", 0) => Value::Int(l.items.len() as i64),
         ("isEmpty", 0) => Value::Bool(l.items.is_empty()),
         ("get", 1) => match int_arg(args, 0) {
             Some(i) if i >= 0 => l.items.get(i as usize).cloned().unwrap_or(Value::Null),
@@ -306,7 +307,7 @@ fn list_method(l: &List, name: &str, args: &[Value], sink: &mut Sink<'_>) -> Res
 fn map_method(m: &Map, name: &str, args: &[Value], sink: &mut Sink<'_>) -> Result<Value, LimitKind> {
     let key = |sink: &mut Sink<'_>| args[0].to_text(sink);
     Ok(match (name, args.len()) {
-        ("size", 0) => Value::Int(m.entries.len() as i64),
+        ("size" | "count", 0) => Value::Int(m.entries.len() as i64),
         ("isEmpty", 0) => Value::Bool(m.entries.is_empty()),
         ("get", 1) => m.entries.get(&key(sink)?).cloned().unwrap_or(Value::Null),
         ("containsKey", 1) => Value::Bool(m.entries.contains_key(&key(sink)?)),

@@ -46,13 +46,14 @@ fn push_text(nodes: &mut Vec<Node>, text: &str) {
     }
 }
 
-/// Removes `n` trailing bytes (spaces or tabs, checked by the caller) from the last text node.
+/// Removes up to `n` trailing spaces or tabs (a directive's indentation) from the last text node.
 fn trim_text(nodes: &mut Vec<Node>, n: usize) {
     if n == 0 {
         return;
     }
     if let Some(Node::Text(last)) = nodes.last_mut() {
-        let keep = last.len().saturating_sub(n);
+        let blanks = last.bytes().rev().take_while(|b| matches!(b, b' ' | b'\t')).count();
+        let keep = last.len() - blanks.min(n);
         last.truncate(keep);
         if last.is_empty() {
             nodes.pop();
@@ -379,11 +380,48 @@ impl<'s> Parser<'s> {
                 nodes.push(if name == "break" { Node::Break } else { Node::Stop });
                 Ok(None)
             }
-            "macro" | "define" => {
+            "define" => {
+                let mut k = self.open_paren(after, start, "#define")?;
+                self.skip_ws(&mut k);
+                let name = match self.peek(k) {
+                    b'$' => {
+                        k += 1;
+                        if self.peek(k) == b'!' {
+                            k += 1;
+                        }
+                        let braced = self.peek(k) == b'{';
+                        if braced {
+                            k += 1;
+                        }
+                        let name = if ident_start(self.peek(k)) { self.ident(&mut k) } else { "" };
+                        if braced && self.peek(k) == b'}' {
+                            k += 1;
+                        }
+                        name
+                    }
+                    _ => "",
+                };
+                if name.is_empty() {
+                    return Err(self.err(start, "#define needs a reference to name the block, e.g. #define($body)"));
+                }
+                self.close_paren(&mut k, "#define")?;
+                *i = k;
+                self.gobble(start, i, in_string, nodes);
+                self.enter(start)?;
+                let body = self.block(i, in_string);
+                self.leave();
+                let (body, stop, _) = body?;
+                if !matches!(stop, Stop::End) {
+                    return Err(self.err(start, "#define has no matching #end"));
+                }
+                nodes.push(Node::Define { name: name.to_string(), body: body.into() });
+                Ok(None)
+            }
+            "macro" => {
                 let mut k = after;
                 self.skip_blanks(&mut k);
                 if self.peek(k) != b'(' {
-                    return Err(self.err(start, format!("#{name} needs its arguments in parentheses")));
+                    return Err(self.err(start, "#macro needs its arguments in parentheses"));
                 }
                 k = self.skip_parens(k, start)?;
                 *i = k;
@@ -392,10 +430,10 @@ impl<'s> Parser<'s> {
                 self.leave();
                 let (_, stop, _) = body?;
                 if !matches!(stop, Stop::End) {
-                    return Err(self.err(start, format!("#{name} has no matching #end")));
+                    return Err(self.err(start, "#macro has no matching #end"));
                 }
-                self.flag(start, format!("#{name}"));
-                nodes.push(Node::Unsupported { construct: format!("#{name}"), pos: Pos(start) });
+                self.flag(start, "#macro");
+                nodes.push(Node::Unsupported { construct: "#macro".to_string(), pos: Pos(start) });
                 Ok(None)
             }
             "parse" | "include" | "evaluate" => {
@@ -556,8 +594,7 @@ impl<'s> Parser<'s> {
     pub(crate) fn reference(&mut self, i: &mut usize) -> Result<Option<Reference>, ParseError> {
         let start = *i;
         let mut j = start + 1;
-        let silent = self.peek(j) == b'!';
-        if silent {
+        if self.peek(j) == b'!' {
             j += 1;
         }
         let braced = self.peek(j) == b'{';
@@ -581,7 +618,7 @@ impl<'s> Parser<'s> {
             j += 1;
         }
         *i = j;
-        let r = Reference { silent, root, parts, source: self.src[start..j].to_string(), escapes: 0, pos: Pos(start) };
+        let r = Reference { root, parts, source: self.src[start..j].to_string(), escapes: 0, pos: Pos(start) };
         check::reference(self, &r);
         Ok(Some(r))
     }

@@ -67,8 +67,9 @@ fn plain_text_is_output_as_is() {
 #[test]
 fn references_plain_braced_silent() {
     assert_eq!(r("#set($x = 'v')$x ${x} $!x ${x}y $!{x}"), "v v v vy v");
-    assert_eq!(r("$undefined $!undefined ${undefined}|$!{undefined}|"), "$undefined  ${undefined}||");
-    assert_eq!(r("$x.y.z"), "$x.y.z");
+    // API Gateway renders a null reference as nothing, `$!` or not (Velocity would print `$undefined`).
+    assert_eq!(r("[$undefined][$!undefined][${undefined}][$!{undefined}]"), "[][][][]");
+    assert_eq!(r("[$x.y.z][$input.path('$').nothing.deeper]"), "[][]");
     // A trailing dot is text.
     assert_eq!(r("#set($x = 'v')$x."), "v.");
 }
@@ -111,8 +112,8 @@ fn input_params() {
         req.body("#foreach($k in $input.params().keySet())$k#if($foreach.hasNext),#end#end"),
         "path,querystring,header"
     );
-    // An empty body reads as `{}` for JSONPath.
-    assert_eq!(req.body("$input.json('$')"), "{}");
+    // An empty body reads as `{}`, for JSONPath and as `$input.body`.
+    assert_eq!(req.body("$input.json('$') $input.body"), "{} {}");
 }
 
 #[test]
@@ -120,7 +121,7 @@ fn context_and_stage_variables() {
     assert_eq!(r("$context.stage $context.requestId $context.identity.sourceIp"), "dev req-1 1.2.3.4");
     assert_eq!(r("$context.authorizer.claims['custom:role']"), "admin");
     assert_eq!(r("$stageVariables.env ${stageVariables['env']} $stageVariables.get('my-var')"), "test test dash");
-    assert_eq!(r("$context.nothing"), "$context.nothing");
+    assert_eq!(r("[$context.nothing]"), "[]");
 }
 
 #[test]
@@ -148,6 +149,8 @@ fn lines_holding_only_a_directive_are_removed() {
     // Not alone on its line: nothing is gobbled.
     assert_eq!(r("a #set($b = 1) b\n"), "a  b\n");
     assert_eq!(r("  ## comment\nx"), "x");
+    // Windows line ends too.
+    assert_eq!(r("a\r\n  #set($b = 1)\r\n$b\r\n"), "a\r\n1\r\n");
     assert_eq!(r("a ## comment\nx"), "a x");
 }
 
@@ -216,8 +219,8 @@ fn string_methods() {
 #[test]
 fn map_and_list_mutation() {
     assert_eq!(r("#set($m = {})#set($_ = $m.put('a', 1))$m.containsKey('a') $m"), "true {a=1}");
-    // `put` returns the previous value: null renders as written, so templates use `$!` or `#set`.
-    assert_eq!(r("#set($m = {})$!m.put('a', 1)$m.put('a', 2)"), "1");
+    // `put` returns the previous value (null, rendered as nothing, the first time).
+    assert_eq!(r("#set($m = {})$m.put('a', 1)|$m.put('a', 2)"), "|1");
     assert_eq!(r("#set($l = [])$l.add('x')$l.add('y')$l $l.size()"), "truetrue[x, y] 2");
     assert_eq!(r("#set($m = {'in': {}})#set($_ = $m.in.put('k', 'v'))$m"), "{in={k=v}}");
     assert_eq!(r("#set($m = {'in': {}})#set($m.in.k = 'v')#set($m['x'] = 1)$m"), "{in={k=v}, x=1}");
@@ -292,9 +295,9 @@ fn unsupported_constructs_are_listed_and_fail_when_rendered() {
         [("#macro", 2, 2), ("$util.toJson", 3, 1), ("$input.foo", 3, 18), ("#parse", 3, 29), ("#include", 3, 41)]
     );
     let req = Req::new("{}");
-    match req.render("x #define($d)y#end") {
+    match req.render("x #macro(d)y#end") {
         Err(RenderError::Unsupported { construct, line, column }) => {
-            assert_eq!((construct.as_str(), line, column), ("#define", 1, 3));
+            assert_eq!((construct.as_str(), line, column), ("#macro", 1, 3));
         }
         other => panic!("{other:?}"),
     }
@@ -308,9 +311,12 @@ fn unsupported_constructs_are_listed_and_fail_when_rendered() {
 
 #[test]
 fn render_errors() {
-    let req = Req::new("not json");
+    let req = Req::new("{\"not\": json");
     assert!(matches!(req.render("$input.json('$')"), Err(RenderError::InvalidJsonBody { line: 1, column: 1, .. })));
-    assert_eq!(req.body("$input.body"), "not json");
+    assert_eq!(req.body("$input.body"), "{\"not\": json");
+    // Text that does not start like JSON reads as one string.
+    let text = Req::new("a=1&b=two");
+    assert_eq!(text.body("$input.json('$') $input.path('$') [$input.path('$.a')]"), "\"a=1&b=two\" a=1&b=two []");
     assert!(matches!(req.render("$input.path('$.a[?(@.b)]')"), Err(RenderError::InvalidJsonPath { .. })));
     assert!(matches!(req.render("$util.parseJson('{')"), Err(RenderError::ParseJson { .. })));
     assert!(matches!(req.render("$util.base64Decode('%%%')"), Err(RenderError::Decode { .. })));
@@ -354,4 +360,75 @@ fn templates_are_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Template>();
     check::<RenderError>();
+}
+
+#[test]
+fn each_override_is_set_once() {
+    let req = Req::new("{}");
+    match req.render("#set($context.responseOverride.status = 400)\n#set($context.responseOverride.status = 500)") {
+        Err(RenderError::OverrideTwice { parameter, line, column }) => {
+            assert_eq!((parameter.as_str(), line, column), ("responseOverride.status", 2, 6));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        req.render("#set($context.requestOverride.header.h = 1)#set($context.requestOverride.header.h = 2)"),
+        Err(RenderError::OverrideTwice { .. })
+    ));
+    // Different parameters, and ordinary context keys, may be set freely.
+    let out = req
+        .render(
+            "#set($context.requestOverride.path.p = 'a')#set($context.requestOverride.querystring.q = 'b')\
+             #set($context.mine = 1)#set($context.mine = 2)$context.mine",
+        )
+        .expect("render");
+    assert_eq!(out.body, "2");
+    assert_eq!(out.request_overrides.path, vec![("p".to_string(), "a".to_string())]);
+    assert_eq!(out.request_overrides.querystring, vec![("q".to_string(), "b".to_string())]);
+}
+
+#[test]
+fn count_is_size() {
+    assert_eq!(r("$input.path('$.tags').count() $input.path('$.o').count()"), "2 1");
+}
+
+#[test]
+fn literal_jsonpaths_are_checked_at_parse_time() {
+    let t = Template::parse("$input.json('$.a[?(@.b)]') $input.path('$.ok') $input.json($dynamic)").expect("parse");
+    assert_eq!(t.unsupported().len(), 1);
+    assert!(t.unsupported()[0].construct.contains("filter"), "{:?}", t.unsupported());
+}
+
+#[test]
+fn a_context_that_is_not_an_object_reads_as_empty() {
+    let mut req = Req::new("{}");
+    req.context = serde_json::Value::Null;
+    req.stage = serde_json::json!("not an object");
+    let out = req
+        .render("[$!context.stage][$!stageVariables.x]#set($context.responseOverride.status = 418)")
+        .expect("render");
+    assert_eq!(out.body, "[][]");
+    assert_eq!(out.status_override, Some(418));
+}
+
+#[test]
+fn scope_new_and_outer_loop_scopes() {
+    let t = Template::parse("$input.body [$!context.stage]").expect("parse");
+    assert_eq!(t.render(&Scope::new("b")).expect("render").body, "b []");
+    let t = Template::parse("#foreach($a in [1])#foreach($b in [2])$foreach.parent.index#end#end").expect("parse");
+    assert_eq!(t.unsupported().len(), 1);
+    assert_eq!(t.unsupported()[0].construct, "$foreach.parent");
+    assert!(matches!(t.render(&Scope::new("")), Err(RenderError::Unsupported { line: 1, column: 39, .. })));
+}
+
+#[test]
+fn define_blocks_render_where_referenced() {
+    assert_eq!(r("#define($greet)hi $name#end#set($name = 'a')$greet #set($name = 'b')$greet"), "hi a hi b");
+    assert_eq!(r("#define( $b )[#foreach($i in [1..2])$i#end]#end$b$b"), "[12][12]");
+    assert_eq!(r("#define($b)x#end#set($s = \"<$b>\")$s $util.urlEncode($b)"), "<x> x");
+    // A block that refers to itself stops at the render depth limit.
+    let req = Req::new("{}");
+    assert!(matches!(req.render("#define($a)x$a#end$a"), Err(RenderError::Limit { kind: LimitKind::RenderDepth, .. })));
+    assert!(parse_err("#define()x#end").message.contains("#define"));
+    assert!(parse_err("#define($a)x").message.contains("#end"));
 }

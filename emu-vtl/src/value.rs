@@ -23,6 +23,8 @@ pub(crate) enum Value {
     Map(Rc<Map>),
     /// `$foreach`: the innermost loop's state.
     Loop(LoopInfo),
+    /// A `#define`d block (an index into the render's blocks): rendered when referenced.
+    Block(usize),
 }
 
 /// A list: a JSON array read from a body (rendered as JSON, as API Gateway's JSONPath arrays are) or a Velocity
@@ -114,6 +116,8 @@ impl Value {
         out.charge(1)?;
         match self {
             Value::Null => out.push("null"),
+            // Blocks render where they are referenced (`render`); one never reaches here.
+            Value::Block(_) => Ok(()),
             Value::Bool(b) => out.push(if *b { "true" } else { "false" }),
             Value::Int(n) => out.push(&n.to_string()),
             Value::Float(f) => out.push(&java_double(*f)),
@@ -151,7 +155,7 @@ impl Value {
     pub(crate) fn write_json(&self, out: &mut Sink<'_>) -> Result<(), LimitKind> {
         out.charge(1)?;
         match self {
-            Value::Null | Value::Loop(_) => out.push("null"),
+            Value::Null | Value::Loop(_) | Value::Block(_) => out.push("null"),
             Value::Bool(b) => out.push(if *b { "true" } else { "false" }),
             Value::Int(n) => out.push(&n.to_string()),
             Value::Float(f) => match serde_json::Number::from_f64(*f) {
