@@ -10,6 +10,7 @@ use emu_template::{
     PayloadVersion, Route, RouteAuth, TemplateFormat, Warning,
 };
 use emu_template::{BodyModel, ParameterLocation, RequestModel, RequestParameter, RequestValidation};
+use emu_template::{Integration, IntegrationResponse, Mapping, MappingTemplate, ParameterValue, Passthrough};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -404,7 +405,8 @@ fn method(m: Method) -> TokenStream {
 }
 
 fn route(r: &Route) -> TokenStream {
-    let (method, path, api, function) = (method(r.method), str_lit(&r.path), str_lit(&r.api), str_lit(&r.function));
+    let (method, path, api, integration) =
+        (method(r.method), str_lit(&r.path), str_lit(&r.api), integration(&r.integration));
     let (payload, operation_name, auth) = (payload(r.payload), opt_str(&r.operation_name), route_auth(&r.auth));
     let location = location(r.location);
     let validation = match &r.validation {
@@ -419,7 +421,7 @@ fn route(r: &Route) -> TokenStream {
             method: #method,
             path: #path,
             api: #api,
-            function: #function,
+            integration: #integration,
             payload: #payload,
             operation_name: #operation_name,
             auth: #auth,
@@ -593,5 +595,77 @@ fn gateway_response(r: &GatewayResponse) -> TokenStream {
             templates: #templates,
             location: #location,
         }
+    }
+}
+
+fn integration(i: &Integration) -> TokenStream {
+    match i {
+        Integration::LambdaProxy { function } => {
+            let function = str_lit(function);
+            quote!(Integration::LambdaProxy { function: #function })
+        }
+        Integration::Lambda { function, mapping: m } => {
+            let (function, m) = (str_lit(function), mapping(m));
+            quote!(Integration::Lambda { function: #function, mapping: #m })
+        }
+        Integration::Mock { mapping: m } => {
+            let m = mapping(m);
+            quote!(Integration::Mock { mapping: #m })
+        }
+    }
+}
+
+fn mapping(m: &Mapping) -> TokenStream {
+    let request_templates = list(m.request_templates.iter().map(mapping_template));
+    let passthrough = match m.passthrough {
+        Passthrough::WhenNoMatch => quote!(Passthrough::WhenNoMatch),
+        Passthrough::WhenNoTemplates => quote!(Passthrough::WhenNoTemplates),
+        Passthrough::Never => quote!(Passthrough::Never),
+    };
+    let responses = list(m.responses.iter().map(integration_response));
+    quote!(Mapping { request_templates: #request_templates, passthrough: #passthrough, responses: #responses })
+}
+
+fn mapping_template(t: &MappingTemplate) -> TokenStream {
+    let (content_type, template, location) = (str_lit(&t.content_type), str_lit(&t.template), location(t.location));
+    quote!(MappingTemplate { content_type: #content_type, template: #template, location: #location })
+}
+
+fn integration_response(r: &IntegrationResponse) -> TokenStream {
+    let (pattern, status) = (opt_str(&r.selection_pattern), Literal::u16_unsuffixed(r.status_code));
+    let parameters = list(r.parameters.iter().map(|p| {
+        let header = str_lit(&p.header);
+        let value = parameter_value(&p.value);
+        quote!(ResponseParameter { header: #header, value: #value })
+    }));
+    let (templates, location) = (list(r.templates.iter().map(mapping_template)), location(r.location));
+    quote! {
+        IntegrationResponse {
+            selection_pattern: #pattern,
+            status_code: #status,
+            parameters: #parameters,
+            templates: #templates,
+            location: #location,
+        }
+    }
+}
+
+fn parameter_value(v: &ParameterValue) -> TokenStream {
+    let named = |variant: TokenStream, name: &str| {
+        let name = str_lit(name);
+        quote!(ParameterValue::#variant(#name))
+    };
+    match v {
+        ParameterValue::Static(s) => named(quote!(Static), s),
+        ParameterValue::RequestHeader(n) => named(quote!(RequestHeader), n),
+        ParameterValue::RequestQuery(n) => named(quote!(RequestQuery), n),
+        ParameterValue::RequestPath(n) => named(quote!(RequestPath), n),
+        ParameterValue::IntegrationHeader(n) => named(quote!(IntegrationHeader), n),
+        ParameterValue::IntegrationBody(path) => {
+            let path = opt_str(path);
+            quote!(ParameterValue::IntegrationBody(#path))
+        }
+        ParameterValue::StageVariable(n) => named(quote!(StageVariable), n),
+        ParameterValue::Context(n) => named(quote!(Context), n),
     }
 }

@@ -36,7 +36,7 @@ fn model(functions: Vec<Function>) -> Model {
             method: Method::Get,
             path: format!("/{}", f.id.to_lowercase()).into(),
             api: "ServerlessRestApi".into(),
-            function: f.id.clone(),
+            integration: emu_template::Integration::proxy(f.id.clone()),
             payload: PayloadVersion::V1,
             operation_name: None,
             auth: emu_template::RouteAuth::NONE,

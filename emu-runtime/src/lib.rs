@@ -93,6 +93,9 @@ pub mod model {
         Location, Method, Model, PayloadVersion, ResponseHeader, Route, RouteAuth, Str, TemplateFormat, Warning,
     };
     pub use emu_template::{BodyModel, ParameterLocation, RequestModel, RequestParameter, RequestValidation};
+    pub use emu_template::{
+        Integration, IntegrationResponse, Mapping, MappingTemplate, ParameterValue, Passthrough, ResponseParameter,
+    };
 }
 
 /// Re-exports used by the code `lambda_app!` generates. Not a public API.

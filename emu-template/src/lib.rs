@@ -11,6 +11,7 @@ mod diagnostics;
 mod driver;
 mod formats;
 mod gateway_response;
+mod integration;
 mod intrinsics;
 mod model;
 mod nested;
@@ -23,6 +24,9 @@ mod validate;
 mod yaml;
 
 pub use gateway_response::{GatewayResponse, GatewayResponseType, HeaderSource, ResponseHeader};
+pub use integration::{
+    Integration, IntegrationResponse, Mapping, MappingTemplate, ParameterValue, Passthrough, ResponseParameter,
+};
 pub use model::{
     Api, ApiKey, ApiKind, Authorization, Authorizer, AuthorizerFunction, AuthorizerKind, BodyModel, Cors,
     DEFAULT_ROUTE, EnvPiece, EnvVar, Event, EventKind, Function, IdentitySource, KeyValue, List, Location,

@@ -4,6 +4,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::integration::Integration;
+
 /// A string that is either `'static` (emitted by `lambda_app!`) or owned (read at run time).
 pub type Str = Cow<'static, str>;
 /// A list that is either `'static` (emitted by `lambda_app!`) or owned (read at run time).
@@ -83,8 +85,10 @@ impl Model {
     pub fn from_routes(apis: Vec<Api>, routes: Vec<Route>) -> Model {
         let mut functions: Vec<Function> = Vec::new();
         for r in &routes {
-            if !functions.iter().any(|f| f.id == r.function) {
-                functions.push(Function::new(r.function.to_string()));
+            if let Some(id) = r.function()
+                && !functions.iter().any(|f| f.id == id)
+            {
+                functions.push(Function::new(id.to_string()));
             }
         }
         Model {
@@ -461,8 +465,8 @@ pub struct Route {
     pub path: Str,
     /// [`Api::id`] of the API the route belongs to.
     pub api: Str,
-    /// [`Function::id`] of the function that handles it.
-    pub function: Str,
+    /// What serves it: a function (proxy or non-proxy) or a mock.
+    pub integration: Integration,
     /// Event payload format.
     pub payload: PayloadVersion,
     /// REST `operationId` / `OperationName`, when set.
@@ -481,7 +485,12 @@ impl Route {
         self.path == DEFAULT_ROUTE
     }
 
-    /// A route of `api` bound to `function`, with no operation name or authorizer.
+    /// [`Function::id`] of the function the route invokes (`None` for a mock).
+    pub fn function(&self) -> Option<&str> {
+        self.integration.function()
+    }
+
+    /// A Lambda proxy route of `api` bound to `function`, with no operation name or authorizer.
     pub fn new(
         method: Method,
         path: impl Into<String>,
@@ -493,7 +502,7 @@ impl Route {
             method,
             path: path.into().into(),
             api: api.into().into(),
-            function: function.into().into(),
+            integration: Integration::proxy(function.into()),
             payload,
             operation_name: None,
             auth: RouteAuth::NONE,

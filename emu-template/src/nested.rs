@@ -393,7 +393,9 @@ fn merge(reader: &mut Reader<'_>, id: &str, relative: &str, at: Location, stack:
     }
     for mut r in stack.routes {
         r.api = prefixed(&r.api).into();
-        r.function = prefixed(&r.function).into();
+        if let Some(function) = r.integration.function_mut() {
+            *function = prefixed(function).into();
+        }
         r.location = at;
         reader.nested.routes.push(r);
     }

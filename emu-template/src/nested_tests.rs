@@ -60,7 +60,7 @@ fn a_serverless_application_is_read_as_child_ids_with_its_parameters() {
     let apis: Vec<&str> = l.model.apis.iter().map(|a| a.id.as_ref()).collect();
     assert_eq!(apis, ["ServerlessRestApi", "Pets/ServerlessRestApi"], "the root's APIs come first");
     let route = l.model.routes.iter().find(|r| r.path == "/pets").expect("child route");
-    assert_eq!((route.function.as_ref(), route.api.as_ref()), ("Pets/GetPet", "Pets/ServerlessRestApi"));
+    assert_eq!((route.function().unwrap_or_default(), route.api.as_ref()), ("Pets/GetPet", "Pets/ServerlessRestApi"));
     assert!(l.referenced_files.iter().any(|f| f.ends_with("stacks/pets.yaml")), "{:?}", l.referenced_files);
 }
 
@@ -73,7 +73,7 @@ fn outputs_of_a_cloudformation_stack_feed_the_parent_and_its_functions_stay_reac
     let files = Files::new("stack", &[("template.yaml", &parent), ("child.yaml", &child("Inner", "/inner"))]);
     let l = files.ok("template.yaml");
     let via = l.model.routes.iter().find(|r| r.path == "/via-output").expect("route through the output");
-    assert_eq!((via.function.as_ref(), via.api.as_ref()), ("Child/Inner", "Api"));
+    assert_eq!((via.function().unwrap_or_default(), via.api.as_ref()), ("Child/Inner", "Api"));
     let api = l.model.api("Api").expect("api");
     assert_eq!(api.stage_variables[0].value, "dev", "the child's default, as its output");
 }
@@ -192,7 +192,7 @@ fn a_function_name_standing_for_a_logical_id_is_read_as_sam_cli_does() {
         "{HEAD}Resources:\n  MyFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionName: ExampleFunction\n      Handler: bootstrap\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionBody:\n        openapi: 3.0.1\n        paths:\n          /x:\n            get:\n              x-amazon-apigateway-integration:\n                type: aws_proxy\n                uri: !Sub arn:aws:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{ExampleFunction.Arn}}/invocations\n"
     );
     let l = read_str(&src, Path::new("t.yaml"), &ReadOptions::default()).unwrap_or_else(|p| panic!("{p}"));
-    assert_eq!(l.model.routes[0].function, "MyFunction");
+    assert_eq!(l.model.routes[0].function(), Some("MyFunction"));
     assert!(
         l.model.warnings.iter().any(|w| w.message.contains("CloudFormation would refuse it")),
         "{:?}",
@@ -226,7 +226,7 @@ fn cdk_functions_are_known_by_their_construct_id_unless_it_is_shared() {
             ("ApiBHandler2222", "ApiBHandler2222"),
         ]
     );
-    assert_eq!(l.model.routes[0].function, "HelloWorldFunction");
+    assert_eq!(l.model.routes[0].function(), Some("HelloWorldFunction"));
     let table = crate::report::routes_table(&l.model);
     assert!(table.contains("HelloWorldFunction (helloworldfunctionFDE57595)"), "{table}");
     assert!(l.model.warnings.is_empty(), "CDK's metadata resource needs no warning: {:?}", l.model.warnings);
@@ -244,14 +244,14 @@ fn an_arn_from_get_att_leads_back_to_its_function_whatever_its_name() {
         "{HEAD}Parameters:\n  Project:\n    Type: String\nResources:\n  MyFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionName: !Sub ${{Project}}-get-cat\n      Handler: bootstrap\n  Named:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionName: MyOther\n      Handler: bootstrap\n  MyOther:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: bootstrap\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionBody:\n        openapi: 3.0.1\n        paths:\n          /cats:\n            get:\n              x-amazon-apigateway-integration:\n                type: aws_proxy\n                httpMethod: POST\n                uri: !Sub arn:aws:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{MyFunction.Arn}}/invocations\n          /named:\n            get:\n              x-amazon-apigateway-integration:\n                type: aws_proxy\n                httpMethod: POST\n                uri: !Sub arn:aws:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{Named.Arn}}/invocations\n"
     );
     let l = read_str(&src, Path::new("t.yaml"), &ReadOptions::default()).unwrap_or_else(|p| panic!("{p}"));
-    let by_path = |p: &str| l.model.routes.iter().find(|r| r.path == p).map(|r| r.function.to_string());
+    let by_path = |p: &str| l.model.routes.iter().find(|r| r.path == p).and_then(|r| r.function()).map(str::to_string);
     assert_eq!(by_path("/cats").as_deref(), Some("MyFunction"));
     assert_eq!(by_path("/named").as_deref(), Some("Named"), "the ARN names MyOther, but Named made it");
     // With the parameter given, the ARN carries the resolved name.
     let options = ReadOptions { parameter_overrides: [("Project".to_string(), "pets".to_string())].into() };
     let l = read_str(&src, Path::new("t.yaml"), &options).unwrap_or_else(|p| panic!("{p}"));
     assert_eq!(l.model.function("MyFunction").map(|f| f.name.to_string()).as_deref(), Some("pets-get-cat"));
-    assert!(l.model.routes.iter().any(|r| r.path == "/cats" && r.function == "MyFunction"));
+    assert!(l.model.routes.iter().any(|r| r.path == "/cats" && r.function() == Some("MyFunction")));
 }
 
 #[test]
@@ -267,16 +267,17 @@ fn a_parameter_without_a_value_is_one_warning_listing_its_uses() {
 }
 
 #[test]
-fn mock_integrations_are_named_as_not_served_and_any_is_read_as_any() {
+fn mock_integrations_are_routes_and_any_is_read_as_any() {
     let src = format!(
         "{HEAD}Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: bootstrap\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionBody:\n        openapi: 3.0.1\n        paths:\n          /all:\n            any:\n              x-amazon-apigateway-integration:\n                type: aws_proxy\n                uri: !Sub arn:aws:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{F.Arn}}/invocations\n            options:\n              x-amazon-apigateway-integration:\n                type: mock\n"
     );
     let l = read_str(&src, Path::new("t.yaml"), &ReadOptions::default()).unwrap_or_else(|p| panic!("{p}"));
-    assert_eq!(l.model.routes.len(), 1);
+    assert_eq!(l.model.routes.len(), 2);
     assert_eq!((l.model.routes[0].method, l.model.api("Api").map(|a| a.kind)), (Method::Any, Some(ApiKind::Rest)));
+    assert_eq!((l.model.routes[1].method, l.model.routes[1].function()), (Method::Options, None));
     let messages: Vec<&str> = l.model.warnings.iter().map(|w| w.message.as_ref()).collect();
     assert!(
-        messages.iter().any(|m| m.starts_with("OPTIONS /all ") && m.contains("MOCK integration: mock (not served)")),
+        messages.iter().any(|m| m.starts_with("OPTIONS /all ") && m.contains("no integration responses")),
         "{messages:?}"
     );
     assert!(messages.iter().any(|m| m.contains("`any` under /all")), "{messages:?}");
@@ -289,7 +290,7 @@ fn an_alias_reference_leads_to_its_function() {
         "{HEAD}Resources:\n  PetApi:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionName: pet-api\n      Handler: bootstrap\n      AutoPublishAlias: live\n      Environment:\n        Variables:\n          SELF: !Ref PetApi.Alias\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionBody:\n        openapi: 3.0.2\n        paths:\n          /pet:\n            post:\n              x-amazon-apigateway-integration:\n                type: aws_proxy\n                httpMethod: POST\n                uri: !Sub arn:aws:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{PetApi.Alias}}/invocations\n"
     );
     let l = read_str(&src, Path::new("t.yaml"), &ReadOptions::default()).unwrap_or_else(|p| panic!("{p}"));
-    assert_eq!(l.model.routes[0].function, "PetApi");
+    assert_eq!(l.model.routes[0].function(), Some("PetApi"));
     let own = l.model.function("PetApi").and_then(|f| f.environment[0].literal_value());
     assert_eq!(own.as_deref(), Some("arn:aws:lambda:us-east-1:123456789012:function:pet-api:live"));
     assert!(l.model.warnings.is_empty(), "{:?}", l.model.warnings);

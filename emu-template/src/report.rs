@@ -5,6 +5,7 @@
 //! parentheses where that is not the id's last part (CDK construct ids); the JSON adds `logical_id` and
 //! `function_name` (the deployed `FunctionName`, by which SAM CLI names some functions).
 
+use crate::integration::Integration;
 use crate::model::{Model, Route};
 
 /// The function as the table shows it: `HelloWorldFunction (helloworldfunctionFDE57595)` for a CDK construct id,
@@ -18,13 +19,23 @@ pub fn function_label(model: &Model, id: &str) -> String {
     }
 }
 
+/// What serves a route as the table shows it: its function ([`function_label`]), `Fn [AWS]` for a non-proxy
+/// Lambda integration, `(mock)` for a MOCK integration.
+pub fn route_target_label(model: &Model, r: &Route) -> String {
+    match &r.integration {
+        Integration::LambdaProxy { function } => function_label(model, function),
+        Integration::Lambda { function, .. } => format!("{} [AWS]", function_label(model, function)),
+        Integration::Mock { .. } => "(mock)".to_owned(),
+    }
+}
+
 /// One route as the table shows it: method, path, function, API, type, payload, stage.
 fn row(model: &Model, r: &Route) -> [String; 7] {
     let api = model.api(&r.api);
     [
         r.method.as_str().to_owned(),
         r.path.to_string(),
-        function_label(model, &r.function),
+        route_target_label(model, r),
         r.api.to_string(),
         api.map_or("?", |a| a.kind.as_str()).to_owned(),
         r.payload.as_str().to_owned(),
@@ -64,7 +75,7 @@ pub fn routes_table(model: &Model) -> String {
     out
 }
 
-/// `{"routes": [{"method", "path", "function", "api", "api_type", "payload_format_version", "stage", "logical_id",
+/// `{"routes": [{"method", "path", "function" (null for a mock), "integration" (`AWS_PROXY`, `AWS`, `MOCK`), "api", "api_type", "payload_format_version", "stage", "logical_id",
 /// "function_name"}], "warnings": [...]}` with routes sorted by path then method, followed by a newline.
 pub fn routes_json(model: &Model) -> String {
     let mut routes: Vec<&Route> = model.routes.iter().collect();
@@ -73,9 +84,10 @@ pub fn routes_json(model: &Model) -> String {
         .into_iter()
         .map(|r| {
             let [method, path, _, api, api_type, payload, stage] = row(model, r);
-            let f = model.function(&r.function);
+            let f = r.function().and_then(|id| model.function(id));
             serde_json::json!({
-                "method": method, "path": path, "function": r.function, "api": api,
+                "method": method, "path": path, "function": r.function(), "integration": r.integration.as_str(),
+                "api": api,
                 "api_type": api_type, "payload_format_version": payload, "stage": stage,
                 "logical_id": f.map(|f| f.logical_id.to_string()),
                 "function_name": f.map(|f| f.name.to_string()),

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::context::Reader;
-use crate::model::ApiKind;
+use crate::model::{ApiKind, Route};
 use crate::problem::ProblemKind;
 
 /// Validates the reader's routes, dropping exact duplicates (the same function bound twice).
@@ -22,14 +22,14 @@ pub(crate) fn check(reader: &mut Reader<'_>) {
                 if let Some(k) = keep.get_mut(i) {
                     *k = false;
                 }
-                if f.function != r.function {
+                if f.integration != r.integration {
                     reader.diags.problem(
                         r.location,
                         ProblemKind::DuplicateRoute {
                             api: r.api.to_string(),
                             route: format!("{} {}", r.method, r.path),
-                            first: (f.function.to_string(), f.location.line),
-                            second: (r.function.to_string(), r.location.line),
+                            first: (target(f), f.location.line),
+                            second: (target(r), r.location.line),
                         },
                     );
                 }
@@ -105,6 +105,11 @@ pub(crate) fn check(reader: &mut Reader<'_>) {
             .unwrap_or_default();
         reader.diags.problem(at, ProblemKind::ConflictingVariables { api, parent, names: (a, b) });
     }
+}
+
+/// What a duplicate-route message names for a route: its function, or `a MOCK integration`.
+fn target(r: &Route) -> String {
+    r.function().map_or_else(|| "a MOCK integration".to_owned(), str::to_owned)
 }
 
 /// Checks a route path the way API Gateway does; the error says why it is refused.

@@ -15,7 +15,7 @@ fn rust_lambda_middleware_example_serves_its_http_api_route() {
     let routes: Vec<(Method, &str, &str, Option<ApiKind>)> = model
         .routes
         .iter()
-        .map(|r| (r.method, r.path.as_ref(), r.function.as_ref(), model.api(&r.api).map(|a| a.kind)))
+        .map(|r| (r.method, r.path.as_ref(), r.function().unwrap_or("?"), model.api(&r.api).map(|a| a.kind)))
         .collect();
     assert_eq!(routes, [(Method::Get, "/", "HelloFunction", Some(ApiKind::Http))]);
     let f = model.function("HelloFunction").expect("the function");

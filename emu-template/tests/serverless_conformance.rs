@@ -129,7 +129,7 @@ fn every_serverless_offline_fixture_reads_with_the_routes_it_declares() {
                     .iter()
                     .map(|r| {
                         let kind = model.api(&r.api).map_or("?", |a| a.kind.as_str());
-                        format!("{} {} {} {kind} {}", r.method, r.path, r.function, r.payload.as_str())
+                        format!("{} {} {} {kind} {}", r.method, r.path, r.function().unwrap_or("?"), r.payload.as_str())
                     })
                     .collect();
                 actual.sort();
@@ -174,7 +174,7 @@ fn serverless_example_matches_the_sam_pet_store() {
             .routes
             .iter()
             .map(|r| {
-                let f = model.function(&r.function).map(|f| (f.timeout_secs, f.memory_mb));
+                let f = r.function().and_then(|id| model.function(id)).map(|f| (f.timeout_secs, f.memory_mb));
                 let kind = model.api(&r.api).map_or("?", |a| a.kind.as_str());
                 format!("{} {} {kind} {} {f:?}", r.method, r.path, r.payload.as_str())
             })

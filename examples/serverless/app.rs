@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 #[allow(unused_imports)] // Used by the paths `lambda_app!` reads from `handler` values.
-use crate::petstore::{dogs, houses, info, photos, vet};
+use crate::petstore::{adopt, dogs, houses, info, photos, vet};
 // Bound by function key (rule 3): `login`, `refresh`, `logout`.
 use crate::petstore::auth::{login, logout, refresh};
 

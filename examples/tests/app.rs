@@ -162,12 +162,12 @@ async fn gateway_answers_misses_and_cors_preflights_itself() {
 fn every_template_route_is_bound_and_listed() {
     let app = petstore::app();
     let routes: Vec<String> = app.routes().iter().map(|r| format!("{} {}", r.method, r.path)).collect();
-    assert_eq!(routes.len(), 18, "{routes:?}");
+    assert_eq!(routes.len(), 20, "{routes:?}");
     for f in app.model().functions.iter() {
         // The authorizer is invoked by the gateway, not through a route of its own.
         let authorizer =
             app.model().authorizers.iter().any(|a| a.function().and_then(|f| f.id.as_deref()) == Some(&*f.id));
-        assert!(authorizer || app.model().routes.iter().any(|r| r.function == f.id), "{} has no route", f.id);
+        assert!(authorizer || app.model().routes.iter().any(|r| r.function() == Some(&*f.id)), "{} has no route", f.id);
     }
 }
 

@@ -88,3 +88,18 @@ async fn auth_handlers_bound_by_key_and_errors_map_to_502() {
     let crash = client.get("/dev/crash").await;
     assert_eq!(crash.status(), 502, "{}", crash.text());
 }
+
+#[tokio::test]
+async fn adoptions_have_a_mock_preflight_and_a_non_proxy_post() {
+    let app = app::app();
+    let client = app.client();
+    let preflight = client.options("/dev/adoptions").header("origin", "http://localhost:5173").await;
+    assert_eq!(preflight.status(), 200, "{}", preflight.text());
+    assert_eq!(preflight.header("access-control-allow-methods"), Some("POST,OPTIONS"));
+    let adopted = client.post("/dev/adoptions").json(&json!({"dog": "fido", "adopter": "Ana"})).await;
+    assert_eq!(adopted.status(), 201, "{}", adopted.text());
+    assert_eq!(adopted.json::<Value>()["dog"], "Fido");
+    let missing = client.post("/dev/adoptions").json(&json!({"dog": "Nemo"})).await;
+    assert_eq!(missing.status(), 404, "{}", missing.text());
+    assert_eq!(missing.json::<Value>(), json!({"message": "[404] no dog named \"Nemo\""}));
+}

@@ -145,7 +145,9 @@ fn small_app() -> ::emu_runtime::App {
                         method: Method::Get,
                         path: Borrowed("/dogs"),
                         api: Borrowed("ServerlessRestApi"),
-                        function: Borrowed("ListDogsFunction"),
+                        integration: Integration::LambdaProxy {
+                            function: Borrowed("ListDogsFunction"),
+                        },
                         payload: PayloadVersion::V1,
                         operation_name: None,
                         auth: RouteAuth {
@@ -160,7 +162,9 @@ fn small_app() -> ::emu_runtime::App {
                         method: Method::Post,
                         path: Borrowed("/dogs"),
                         api: Borrowed("ServerlessRestApi"),
-                        function: Borrowed("CreateDogFunction"),
+                        integration: Integration::LambdaProxy {
+                            function: Borrowed("CreateDogFunction"),
+                        },
                         payload: PayloadVersion::V1,
                         operation_name: None,
                         auth: RouteAuth {
@@ -175,7 +179,9 @@ fn small_app() -> ::emu_runtime::App {
                         method: Method::Get,
                         path: Borrowed("/dogs/{id}"),
                         api: Borrowed("ServerlessRestApi"),
-                        function: Borrowed("GetDogFunction"),
+                        integration: Integration::LambdaProxy {
+                            function: Borrowed("GetDogFunction"),
+                        },
                         payload: PayloadVersion::V1,
                         operation_name: None,
                         auth: RouteAuth {
@@ -190,7 +196,9 @@ fn small_app() -> ::emu_runtime::App {
                         method: Method::Any,
                         path: Borrowed("/legacy"),
                         api: Borrowed("ServerlessHttpApi"),
-                        function: Borrowed("LegacyPythonFunction"),
+                        integration: Integration::LambdaProxy {
+                            function: Borrowed("LegacyPythonFunction"),
+                        },
                         payload: PayloadVersion::V2,
                         operation_name: None,
                         auth: RouteAuth {

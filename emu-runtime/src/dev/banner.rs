@@ -31,7 +31,7 @@ pub(crate) fn startup_lines(app: &App, addr: SocketAddr) -> String {
             out,
             "{:<7} {url:<width$}  -> {} ({}, payload {}{})",
             route.method.as_str(),
-            emu_template::report::function_label(model, &route.function),
+            emu_template::report::route_target_label(model, route),
             api_type(model, route),
             route.payload.as_str(),
             access_label(model, route),
@@ -132,7 +132,7 @@ fn function_summary(app: &App, function: &Function) -> String {
         .model()
         .routes
         .iter()
-        .filter(|r| r.function == function.id)
+        .filter(|r| r.function() == Some(&*function.id))
         .map(|r| format!("{} {}", r.method.as_str(), served_path(app, r)))
         .collect();
     let events: Vec<String> = function.events.iter().map(event_label).collect();
@@ -162,7 +162,7 @@ pub(crate) fn function_lines(app: &App) -> String {
         let state = app.binding_state(&f.id);
         let summary = if state == BindingState::Bound {
             function_summary(app, f)
-        } else if app.model().routes.iter().any(|r| r.function == f.id) {
+        } else if app.model().routes.iter().any(|r| r.function() == Some(&*f.id)) {
             format!(
                 "{} -- not served: its routes answer as a failed integration (502 REST, 500 HTTP API)",
                 function_summary(app, f).split(" (not triggered locally").next().unwrap_or_default()
@@ -189,7 +189,7 @@ pub(crate) fn list_json(app: &App) -> String {
                 .model()
                 .routes
                 .iter()
-                .filter(|r| r.function == f.id)
+                .filter(|r| r.function() == Some(&*f.id))
                 .map(|r| format!("{} {}", r.method.as_str(), served_path(app, r)))
                 .collect();
             let events: Vec<serde_json::Value> =

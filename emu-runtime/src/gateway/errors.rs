@@ -44,6 +44,12 @@ pub(crate) enum GatewayError {
         /// What failed, as gateway response templates see it.
         validation_error: String,
     },
+    /// A non-proxy or MOCK integration has no request template for the request's `Content-Type` and its
+    /// `passthroughBehavior` (`NEVER`, or `WHEN_NO_TEMPLATES` with templates) refuses to pass the body through: 415.
+    UnsupportedMediaType,
+    /// A mapping template could not be rendered, a MOCK's `statusCode` could not be read, or no integration
+    /// response matched and none is the default: API Gateway's 500 for a configuration error.
+    MappingFailure,
 }
 
 impl GatewayError {
@@ -108,6 +114,16 @@ impl GatewayError {
                 (StatusCode::PAYLOAD_TOO_LARGE, r#"{"message":"Request Entity Too Large"}"#, None)
             }
             (GatewayError::BadRequest, _) => (StatusCode::BAD_REQUEST, r#"{"message":"Bad Request"}"#, None),
+            (GatewayError::UnsupportedMediaType, _) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                r#"{"message": "Unsupported Media Type"}"#,
+                Some("UnsupportedMediaTypeException"),
+            ),
+            (GatewayError::MappingFailure, _) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                r#"{"message": "Internal server error"}"#,
+                Some("InternalServerErrorException"),
+            ),
             (GatewayError::RequestTimeout, _) => {
                 (StatusCode::REQUEST_TIMEOUT, r#"{"message":"Request Timeout"}"#, None)
             }

@@ -62,6 +62,9 @@ pub(crate) fn response_type(error: &GatewayError) -> ErrorClass<'_> {
         GatewayError::PayloadTooLarge => of(T::RequestTooLarge),
         // The front door's 400/408: no type of their own, so the 4XX default.
         GatewayError::BadRequest | GatewayError::RequestTimeout => of(T::Default4xx),
+        GatewayError::UnsupportedMediaType => of(T::UnsupportedMediaType),
+        // A template that cannot render is the API's configuration error, a 5XX type.
+        GatewayError::MappingFailure => of(T::ApiConfigurationError),
         GatewayError::BadRequestParameters { validation_error } => {
             ErrorClass { response_type: T::BadRequestParameters, validation_error: Some(validation_error) }
         }

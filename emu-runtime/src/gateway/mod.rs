@@ -230,6 +230,14 @@ impl Gateway {
             }
             checked?;
         }
+        // Non-proxy Lambda and MOCK integrations map the request and the response with templates.
+        if route.integration.is_mapped() {
+            let event = build_event(parts, &body, matched, ids, epoch_ms, PayloadVersion::V1, Some(&granted));
+            let (max, timeouts, trace_id) =
+                (self.max_request_body, self.gateway_timeouts, std::mem::take(&mut ids.trace_id));
+            return integrations::serve_mapped(lambda, api, route, parts, &body, event, max, timeouts, trace_id, trace)
+                .await;
+        }
         let event = build_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted));
         if let Some(t) = trace.as_deref_mut() {
             t.body(&body);

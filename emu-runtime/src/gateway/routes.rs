@@ -9,6 +9,7 @@ use http::Method;
 use crate::gateway::auth::AuthorizerId;
 use crate::gateway::cors::CorsData;
 use crate::gateway::events::{ApiData, RouteData};
+use crate::gateway::integrations::CompiledIntegration;
 use crate::gateway::responses::ResponseFormat;
 use crate::lambda::{FunctionId, LambdaService};
 
@@ -87,8 +88,10 @@ pub(crate) struct CompiledRoute {
     pub(crate) format: ResponseFormat,
     /// The logical id of the function the template points this route to.
     pub(crate) target: Box<str>,
-    /// That function in the Lambda service; `None` when the template has no such function.
+    /// That function in the Lambda service; `None` when the template has no such function, and for a mock.
     pub(crate) function: Option<FunctionId>,
+    /// How the route is served: Lambda proxy, non-proxy Lambda or MOCK, with its compiled mapping.
+    pub(crate) integration: CompiledIntegration,
     /// Who may call it: the template's authorization, API key and scopes.
     pub(crate) auth: RouteAuth,
     /// Its authorizer, when it has one (`Authorization::Authorizer`).
@@ -233,8 +236,9 @@ impl Routes {
                 event: RouteData::new(route),
                 payload: route.payload,
                 format: ResponseFormat::of(api.kind, route.payload),
-                target: route.function.as_ref().into(),
-                function: lambda.by_logical_id(&route.function),
+                target: route.function().unwrap_or("(mock)").into(),
+                function: route.function().and_then(|f| lambda.by_logical_id(f)),
+                integration: CompiledIntegration::new(&route.integration),
                 auth: route.auth.clone(),
                 scopes: route.auth.scopes.iter().map(|s| s.to_string()).collect(),
                 authorizer: route.auth.authorizer().and_then(|name| AuthorizerId::of(model, &route.api, name)),

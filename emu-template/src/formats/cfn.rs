@@ -7,8 +7,10 @@ use crate::context::{Props, Reader, function_name_in_uri, text_map};
 use crate::formats::auth;
 use crate::formats::cors::http_cors;
 use crate::formats::function::function_from_props;
+use crate::formats::integration::{CFN, Source, is_lambda_uri, read_mapping};
 use crate::formats::openapi;
 use crate::formats::validation;
+use crate::integration::Integration;
 use crate::intrinsics::{ROOT_RESOURCE_PREFIX, json_text};
 use crate::model::{Api, ApiKind, DEFAULT_ROUTE, KeyValue, Location, Method, PayloadVersion, Route, RouteAuth};
 use crate::problem::ProblemKind;
@@ -242,32 +244,40 @@ fn rest_method<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a>) {
         );
         return;
     };
-    let integration = reader.json(get("Integration")).unwrap_or(Json::Null);
-    let ty = integration.get("Type").and_then(json_text).unwrap_or_default();
+    let integration_node = get("Integration");
+    let integration = reader.json(integration_node).unwrap_or(Json::Null);
+    let route_owner = format!("{} {path} ({owner})", method.as_str());
+    let at = integration_node.map_or(node.location(), |n| n.location());
+    let source = Source { json: &integration, node: integration_node, at };
+    let ty = integration.get("Type").and_then(json_text).unwrap_or_default().to_ascii_uppercase();
     if ty.is_empty() {
         reader
             .diags
             .warn(node.location(), format!("{owner}: Integration has no Type; assuming AWS_PROXY as SAM CLI does"));
-    } else if ty.eq_ignore_ascii_case("MOCK") {
-        reader.diags.warn(
-            node.location(),
-            format!(
-                "{} {path} ({owner}) is a MOCK integration: mock (not served); the route is left out",
-                method.as_str()
-            ),
-        );
-        return;
-    } else if !ty.eq_ignore_ascii_case("AWS_PROXY") {
-        reader.diags.warn(node.location(), format!("{method_text} {path} ({owner}) uses a `{ty}` integration; only AWS_PROXY integrations are served, route skipped"));
+    } else if !matches!(ty.as_str(), "AWS_PROXY" | "AWS" | "MOCK") {
+        reader.diags.warn(node.location(), format!("{route_owner} uses a `{ty}` integration; only AWS_PROXY, AWS (Lambda) and MOCK integrations are served, route skipped"));
         return;
     }
-    let uri = integration.get("Uri").and_then(json_text).unwrap_or_default();
-    let Some(function) = function_name_in_uri(&uri).and_then(|n| reader.function_id(n)) else {
-        reader.diags.warn(
-            node.location(),
-            format!("{owner}: integration Uri `{uri}` names no function of this template; route skipped"),
-        );
-        return;
+    let served = if ty == "MOCK" {
+        Integration::Mock { mapping: read_mapping(reader, &CFN, &route_owner, source) }
+    } else {
+        let uri = integration.get("Uri").and_then(json_text).unwrap_or_default();
+        if ty == "AWS" && !is_lambda_uri(&uri) {
+            reader.diags.warn(node.location(), format!("{route_owner} uses an AWS service integration (`{uri}`); only Lambda functions are served as AWS integrations, route skipped"));
+            return;
+        }
+        let Some(function) = function_name_in_uri(&uri).and_then(|n| reader.function_id(n)) else {
+            reader.diags.warn(
+                node.location(),
+                format!("{owner}: integration Uri `{uri}` names no function of this template; route skipped"),
+            );
+            return;
+        };
+        if ty == "AWS" {
+            Integration::Lambda { function: function.into(), mapping: read_mapping(reader, &CFN, &route_owner, source) }
+        } else {
+            Integration::proxy(function)
+        }
     };
     let operation_name = reader.text(get("OperationName"));
     let auth = auth::cfn_route_auth(&reader.json(props).unwrap_or(Json::Null));
@@ -276,7 +286,7 @@ fn rest_method<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a>) {
         method,
         path: path.into(),
         api: api.into(),
-        function: function.into(),
+        integration: served,
         payload: PayloadVersion::V1,
         operation_name: operation_name.map(Into::into),
         auth,
@@ -424,7 +434,7 @@ fn push_v2_route(
         method,
         path: path.into(),
         api: api.to_string().into(),
-        function: function.into(),
+        integration: Integration::proxy(function),
         payload,
         operation_name: None,
         auth,

@@ -10,6 +10,9 @@ mod function;
 pub(crate) mod gateway_responses;
 #[cfg(test)]
 mod gateway_responses_tests;
+mod integration;
+#[cfg(test)]
+mod integration_tests;
 mod openapi;
 pub(crate) mod sam;
 #[cfg(test)]

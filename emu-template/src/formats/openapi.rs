@@ -1,11 +1,14 @@
 //! Routes from OpenAPI / Swagger documents: `DefinitionBody`, `DefinitionUri` (local file), `Body`, `AWS::Include`.
-//! A method is a route when its `x-amazon-apigateway-integration` is `aws_proxy` and its URI names a template function.
+//! A method is a route when its `x-amazon-apigateway-integration` is `aws_proxy` or `aws` and its URI names a
+//! template function, or when it is a `mock`.
 
 use serde_json::Value as Json;
 
 use crate::context::{Reader, function_name_in_uri};
 use crate::formats::auth;
+use crate::formats::integration::{OPENAPI, Source, is_lambda_uri, read_mapping};
 use crate::formats::validation::OpenApiValidation;
+use crate::integration::Integration;
 use crate::intrinsics::{intrinsic, json_text};
 use crate::model::{ApiKind, Location, Method, PayloadVersion, Route, Str};
 use crate::problem::ProblemKind;
@@ -108,35 +111,12 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
             if method_key.eq_ignore_ascii_case("any") && op.get("x-amazon-apigateway-integration").is_some() {
                 reader.diags.warn(at, format!("`{method_key}` under {path} of API {api} is not an OpenAPI method (API Gateway spells it `x-amazon-apigateway-any-method`); read as ANY, as SAM CLI does"));
             }
-            let Some(integration) = op.get("x-amazon-apigateway-integration") else { continue };
-            let integration = reader.resolver.resolve(integration, &mut reader.diags).unwrap_or(Json::Null);
-            let ty = integration.get("type").and_then(json_text).unwrap_or_default();
-            if ty.eq_ignore_ascii_case("mock") {
-                reader.diags.warn(
-                    at,
-                    format!(
-                        "{} {path} of API {api} is a MOCK integration: mock (not served); the route is left out",
-                        method.as_str()
-                    ),
-                );
-                continue;
-            }
-            if !ty.eq_ignore_ascii_case("aws_proxy") {
-                reader.diags.warn(at, format!(
-                    "{} {path} of API {api} uses a `{ty}` integration; only Lambda proxy (aws_proxy) integrations are served, route skipped",
-                    method.as_str()
-                ));
-                continue;
-            }
-            let uri = integration.get("uri").and_then(json_text).unwrap_or_default();
-            let function = function_name_in_uri(&uri).and_then(|n| reader.function_id(n));
-            let Some(function) = function else {
-                reader.diags.warn(at, format!(
-                    "{} {path} of API {api}: integration uri `{uri}` names no function of this template; route skipped",
-                    method.as_str()
-                ));
-                continue;
-            };
+            let Some(integration_node) = op.get("x-amazon-apigateway-integration") else { continue };
+            let integration_json = reader.resolver.resolve(integration_node, &mut reader.diags).unwrap_or(Json::Null);
+            let owner = format!("{} {path} of API {api}", method.as_str());
+            let source = Source { json: &integration_json, node: Some(integration_node), at };
+            let Some(served) = route_integration(reader, kind, &owner, source) else { continue };
+            let integration = &integration_json;
             let payload = match (kind, integration.get("payloadFormatVersion").and_then(json_text).as_deref()) {
                 (ApiKind::Http, Some("1.0")) => PayloadVersion::V1,
                 _ => default_payload,
@@ -150,7 +130,7 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
                 method,
                 path: path.clone().into(),
                 api: api.to_string().into(),
-                function: function.into(),
+                integration: served,
                 payload,
                 operation_name: operation_name.map(Into::into),
                 auth,
@@ -159,6 +139,56 @@ fn read_document_in<'b>(reader: &mut Reader<'_>, api: &str, kind: ApiKind, doc: 
             });
         }
     }
+}
+
+/// What serves one operation: `aws_proxy`, `aws` with a Lambda URI, or `mock`; other types are warnings naming the
+/// type (`None`: the route is skipped).
+fn route_integration(
+    reader: &mut Reader<'_>,
+    kind: ApiKind,
+    owner: &str,
+    source: Source<'_, '_>,
+) -> Option<Integration> {
+    let ty = source.json.get("type").and_then(json_text).unwrap_or_default().to_ascii_lowercase();
+    let served = matches!(ty.as_str(), "aws_proxy" | "mock") || (ty == "aws" && kind == ApiKind::Rest);
+    if !served {
+        let what = match ty.as_str() {
+            "http" | "http_proxy" => "an HTTP backend",
+            "aws" => "an AWS service (HTTP APIs have no non-proxy Lambda integrations)",
+            "" => "no integration type",
+            _ => "an integration type API Gateway does not define",
+        };
+        reader.diags.warn(source.at, format!(
+            "{owner} uses a `{ty}` integration ({what}); only aws_proxy, aws (Lambda) and mock integrations are served, route skipped"
+        ));
+        return None;
+    }
+    if ty == "mock" {
+        if kind == ApiKind::Http {
+            reader.diags.warn(source.at, format!("{owner}: HTTP APIs have no MOCK integrations; route skipped"));
+            return None;
+        }
+        return Some(Integration::Mock { mapping: read_mapping(reader, &OPENAPI, owner, source) });
+    }
+    let uri = source.json.get("uri").and_then(json_text).unwrap_or_default();
+    if ty == "aws" && !is_lambda_uri(&uri) {
+        reader.diags.warn(source.at, format!(
+            "{owner} uses an AWS service integration (`{uri}`); only Lambda functions are served as `aws` integrations, route skipped"
+        ));
+        return None;
+    }
+    let Some(function) = function_name_in_uri(&uri).and_then(|n| reader.function_id(n)) else {
+        reader.diags.warn(
+            source.at,
+            format!("{owner}: integration uri `{uri}` names no function of this template; route skipped"),
+        );
+        return None;
+    };
+    Some(if ty == "aws" {
+        Integration::Lambda { function: function.into(), mapping: read_mapping(reader, &OPENAPI, owner, source) }
+    } else {
+        Integration::proxy(function)
+    })
 }
 
 fn operation_method(key: &str) -> Option<Method> {

@@ -10,6 +10,7 @@ use crate::formats::function::function_from_props;
 use crate::formats::gateway_responses;
 use crate::formats::openapi;
 use crate::formats::validation;
+use crate::integration::Integration;
 use crate::intrinsics::json_text;
 use crate::model::{
     Api, ApiKind, DEFAULT_ROUTE, Event, EventKind, KeyValue, Location, Method, PayloadVersion, Route, RouteAuth,
@@ -298,7 +299,7 @@ fn api_event<'a>(
         method,
         path: path.into(),
         api: api.into(),
-        function: reader.id_of(function).into(),
+        integration: Integration::proxy(reader.id_of(function)),
         payload,
         operation_name: None,
         auth: RouteAuth::NONE,

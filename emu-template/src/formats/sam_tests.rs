@@ -160,12 +160,21 @@ fn openapi_definition_body_routes() {
         "{HEAD}Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: Prod\n      DefinitionBody:\n        swagger: '2.0'\n        paths:\n          /items/{{id}}:\n            x-amazon-apigateway-any-method:\n              operationId: anyItem\n              x-amazon-apigateway-integration:\n                type: aws_proxy\n                httpMethod: POST\n                uri: !Sub arn:aws:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{F.Arn}}/invocations\n            options:\n              x-amazon-apigateway-integration:\n                type: mock\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: x\n"
     );
     let l = ok(&src);
-    assert_eq!(l.model.routes.len(), 1);
+    assert_eq!(l.model.routes.len(), 2, "the mock is a route");
     let r = &l.model.routes[0];
-    assert_eq!((r.method, r.path.as_ref(), r.function.as_ref()), (Method::Any, "/items/{id}", "F"));
+    assert_eq!((r.method, r.path.as_ref(), r.function().unwrap_or_default()), (Method::Any, "/items/{id}", "F"));
+    let mock = &l.model.routes[1];
+    assert_eq!((mock.method, mock.integration.as_str(), mock.function()), (Method::Options, "MOCK", None));
     assert_eq!(r.operation_name.as_deref(), Some("anyItem"));
     assert_eq!(r.location, Location::new(11, 13));
-    assert!(l.model.warnings.iter().any(|w| w.message.contains("mock")));
+    assert!(
+        l.model
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("OPTIONS /items/{id}") && w.message.contains("no integration responses")),
+        "{:?}",
+        l.model.warnings
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The pet store: handler modules plus `app()`, which binds them to the template with `lambda_app!`.
 //! Dogs bind through their `Handler` property, houses through an explicit closure over shared state.
 
+pub mod adopt;
 pub mod auth;
 pub mod dogs;
 pub mod houses;

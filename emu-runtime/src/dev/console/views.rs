@@ -33,7 +33,9 @@ struct RouteView<'a> {
     path: &'a str,
     /// The path the dev server serves it at (with `/{stage}` where the API has it).
     served_path: String,
-    function: &'a str,
+    function: Option<&'a str>,
+    /// `AWS_PROXY`, `AWS` or `MOCK`.
+    integration: &'static str,
     payload: &'static str,
     operation_name: Option<&'a str>,
     /// The authorizer protecting it, by name.
@@ -107,7 +109,8 @@ pub(crate) fn app_json(app: &App, api_url: &str) -> Value {
             method: r.method.as_str(),
             path: &r.path,
             served_path: served_path(app, r),
-            function: &r.function,
+            function: r.function(),
+            integration: r.integration.as_str(),
             payload: r.payload.as_str(),
             operation_name: r.operation_name.as_deref(),
             authorizer: r.auth.authorizer(),
@@ -134,7 +137,7 @@ pub(crate) fn app_json(app: &App, api_url: &str) -> Value {
                 routes: model
                     .routes
                     .iter()
-                    .filter(|r| r.function == f.id)
+                    .filter(|r| r.function() == Some(&*f.id))
                     .map(|r| format!("{} {}", r.method.as_str(), served_path(app, r)))
                     .collect(),
                 events: f

@@ -21,6 +21,21 @@ pub(crate) async fn invoke(
     trace_id: String,
     trace: Option<&mut HttpTrace>,
 ) -> Result<Value, GatewayError> {
+    invoke_function(lambda, api, route, event, gateway_timeouts, trace_id, trace).await?.map_err(|e| failure(route, e))
+}
+
+/// Invokes `route`'s function with `event` (console trace, API Gateway's integration timeout): the outer error is a
+/// route whose function is not in the template (logged), the inner one how the invocation failed, for the caller
+/// to map (the proxy integration with [`failure`]; a non-proxy one reads function errors as responses).
+pub(crate) async fn invoke_function(
+    lambda: &LambdaService,
+    api: &CompiledApi,
+    route: &CompiledRoute,
+    event: Value,
+    gateway_timeouts: bool,
+    trace_id: String,
+    trace: Option<&mut HttpTrace>,
+) -> Result<Result<Value, InvokeError>, GatewayError> {
     let Some(function) = route.function else {
         let label = label(route);
         platform_line(
@@ -45,12 +60,16 @@ pub(crate) async fn invoke(
     if let Some(t) = trace {
         t.outcome(result.as_ref());
     }
-    match result {
-        Ok(v) => Ok(v),
-        Err(InvokeError::GatewayTimeout { .. }) => Err(GatewayError::IntegrationTimeout),
+    Ok(result)
+}
+
+/// The gateway error API Gateway answers with when an invocation fails (logged here for unbound functions).
+pub(crate) fn failure(route: &CompiledRoute, error: InvokeError) -> GatewayError {
+    match error {
+        InvokeError::GatewayTimeout { .. } => GatewayError::IntegrationTimeout,
         // "If the Lambda API rejects the invocation request, API Gateway returns a 500 error code."
-        Err(InvokeError::Throttled { .. }) => Err(GatewayError::LambdaRejected),
-        Err(InvokeError::Ignored(id)) => {
+        InvokeError::Throttled { .. } => GatewayError::LambdaRejected,
+        InvokeError::Ignored(id) => {
             let label = label(route);
             platform_line(
                 "API Gateway",
@@ -58,21 +77,21 @@ pub(crate) async fn invoke(
                     "{label} -> {id} is ignored in lambda_app!: answering as API Gateway does for a failed integration"
                 ),
             );
-            Err(GatewayError::IntegrationFailure)
+            GatewayError::IntegrationFailure
         }
-        Err(InvokeError::NotBound(id)) => {
+        InvokeError::NotBound(id) => {
             let label = label(route);
             platform_line(
                 "API Gateway",
                 &format!("{label} -> {id} has no handler bound: bind it in lambda_app! (or ignore it)"),
             );
-            Err(GatewayError::IntegrationFailure)
+            GatewayError::IntegrationFailure
         }
-        Err(_) => Err(GatewayError::IntegrationFailure),
+        _ => GatewayError::IntegrationFailure,
     }
 }
 
 /// `GET /dogs/{id}`: the route as log lines name it.
-fn label(route: &CompiledRoute) -> String {
+pub(crate) fn label(route: &CompiledRoute) -> String {
     format!("{} {}", route.model_method, route.event.resource)
 }

@@ -5,6 +5,8 @@ use serde_json::Value as Json;
 
 use crate::context::{Reader, compact};
 use crate::formats::auth;
+use crate::formats::serverless::integration;
+use crate::integration::Integration;
 use crate::intrinsics::json_text;
 use crate::model::{
     Authorization, Cors, DEFAULT_ROUTE, Event, EventKind, Location, Method, PayloadVersion, Route, RouteAuth,
@@ -172,20 +174,22 @@ fn http_event(reader: &mut Reader<'_>, function: &str, value: &Json, collected: 
         rest_cors(reader, cors, method, &owner, collected, at);
     }
     let api_key_required = get("private").is_some_and(|p| json_text(p).is_some_and(|t| t == "true"));
-    match get("integration").and_then(json_text).map(|s| s.to_ascii_lowercase()) {
-        None => {}
-        Some(i) if matches!(i.as_str(), "lambda-proxy" | "aws-proxy" | "aws_proxy") => {}
-        Some(i) if matches!(i.as_str(), "lambda" | "aws") => reader.diags.warn(
-            at,
-            format!(
-                "{owner}: `integration: {i}` (non-proxy) is served as lambda-proxy; request/response templates are not applied"
-            ),
-        ),
-        Some(i) => reader.diags.warn(
-            at,
-            format!("{owner}: `integration: {i}` is not emulated; the route invokes the function as lambda-proxy"),
-        ),
-    }
+    let integration_kind = get("integration").and_then(json_text).map(|s| s.to_ascii_lowercase());
+    let integration = match integration_kind.as_deref() {
+        None | Some("lambda-proxy" | "aws-proxy" | "aws_proxy") => Integration::proxy(function.to_string()),
+        Some("lambda" | "aws") => Integration::Lambda {
+            function: function.to_string().into(),
+            mapping: integration::mapping(reader, &owner, value, true, at),
+        },
+        Some("mock") => Integration::Mock { mapping: integration::mapping(reader, &owner, value, false, at) },
+        Some(i) => {
+            reader.diags.warn(
+                at,
+                format!("{owner}: `integration: {i}` (an HTTP backend) is not served; only lambda-proxy, lambda and mock integrations are, route skipped"),
+            );
+            return;
+        }
+    };
     if get("async").is_some_and(|p| json_text(p).is_some_and(|t| t == "true")) {
         reader.diags.warn(at, format!("{owner}: `async: true` is not emulated; the function is invoked synchronously"));
     }
@@ -205,7 +209,7 @@ fn http_event(reader: &mut Reader<'_>, function: &str, value: &Json, collected: 
         method,
         path: path.into(),
         api: REST_API_ID.into(),
-        function: function.to_string().into(),
+        integration,
         payload: PayloadVersion::V1,
         operation_name: get("operationId").and_then(json_text).map(Into::into),
         auth,
@@ -364,7 +368,7 @@ fn http_api_event(
         method,
         path: path.into(),
         api: HTTP_API_ID.into(),
-        function: function.to_string().into(),
+        integration: Integration::proxy(function.to_string()),
         payload,
         operation_name: None,
         auth,

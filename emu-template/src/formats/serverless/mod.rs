@@ -2,6 +2,9 @@
 //! `http` events become routes of the REST API `ApiGatewayRestApi` served under `/{stage}`; `httpApi` events of `HttpApi`.
 
 mod events;
+mod integration;
+#[cfg(test)]
+pub(crate) use integration::DEFAULT_JSON_REQUEST_TEMPLATE;
 mod variables;
 
 use std::collections::{BTreeMap, HashMap};

@@ -32,7 +32,9 @@ fn routes(l: &Loaded) -> Vec<String> {
     l.model
         .routes
         .iter()
-        .map(|r| format!("{} {} {} {} {}", r.method, r.path, r.api, r.function, r.payload.as_str()))
+        .map(|r| {
+            format!("{} {} {} {} {}", r.method, r.path, r.api, r.function().unwrap_or("(mock)"), r.payload.as_str())
+        })
         .collect()
 }
 

@@ -228,7 +228,7 @@ function routeRow(r) {
   };
   return [
     el("tr", { "data-testid": "route-row", "data-route": `${r.method} ${r.servedPath}` },
-      el("td", {}, r.method), el("td", {}, el("code", {}, r.servedPath)), el("td", {}, r.function), el("td", {}, r.payload),
+      el("td", {}, r.method), el("td", {}, el("code", {}, r.servedPath)), el("td", {}, r.function ?? "(mock)"), el("td", {}, r.payload),
       el("td", {}, r.authorizer || ""), el("td", {}, el("button", { class: "secondary", "data-testid": "try-it", onclick: toggle }, "Try it"))),
     el("tr", {}, cell),
   ];
