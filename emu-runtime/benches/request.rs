@@ -2,7 +2,7 @@
 //!
 //! * `in_process/*`: `GET` through `Router::oneshot` (router cloned per request, as oneshot needs, in both):
 //!   `bare` is an axum route returning `{"message":"hello world"}` as `Json`; `emu_rest_v1`, `emu_http_v2` and
-//!   `emu_rest_v1_typed` are the same answer from Lambda handlers bound by `lambda_app!` (`benches/hello.yaml`).
+//!   `emu_rest_v1_typed`, `emu_http_v2_lambda_http` are the same answer from Lambda handlers bound by `lambda_app!` (`benches/hello.yaml`).
 //! * `lambda/invoke_api`, `lambda/app_invoke`: the REST handler called through the Lambda Invoke API router and
 //!   through `App::invoke`, with no API Gateway in front.
 //! * `event/*` and `response/*`: building the Lambda event and parsing the function's output alone, for a typical
@@ -53,8 +53,12 @@ async fn one(router: &axum::Router, uri: &str) -> Bytes {
     res.into_body().collect().await.expect("body").to_bytes()
 }
 
-const CASES: [(&str, &str); 3] =
-    [("emu_rest_v1", "/hello"), ("emu_http_v2", "/v2/hello"), ("emu_rest_v1_typed", "/typed/hello")];
+const CASES: [(&str, &str); 4] = [
+    ("emu_rest_v1", "/hello"),
+    ("emu_http_v2", "/v2/hello"),
+    ("emu_rest_v1_typed", "/typed/hello"),
+    ("emu_http_v2_lambda_http", "/lh/hello"),
+];
 
 fn in_process(c: &mut Criterion, rt: &tokio::runtime::Runtime, emu: &axum::Router, bare: &axum::Router) {
     let mut g = c.benchmark_group("in_process");
@@ -251,7 +255,7 @@ fn main() {
     let rt = runtime();
     let emu = hello::hello().router();
     let bare = hello::bare();
-    for uri in ["/hello", "/v2/hello", "/typed/hello"] {
+    for uri in ["/hello", "/v2/hello", "/typed/hello", "/lh/hello"] {
         let a = rt.block_on(one(&bare, uri));
         let b = rt.block_on(one(&emu, uri));
         assert_eq!(serde_json::from_slice::<Value>(&a).unwrap(), serde_json::from_slice::<Value>(&b).unwrap(), "{uri}");
