@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Instructions per request, per route kind, counted by callgrind (repeatable on a noisy, shared machine).
 #
-#   bench/callgrind.sh [--small N1] [--large N2] [--no-build]
+#   bench/callgrind.sh [--small N1] [--large N2] [--no-build] [--bin PATH]
 #
-# * Builds `cargo build --release -p emu-runtime --example bench_server` (unless --no-build).
+# * Builds `cargo build --release -p emu-runtime --example bench_server` (unless --no-build or --bin, which measures
+#   another build of bench_server, e.g. one kept from an earlier commit).
 # * For bare axum and each emulator route of emu-runtime/benches/hello.yaml (REST 1.0 `Value` handler, HTTP API 2.0
 #   `Value` handler, REST typed `aws_lambda_events` handler, HTTP API `lambda_http` handler), runs
 #   `valgrind --tool=callgrind bench_server inproc MODE PATH N` (in-process `Router::oneshot`, no socket, the
@@ -18,12 +19,14 @@ cd "$(dirname "$0")/.."
 N1=200
 N2=2200
 BUILD=1
+BIN=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --small) N1="$2"; shift 2 ;;
         --large) N2="$2"; shift 2 ;;
         --no-build) BUILD=0; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        --bin) BIN="$2"; BUILD=0; shift 2 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -41,14 +44,16 @@ if [[ "$BUILD" == 1 ]]; then
     echo "== building: cargo build --release -p emu-runtime --example bench_server"
     cargo build --release -p emu-runtime --example bench_server
 fi
-BIN="${CARGO_TARGET_DIR:-target}/release/examples/bench_server"
-echo "== callgrind, instructions per request, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- emu-runtime || echo '+dirty')"
+[[ -n "$BIN" ]] || BIN="${CARGO_TARGET_DIR:-target}/release/examples/bench_server"
+echo "== callgrind, instructions per request, $(date -u '+%Y-%m-%d %H:%M UTC'), binary $BIN"
+echo "tree: commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- emu-runtime || echo ' + uncommitted changes') (the binary's own commit if --bin)"
 echo "requests: $N2 - $N1; load average $(cut -d' ' -f1-3 /proc/loadavg) (irrelevant to the counts)"
 
 # count MODE PATH N -> total instructions (Ir) of the run
 count() {
     local file="$RAW/$1-${2//\//_}-$3.out"
-    valgrind --tool=callgrind --callgrind-out-file="$file" "$BIN" inproc "$1" "$2" "$3" > /dev/null 2> "$file.log"
+    valgrind --tool=callgrind --callgrind-out-file="$file" "$BIN" inproc "$1" "$2" "$3" > /dev/null 2> "$file.log" ||
+        { tail -5 "$file.log" >&2; echo "callgrind run failed: $1 $2 $3" >&2; exit 1; }
     sed -n 's/^summary: //p' "$file" | cut -d' ' -f1
 }
 

@@ -6,6 +6,11 @@
 #
 # * Builds `cargo build --release -p emu-runtime --example bench_server` and starts `bench_server bare` and
 #   `bench_server emu` on free loopback ports (port 0), pinned to core 0 (`taskset -c 0`).
+# * The emulator is measured on each route kind of hello.yaml, one at a time, against the same server process:
+#   `rest` (GET /hello, REST 1.0, `Value` handler), `http` (GET /v2/hello, HTTP API 2.0, `Value` handler),
+#   `typed` (GET /typed/hello, REST 1.0, `ApiGatewayProxyRequest` -> `ApiGatewayProxyResponse`) and
+#   `lambda_http` (GET /lh/hello, HTTP API 2.0, a `lambda_http` handler); `bare` answers every path.
+#   `--routes "rest http"` measures a subset.
 # * Drives each with wrk (Debian's package; installed with `apt-get install -y wrk` when absent, and says so),
 #   pinned to core 1, one wrk thread, at concurrency 1 and 32, DURATION seconds per run (default 5), alternating
 #   bare, emu (and the --target) ROUNDS times (default 3, at least 2).
@@ -23,13 +28,15 @@ DURATION=5
 ROUNDS=3
 TARGET=""
 TARGET_PID=""
+ROUTES="rest http typed lambda_http"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --duration) DURATION="$2"; shift 2 ;;
         --rounds) ROUNDS="$2"; shift 2 ;;
         --target) TARGET="$2"; shift 2 ;;
         --target-pid) TARGET_PID="$2"; shift 2 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        --routes) ROUTES="$2"; shift 2 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -123,7 +130,7 @@ run() {
         cpu=$(awk -v t=$((after - before)) -v clk="$CLK" -v n="$reqs" 'BEGIN { printf "%.2f", t / clk * 1e6 / n }')
     fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$conns" "$round" "$rps" "$p50" "$p99" "$cpu" >> "$RAW/results.tsv"
-    printf '  %-6s c=%-2s round %s: %10.0f req/s  p50 %8.1f µs  p99 %8.1f µs  CPU %s µs/req\n' \
+    printf '  %-11s c=%-2s round %s: %10.0f req/s  p50 %8.1f µs  p99 %8.1f µs  CPU %s µs/req\n' \
         "$name" "$conns" "$round" "$rps" "$p50" "$p99" "$cpu"
 }
 
@@ -133,11 +140,24 @@ start emu
 for url in "http://$ADDR_bare/hello" "http://$ADDR_emu/hello"; do
     curl -sS --max-time 2 "$url" | grep -q '"hello world"' || { echo "$url: unexpected answer" >&2; exit 1; }
 done
-NAMES=(bare emu)
+read -r -a KINDS <<< "$ROUTES"
+NAMES=(bare "${KINDS[@]}")
 [[ -n "$TARGET" ]] && NAMES+=(target)
 
-url_of() { case "$1" in bare) echo "http://$ADDR_bare/hello" ;; emu) echo "http://$ADDR_emu/hello" ;; *) echo "$TARGET" ;; esac; }
-pid_of() { case "$1" in bare) echo "$PID_bare" ;; emu) echo "$PID_emu" ;; *) echo "$TARGET_PID" ;; esac; }
+url_of() {
+    case "$1" in
+        bare) echo "http://$ADDR_bare/hello" ;;
+        rest | emu) echo "http://$ADDR_emu/hello" ;;
+        http) echo "http://$ADDR_emu/v2/hello" ;;
+        typed) echo "http://$ADDR_emu/typed/hello" ;;
+        lambda_http) echo "http://$ADDR_emu/lh/hello" ;;
+        *) echo "$TARGET" ;;
+    esac
+}
+pid_of() { case "$1" in bare) echo "$PID_bare" ;; target) echo "$TARGET_PID" ;; *) echo "$PID_emu" ;; esac; }
+for name in "${KINDS[@]}"; do
+    curl -sS --max-time 2 "$(url_of "$name")" | grep -q '"hello world"' || { echo "$name: unexpected answer" >&2; exit 1; }
+done
 
 : > "$RAW/results.tsv"
 echo "== load: wrk -t1 -c{1,32} -d${DURATION}s --latency (short warm-up first)"
@@ -151,7 +171,7 @@ for conns in 1 32; do
 done
 
 echo "== summary (median over rounds; ratio = server / bare)"
-awk -F'\t' '
+awk -F'\t' -v order="bare ${KINDS[*]} target" '
     function median(s,   a, n, i, j, t) {
         n = split(s, a, " ")
         for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
@@ -160,16 +180,16 @@ awk -F'\t' '
     { k = $1 SUBSEP $2; rps[k] = rps[k] " " $4; p50[k] = p50[k] " " $5; p99[k] = p99[k] " " $6
       if ($7 != "-") cpu[k] = cpu[k] " " $7; names[$1] = 1; conns[$2] = 1 }
     END {
-        printf "%-7s %4s %12s %10s %10s %12s   %s\n", "server", "conc", "req/s", "p50 µs", "p99 µs", "CPU µs/req", "ratios vs bare (req/s, p50, p99, CPU)"
+        printf "%-11s %4s %12s %10s %10s %12s   %s\n", "server", "conc", "req/s", "p50 µs", "p99 µs", "CPU µs/req", "ratios vs bare (req/s, p50, p99, CPU)"
         for (c = 1; c <= 32; c += 31) {
             b = "bare" SUBSEP c
             br = median(rps[b]); b50 = median(p50[b]); b99 = median(p99[b]); bc = (b in cpu) ? median(cpu[b]) : 0
-            split("bare emu target", order, " ")
-            for (i = 1; i <= 3; i++) {
-                n = order[i]; k = n SUBSEP c
+            m = split(order, names_in_order, " ")
+            for (i = 1; i <= m; i++) {
+                n = names_in_order[i]; k = n SUBSEP c
                 if (!(k in rps)) continue
                 r = median(rps[k]); q50 = median(p50[k]); q99 = median(p99[k]); u = (k in cpu) ? median(cpu[k]) : 0
-                printf "%-7s %4d %12.0f %10.1f %10.1f %12s   %.2fx, %.2fx, %.2fx, %s\n", n, c, r, q50, q99,
+                printf "%-11s %4d %12.0f %10.1f %10.1f %12s   %.2fx, %.2fx, %.2fx, %s\n", n, c, r, q50, q99,
                     (u ? sprintf("%.2f", u) : "-"), r / br, q50 / b50, q99 / b99, (u && bc ? sprintf("%.2fx", u / bc) : "-")
             }
         }

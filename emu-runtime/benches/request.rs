@@ -6,7 +6,9 @@
 //! * `lambda/invoke_api`, `lambda/app_invoke`: the REST handler called through the Lambda Invoke API router and
 //!   through `App::invoke`, with no API Gateway in front.
 //! * `event/*` and `response/*`: building the Lambda event and parsing the function's output alone, for a typical
-//!   request (6 headers, a 3-pair query string, a 1 KB JSON body) and a 1 KB JSON response.
+//!   request (6 headers, a 3-pair query string, a 1 KB JSON body) and a 1 KB JSON response: `build_*` as the
+//!   `Value` the access stage uses, `write_*` as the bytes a function is handed; `parse_*` from a `Value`,
+//!   `parse_*_bytes` from the bytes a typed handler's output is.
 //! * `console/*`: the same requests with the console off (no recorder: the default) and on
 //!   (`App::with_console`: each request, its event, Context, log and response kept in the ring): `GET /hello` and a
 //!   typical `POST /items` (6 headers, a query string, a 1 KB JSON body echoed back).
@@ -139,6 +141,8 @@ fn events(c: &mut Criterion) {
     let mut g = c.benchmark_group("event");
     g.bench_function("build_rest_v1", |b| b.iter(|| rest.build_event(black_box(&req))));
     g.bench_function("build_http_v2", |b| b.iter(|| http.build_event(black_box(&req))));
+    g.bench_function("write_rest_v1", |b| b.iter(|| rest.write_event(black_box(&req))));
+    g.bench_function("write_http_v2", |b| b.iter(|| http.write_event(black_box(&req))));
     g.finish();
 
     let body = String::from_utf8(req.body().to_vec()).expect("utf-8");
@@ -164,6 +168,9 @@ fn events(c: &mut Criterion) {
     g.bench_function("parse_http_v2", |b| {
         b.iter_batched(|| v2.clone(), |o| http.parse_response(o), BatchSize::SmallInput)
     });
+    let (b1, b2) = (serde_json::to_vec(&v1).expect("json"), serde_json::to_vec(&v2).expect("json"));
+    g.bench_function("parse_rest_v1_bytes", |b| b.iter(|| rest.parse_response_bytes(black_box(&b1))));
+    g.bench_function("parse_http_v2_bytes", |b| b.iter(|| http.parse_response_bytes(black_box(&b2))));
     g.finish();
 }
 

@@ -63,5 +63,9 @@ pub fn bare() -> axum::Router {
         let body = serde_json::to_vec(&json!({ "message": "hello world" })).expect("serializable");
         ([(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"))], body)
     }
-    axum::Router::new().route("/hello", get(h)).route("/v2/hello", get(h)).route("/typed/hello", get(h)).route("/lh/hello", get(h))
+    axum::Router::new()
+        .route("/hello", get(h))
+        .route("/v2/hello", get(h))
+        .route("/typed/hello", get(h))
+        .route("/lh/hello", get(h))
 }

@@ -194,17 +194,20 @@ impl Gateway {
                 }
             }
         };
-        let event = build_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted));
+        let event = write_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted));
         if let Some(t) = trace.as_deref_mut() {
             t.body(&body);
-            t.event(&event);
+            if let Ok(value) = serde_json::from_slice::<Value>(&event) {
+                t.event(&value);
+            }
         }
         drop(body);
-        limits::check_event(&event, limits::head_len(&parts.uri, &parts.headers), self.max_request_body)?;
+        limits::check_event(&event, self.max_request_body)?;
         // The event has its copy; the trace id moves on to the Lambda context (only the request id is used after).
         let trace_id = std::mem::take(&mut ids.trace_id);
         let output =
-            integrations::lambda::invoke(lambda, api, route, event, self.gateway_timeouts, trace_id, trace).await?;
+            integrations::lambda::invoke(lambda, api, route, event.into(), self.gateway_timeouts, trace_id, trace)
+                .await?;
         match responses::parse(output, route.format) {
             Ok(r) => Ok(r.into_http(route.format, &api.event, &parts.headers)),
             Err(e) => {
@@ -245,7 +248,7 @@ fn source_ip(parts: &Parts) -> IpAddr {
 }
 
 /// The event API Gateway sends for this request in `payload` format (2.0 only on HTTP APIs), with what the access
-/// gates found out about the caller.
+/// gates found out about the caller, as a `Value` (the access stage builds authorizer events from it).
 fn build_event(
     parts: &Parts,
     body: &[u8],
@@ -255,25 +258,54 @@ fn build_event(
     payload: PayloadVersion,
     granted: Option<&Granted>,
 ) -> Value {
-    let source_ip = source_ip(parts);
-    let info = RequestInfo {
+    let info = request_info(parts, body, matched, ids, epoch_ms, granted);
+    let (api, route) = (&matched.api.event, &matched.route.event);
+    match (matched.api.kind, payload) {
+        (ApiKind::Http, PayloadVersion::V2) => events::v2::build(&info, api, route),
+        _ => events::v1::build(&info, api, route),
+    }
+}
+
+/// [`build_event`]'s event as the JSON bytes the function is handed, written in one pass (`events/wire.rs`).
+fn write_event(
+    parts: &Parts,
+    body: &[u8],
+    matched: &Matched<'_, '_>,
+    ids: &RequestIds,
+    epoch_ms: u64,
+    payload: PayloadVersion,
+    granted: Option<&Granted>,
+) -> Vec<u8> {
+    let info = request_info(parts, body, matched, ids, epoch_ms, granted);
+    let (api, route) = (&matched.api.event, &matched.route.event);
+    match (matched.api.kind, payload) {
+        (ApiKind::Http, PayloadVersion::V2) => events::wire::v2(&info, api, route),
+        _ => events::wire::v1(&info, api, route),
+    }
+}
+
+/// What the event builders read of the request.
+fn request_info<'a>(
+    parts: &'a Parts,
+    body: &'a [u8],
+    matched: &'a Matched<'_, '_>,
+    ids: &'a RequestIds,
+    epoch_ms: u64,
+    granted: Option<&'a Granted>,
+) -> RequestInfo<'a> {
+    RequestInfo {
         method: &parts.method,
         path: matched.path,
         raw_query: parts.uri.query().unwrap_or(""),
         headers: &parts.headers,
         body,
-        source_ip,
+        source_ip: source_ip(parts),
         protocol: protocol(parts.version),
         params: &matched.params,
         request_id: &ids.request_id,
         epoch_ms,
         trace_id: &ids.trace_id,
         granted,
-    };
-    let (api, route) = (&matched.api.event, &matched.route.event);
-    match (matched.api.kind, payload) {
-        (ApiKind::Http, PayloadVersion::V2) => events::v2::build(&info, api, route),
-        _ => events::v1::build(&info, api, route),
     }
 }
 
@@ -300,6 +332,16 @@ pub(crate) fn bench_event(parts: &BenchParts, body: &[u8], matched: &Matched<'_,
         trace_id: "Root=1-5ebe3a25-0123456789abcdef01234567".to_owned(),
     };
     build_event(&parts.0, body, matched, &ids, 1_589_522_469_693, matched.route.payload, None)
+}
+
+/// [`write_event`] with fixed ids and time, for the bench internals.
+#[cfg(feature = "bench-internals")]
+pub(crate) fn bench_write_event(parts: &BenchParts, body: &[u8], matched: &Matched<'_, '_>) -> Vec<u8> {
+    let ids = RequestIds {
+        request_id: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef".to_owned(),
+        trace_id: "Root=1-5ebe3a25-0123456789abcdef01234567".to_owned(),
+    };
+    write_event(&parts.0, body, matched, &ids, 1_589_522_469_693, matched.route.payload, None)
 }
 
 fn protocol(v: Version) -> &'static str {
