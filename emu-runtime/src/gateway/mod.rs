@@ -33,6 +33,7 @@ use crate::gateway::events::RequestInfo;
 use crate::gateway::routes::{Matched, Routes};
 use crate::lambda::LambdaService;
 use crate::lambda::log::error_json;
+use crate::lambda::payload::Payload;
 use crate::{clock, ids};
 
 /// The APIs of an app, compiled, with the options they are served with.
@@ -194,20 +195,25 @@ impl Gateway {
                 }
             }
         };
-        let event = write_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted));
+        // A `Value` handler gets the event as a `Value`; every other shape the bytes it deserializes its type from.
+        let event: Payload = if route.function.is_some_and(|f| lambda.takes_value(f)) {
+            build_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted)).into()
+        } else {
+            write_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted)).into()
+        };
         if let Some(t) = trace.as_deref_mut() {
             t.body(&body);
-            if let Ok(value) = serde_json::from_slice::<Value>(&event) {
-                t.event(&value);
+            match &event {
+                Payload::Value(value) => t.event(value),
+                Payload::Json(bytes) => t.event(&serde_json::from_slice(bytes).unwrap_or(Value::Null)),
             }
         }
         drop(body);
-        limits::check_event(&event, self.max_request_body)?;
+        limits::check_event(&event, limits::head_len(&parts.uri, &parts.headers), self.max_request_body)?;
         // The event has its copy; the trace id moves on to the Lambda context (only the request id is used after).
         let trace_id = std::mem::take(&mut ids.trace_id);
         let output =
-            integrations::lambda::invoke(lambda, api, route, event.into(), self.gateway_timeouts, trace_id, trace)
-                .await?;
+            integrations::lambda::invoke(lambda, api, route, event, self.gateway_timeouts, trace_id, trace).await?;
         match responses::parse(output, route.format) {
             Ok(r) => Ok(r.into_http(route.format, &api.event, &parts.headers)),
             Err(e) => {

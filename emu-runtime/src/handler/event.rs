@@ -14,6 +14,11 @@ use std::sync::Arc;
 use super::{BoxFuture, BoxedHandler, ErasedHandler, FunctionResult, Handler, LocalBoxFuture, failed, finish};
 use crate::lambda::payload::Payload;
 
+/// Whether `T` is `serde_json::Value`.
+fn is_value<T: 'static>() -> bool {
+    std::any::TypeId::of::<T>() == std::any::TypeId::of::<serde_json::Value>()
+}
+
 /// A zero-sized marker carrying the handler's types (never constructed).
 type Marker<T> = std::marker::PhantomData<fn() -> T>;
 
@@ -44,6 +49,10 @@ where
             Ok(payload) => finish((self.f)(LambdaEvent::new(payload, context))),
             Err(d) => failed(d),
         }
+    }
+
+    fn takes_value(&self) -> bool {
+        is_value::<T>()
     }
 
     fn run_on_lambda(self: Arc<Self>) -> LocalBoxFuture<Result<(), lambda_runtime::Error>> {
@@ -82,6 +91,10 @@ where
             Ok(payload) => finish(self.service.clone().oneshot(LambdaEvent::new(payload, context))),
             Err(d) => failed(d),
         }
+    }
+
+    fn takes_value(&self) -> bool {
+        is_value::<T>()
     }
 
     fn run_on_lambda(self: Arc<Self>) -> LocalBoxFuture<Result<(), lambda_runtime::Error>> {

@@ -39,6 +39,13 @@ pub(crate) trait ErasedHandler: Send + Sync + 'static {
     /// Calls the handler. `event` crosses a JSON boundary exactly as on Lambda.
     fn call(&self, event: Payload, context: Context) -> BoxFuture<FunctionResult>;
 
+    /// Whether the handler's input type is `serde_json::Value`. The gateway then hands it the event as a `Value`
+    /// built directly, which costs a third of writing the bytes and parsing them back into a `Value`
+    /// (docs/benchmarks.md, issue 18); every other shape gets the bytes.
+    fn takes_value(&self) -> bool {
+        false
+    }
+
     /// Serves the handler through the real Lambda Runtime API with the official runtime and the shape's own types
     /// (`lambda_runtime::run` or `lambda_http::run`): no JSON erasure. See `lambda/runtime_api.rs`.
     fn run_on_lambda(self: Arc<Self>) -> LocalBoxFuture<Result<(), lambda_runtime::Error>>;

@@ -127,6 +127,11 @@ impl LambdaService {
         &self.functions[id.0 as usize]
     }
 
+    /// Whether `id` is bound to a handler taking a `serde_json::Value` (see `ErasedHandler::takes_value`).
+    pub(crate) fn takes_value(&self, id: FunctionId) -> bool {
+        matches!(&self.entry(id).binding, Some(Binding::Bound(f)) if f.0.takes_value())
+    }
+
     /// Invokes `id` with `event` (a `Value`, or JSON bytes already serialized: [`payload::Payload`]): Lambda's log
     /// lines, timeout and panic isolation (see [`invoke::run`]); throttled when `ReservedConcurrentExecutions`
     /// invocations of it are already running.
