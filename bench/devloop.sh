@@ -8,9 +8,10 @@
 #   `cargo build -p examples --example app` (debug, warm cache) + starting `target/debug/examples/app --port P
 #   --lambda-port Q` + polling `GET /dogs` every 10 ms until it answers 200 (at most 120 s). Runs N times
 #   (default 5) after one warm-up run; prints each and the median. The file is restored on exit.
-# * `--cargo-lambda`: the same edit under `cargo lambda watch` (cargo-lambda from PyPI in a venv under target/, as
-#   bench/cargo_lambda.sh installs it): time from the edit until `cargo lambda invoke` of the rebuilt function
-#   answers with the new message. Skipped with a message when cargo-lambda cannot be installed or run here.
+# * `--cargo-lambda`: the same edit under `cargo lambda watch -p examples --example app` (cargo-lambda from PyPI in
+#   a venv under target/, as bench/cargo_lambda.sh installs it; the pet store serving its Crash function, whose
+#   error message is the edited string): time from the edit until `cargo lambda invoke` answers with the new
+#   message. Skipped with a message when cargo-lambda cannot be installed or run here.
 #
 # Traffic goes to 127.0.0.1 only; every loop is bounded. Output: the terminal and bench/out/devloop-<date>.txt.
 set -euo pipefail
@@ -90,6 +91,47 @@ if [[ "$CARGO_LAMBDA" == 1 ]]; then
     fi
     "$venv/bin/cargo-lambda" lambda --version > /dev/null 2>&1 ||
         { echo "skipped cargo lambda watch: the installed cargo-lambda does not run here"; exit 0; }
-    echo "cargo lambda watch: not automated in this script yet (it watches one package's binaries, and the pet" \
-        "store is an example of a workspace package: see docs/benchmarks.md, issue 18, for what was measured by hand)"
+    # The same edit under `cargo lambda watch -p examples --example app`: the pet store's binary on cargo-lambda's
+    # Runtime API, serving its `Crash` function (EMU_FUNCTION), whose error message is the edited string. Per run:
+    # edit, then `cargo lambda invoke app` every 100 ms until the answer holds the new message (cargo-lambda
+    # rebuilds and restarts the function on the change).
+    cl="$venv/bin/cargo-lambda"
+    port=$((20000 + RANDOM % 20000))
+    "$cl" lambda watch -p examples --example app --env-var EMU_FUNCTION=Crash -A 127.0.0.1 -P "$port" \
+        > bench/out/devloop-cargo-lambda.log 2>&1 &
+    PID=$!
+    invoke_has() {
+        local i
+        for ((i = 0; i < 6000; i++)); do # at most 10 min (the first build of cargo-lambda's own flags)
+            if timeout 30 "$cl" lambda invoke app -A 127.0.0.1 -P "$port" --data-ascii '{}' 2>&1 | grep -q "$1"; then
+                return 0
+            fi
+            kill -0 "$PID" 2> /dev/null || return 1
+            sleep 0.1
+        done
+        return 1
+    }
+    edit 0
+    if ! invoke_has "(edit 0)"; then
+        if grep -q "include any binary packages" bench/out/devloop-cargo-lambda.log; then
+            echo "skipped cargo lambda watch: $("$cl" lambda --version) refuses this workspace (\"the project doesn't" \
+                "include any binary packages\"): the pet store is an example target, and its project check runs" \
+                "before --example is read"
+        else
+            tail -20 bench/out/devloop-cargo-lambda.log
+            echo "skipped cargo lambda watch: it never answered (log above)"
+        fi
+        exit 0
+    fi
+    CL=()
+    for ((i = 1; i <= RUNS; i++)); do
+        sleep 1
+        edit "$i"
+        t0=$(now_ms)
+        invoke_has "(edit $i)" || { echo "cargo lambda watch: run $i never answered with the edit" >&2; exit 1; }
+        t1=$(now_ms)
+        CL+=("$((t1 - t0))")
+        printf '  cargo lambda watch run %d: edit -> rebuilt function answers %6d ms\n' "$i" "$((t1 - t0))"
+    done
+    echo "cargo lambda watch dev loop: median $(median "${CL[@]}") ms over $RUNS runs ($("$cl" lambda --version))"
 fi
