@@ -1,5 +1,5 @@
 //! Builds the Lambda event API Gateway sends for a request: REST / payload 1.0 and HTTP API / payload 2.0.
-//! Events are `serde_json::Value`s built once per request; everything per-API and per-route is precomputed.
+//! As `serde_json::Value`s here and in `v1`/`v2`, as JSON bytes in `wire`; everything per-API and per-route is precomputed.
 
 pub(crate) mod v1;
 pub(crate) mod v2;
