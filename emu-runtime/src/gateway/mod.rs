@@ -195,8 +195,8 @@ impl Gateway {
                 }
             }
         };
-        // A `Value` handler gets the event as a `Value`; every other shape the bytes it deserializes its type from.
-        let event: Payload = if route.function.is_some_and(|f| lambda.takes_value(f)) {
+        // `LambdaEvent<T>` handlers get the event as a `Value`, `lambda_http` ones the bytes (the cheaper for each).
+        let event: Payload = if route.function.is_some_and(|f| lambda.prefers_value(f)) {
             build_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted)).into()
         } else {
             write_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted)).into()

@@ -167,7 +167,7 @@ fn v1(out: OutputV1<'_>) -> Option<GatewayResponse> {
         }
     }
     for (name, v) in out.headers.map(|m| by_key(m.0)).unwrap_or_default() {
-        let dup = multi.iter().any(|(k, vs)| k.0.eq_ignore_ascii_case(&name.0) && vs.iter().any(|x| *x == v));
+        let dup = multi.iter().any(|(k, vs)| k.0.eq_ignore_ascii_case(&name.0) && vs.contains(&v));
         if !dup {
             push_header(&mut res.headers, &name.0, &v.0);
         }

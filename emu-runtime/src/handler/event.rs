@@ -14,11 +14,6 @@ use std::sync::Arc;
 use super::{BoxFuture, BoxedHandler, ErasedHandler, FunctionResult, Handler, LocalBoxFuture, failed, finish};
 use crate::lambda::payload::Payload;
 
-/// Whether `T` is `serde_json::Value`.
-fn is_value<T: 'static>() -> bool {
-    std::any::TypeId::of::<T>() == std::any::TypeId::of::<serde_json::Value>()
-}
-
 /// A zero-sized marker carrying the handler's types (never constructed).
 type Marker<T> = std::marker::PhantomData<fn() -> T>;
 
@@ -51,8 +46,8 @@ where
         }
     }
 
-    fn takes_value(&self) -> bool {
-        is_value::<T>()
+    fn prefers_value(&self) -> bool {
+        true
     }
 
     fn run_on_lambda(self: Arc<Self>) -> LocalBoxFuture<Result<(), lambda_runtime::Error>> {
@@ -93,8 +88,8 @@ where
         }
     }
 
-    fn takes_value(&self) -> bool {
-        is_value::<T>()
+    fn prefers_value(&self) -> bool {
+        true
     }
 
     fn run_on_lambda(self: Arc<Self>) -> LocalBoxFuture<Result<(), lambda_runtime::Error>> {

@@ -39,10 +39,11 @@ pub(crate) trait ErasedHandler: Send + Sync + 'static {
     /// Calls the handler. `event` crosses a JSON boundary exactly as on Lambda.
     fn call(&self, event: Payload, context: Context) -> BoxFuture<FunctionResult>;
 
-    /// Whether the handler's input type is `serde_json::Value`. The gateway then hands it the event as a `Value`
-    /// built directly, which costs a third of writing the bytes and parsing them back into a `Value`
-    /// (docs/benchmarks.md, issue 18); every other shape gets the bytes.
-    fn takes_value(&self) -> bool {
+    /// Whether the gateway should hand this handler its event as a `Value` rather than bytes: true for
+    /// `LambdaEvent<T>` shapes, whose `T` is deserialized from a `Value` by moving its strings (or is the `Value`
+    /// itself), false for `lambda_http`, whose conversion reads text. Measured in docs/benchmarks.md (issue 18): bytes
+    /// parsed back into a `Value` cost 60% more instructions per request, into a typed `ApiGatewayProxyRequest` 8%.
+    fn prefers_value(&self) -> bool {
         false
     }
 

@@ -127,9 +127,9 @@ impl LambdaService {
         &self.functions[id.0 as usize]
     }
 
-    /// Whether `id` is bound to a handler taking a `serde_json::Value` (see `ErasedHandler::takes_value`).
-    pub(crate) fn takes_value(&self, id: FunctionId) -> bool {
-        matches!(&self.entry(id).binding, Some(Binding::Bound(f)) if f.0.takes_value())
+    /// Whether `id`'s handler is better handed its event as a `Value` than as bytes (`ErasedHandler::prefers_value`).
+    pub(crate) fn prefers_value(&self, id: FunctionId) -> bool {
+        matches!(&self.entry(id).binding, Some(Binding::Bound(f)) if f.0.prefers_value())
     }
 
     /// Invokes `id` with `event` (a `Value`, or JSON bytes already serialized: [`payload::Payload`]): Lambda's log

@@ -476,7 +476,10 @@ mod tests {
 
     /// Requests covering every branch the builders take: query shapes, repeated and gateway headers, cookies,
     /// path parameters that need decoding, text and binary bodies, no Host, no User-Agent, non-UTF-8 values.
-    fn cases() -> Vec<(Method, &'static str, &'static str, HeaderMap, Vec<u8>, Vec<(&'static str, String)>)> {
+    /// Method, path, query, headers, body, path parameters.
+    type Case = (Method, &'static str, &'static str, HeaderMap, Vec<u8>, Vec<(&'static str, String)>);
+
+    fn cases() -> Vec<Case> {
         let mut odd = headers(&[("host", "h.example:8080"), ("x-a", "1"), ("x-a", "2")]);
         odd.append("x-bin", HeaderValue::from_bytes(b"caf\xe9").unwrap());
         odd.append("cookie", HeaderValue::from_static("a=1; b=2"));
