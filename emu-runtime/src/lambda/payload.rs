@@ -1,8 +1,6 @@
 //! An invocation's input or output as the Lambda service carries it: JSON bytes already serialized (the gateway's events, a
 //! request body), or a `serde_json::Value` a caller built. The handler deserializes its own type from either.
 
-use std::borrow::Cow;
-
 use bytes::Bytes;
 use lambda_runtime::Diagnostic;
 use serde::de::DeserializeOwned;
@@ -57,10 +55,11 @@ impl Payload {
 
     /// The event as JSON text (`lambda_http`'s conversion reads text). Bytes that are not UTF-8 are replaced
     /// lossily; the conversion then fails on them as it would on Lambda.
-    pub(crate) fn text(&self) -> Cow<'_, str> {
+    #[cfg(feature = "lambda-http")]
+    pub(crate) fn text(&self) -> std::borrow::Cow<'_, str> {
         match self {
             Payload::Json(bytes) => String::from_utf8_lossy(bytes),
-            Payload::Value(v) => Cow::Owned(v.to_string()),
+            Payload::Value(v) => std::borrow::Cow::Owned(v.to_string()),
         }
     }
 
@@ -104,6 +103,7 @@ mod tests {
             assert_eq!(e.error_type, "Runtime.DeserializeError");
             assert!(e.error_message.contains("missing field `b`"), "{}", e.error_message);
         }
+        #[cfg(feature = "lambda-http")]
         assert_eq!(Payload::from(b"{\"x\":true}".to_vec()).text(), r#"{"x":true}"#);
         let raw = Payload::from(br#"{"a":[1, 2]}"#.to_vec()).deserialize::<Box<serde_json::value::RawValue>>();
         assert_eq!(raw.unwrap().get(), r#"{"a":[1, 2]}"#, "bytes are handed on as they are");
