@@ -2,11 +2,13 @@
 //!
 //! * `in_process/*`: `GET` through `Router::oneshot` (router cloned per request, as oneshot needs, in both):
 //!   `bare` is an axum route returning `{"message":"hello world"}` as `Json`; `emu_rest_v1`, `emu_http_v2` and
-//!   `emu_rest_v1_typed` are the same answer from Lambda handlers bound by `lambda_app!` (`benches/hello.yaml`).
+//!   `emu_rest_v1_typed`, `emu_http_v2_lambda_http` are the same answer from Lambda handlers bound by `lambda_app!` (`benches/hello.yaml`).
 //! * `lambda/invoke_api`, `lambda/app_invoke`: the REST handler called through the Lambda Invoke API router and
 //!   through `App::invoke`, with no API Gateway in front.
 //! * `event/*` and `response/*`: building the Lambda event and parsing the function's output alone, for a typical
-//!   request (6 headers, a 3-pair query string, a 1 KB JSON body) and a 1 KB JSON response.
+//!   request (6 headers, a 3-pair query string, a 1 KB JSON body) and a 1 KB JSON response: `build_*` as the
+//!   `Value` the access stage uses, `write_*` as the bytes a function is handed; `parse_*` from a `Value`,
+//!   `parse_*_bytes` from the bytes a typed handler's output is.
 //! * `console/*`: the same requests with the console off (no recorder: the default) and on
 //!   (`App::with_console`: each request, its event, Context, log and response kept in the ring): `GET /hello` and a
 //!   typical `POST /items` (6 headers, a query string, a 1 KB JSON body echoed back).
@@ -53,8 +55,12 @@ async fn one(router: &axum::Router, uri: &str) -> Bytes {
     res.into_body().collect().await.expect("body").to_bytes()
 }
 
-const CASES: [(&str, &str); 3] =
-    [("emu_rest_v1", "/hello"), ("emu_http_v2", "/v2/hello"), ("emu_rest_v1_typed", "/typed/hello")];
+const CASES: [(&str, &str); 4] = [
+    ("emu_rest_v1", "/hello"),
+    ("emu_http_v2", "/v2/hello"),
+    ("emu_rest_v1_typed", "/typed/hello"),
+    ("emu_http_v2_lambda_http", "/lh/hello"),
+];
 
 fn in_process(c: &mut Criterion, rt: &tokio::runtime::Runtime, emu: &axum::Router, bare: &axum::Router) {
     let mut g = c.benchmark_group("in_process");
@@ -135,6 +141,8 @@ fn events(c: &mut Criterion) {
     let mut g = c.benchmark_group("event");
     g.bench_function("build_rest_v1", |b| b.iter(|| rest.build_event(black_box(&req))));
     g.bench_function("build_http_v2", |b| b.iter(|| http.build_event(black_box(&req))));
+    g.bench_function("write_rest_v1", |b| b.iter(|| rest.write_event(black_box(&req))));
+    g.bench_function("write_http_v2", |b| b.iter(|| http.write_event(black_box(&req))));
     g.finish();
 
     let body = String::from_utf8(req.body().to_vec()).expect("utf-8");
@@ -160,6 +168,9 @@ fn events(c: &mut Criterion) {
     g.bench_function("parse_http_v2", |b| {
         b.iter_batched(|| v2.clone(), |o| http.parse_response(o), BatchSize::SmallInput)
     });
+    let (b1, b2) = (serde_json::to_vec(&v1).expect("json"), serde_json::to_vec(&v2).expect("json"));
+    g.bench_function("parse_rest_v1_bytes", |b| b.iter(|| rest.parse_response_bytes(black_box(&b1))));
+    g.bench_function("parse_http_v2_bytes", |b| b.iter(|| http.parse_response_bytes(black_box(&b2))));
     g.finish();
 }
 
@@ -251,7 +262,7 @@ fn main() {
     let rt = runtime();
     let emu = hello::hello().router();
     let bare = hello::bare();
-    for uri in ["/hello", "/v2/hello", "/typed/hello"] {
+    for uri in ["/hello", "/v2/hello", "/typed/hello", "/lh/hello"] {
         let a = rt.block_on(one(&bare, uri));
         let b = rt.block_on(one(&emu, uri));
         assert_eq!(serde_json::from_slice::<Value>(&a).unwrap(), serde_json::from_slice::<Value>(&b).unwrap(), "{uri}");

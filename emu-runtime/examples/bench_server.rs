@@ -10,6 +10,10 @@
 //!   request on a new connection, for comparison. The child is killed after each run. `BENCH_SERVER_CPU=N` pins
 //!   the child to core N with `taskset`.
 //!
+//! * `bench_server inproc emu|bare PATH N`: N `GET PATH` requests in-process (`Router::oneshot`, current-thread
+//!   runtime, the platform's lines off unless `PRINT=1`), no socket: what `bench/callgrind.sh` counts instructions of
+//!   (two runs of different N, so start-up cancels out).
+//!
 //! Servers print `listening on ADDR` once bound and stop on SIGTERM / Ctrl-C. Port 0 (default) picks a free port.
 
 #[path = "../benches/support/hello.rs"]
@@ -28,13 +32,21 @@ fn main() {
             let port: u16 = flag("--port").map_or(0, |p| p.parse().expect("--port N"));
             serve(mode, SocketAddr::from(([127, 0, 0, 1], port)));
         }
+        Some("inproc") => {
+            let mode = args.get(1).map(String::as_str).unwrap_or("emu");
+            let path = args.get(2).map(String::as_str).unwrap_or("/hello");
+            let n: usize = args.get(3).map_or(1000, |n| n.parse().expect("N"));
+            inproc(mode, path, n);
+        }
         Some("first") => {
             let mode = args.get(1).map(String::as_str).unwrap_or("emu");
             let runs: usize = flag("--runs").map_or(5, |n| n.parse().expect("--runs N"));
             first(mode, runs);
         }
         _ => {
-            eprintln!("usage: bench_server emu|emu-inline|bare [--port N] | bench_server first emu|bare [--runs N]");
+            eprintln!(
+                "usage: bench_server emu|emu-inline|bare [--port N] | first emu|bare [--runs N] | inproc emu|bare PATH N"
+            );
             std::process::exit(2);
         }
     }
@@ -53,6 +65,32 @@ async fn serve(mode: &str, addr: SocketAddr) {
         let service = hello::bare().into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, service).with_graceful_shutdown(emu_runtime::shutdown_signal()).await.expect("serve");
     }
+}
+
+/// `n` requests through the router in-process, each checked to be a 200 with the hello body.
+fn inproc(mode: &str, path: &str, n: usize) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    if std::env::var_os("PRINT").is_none() {
+        // SAFETY: before the runtime and any other thread exist.
+        unsafe { std::env::set_var("EMU_PLATFORM_LOG", "off") };
+    }
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let router = if mode == "bare" { hello::bare() } else { hello::hello().router() };
+    rt.block_on(async {
+        for _ in 0..n {
+            let req = http::Request::get(path)
+                .header("host", "localhost:3000")
+                .header("user-agent", "bench")
+                .header("accept", "application/json")
+                .body(axum::body::Body::empty())
+                .expect("request");
+            let res = router.clone().oneshot(req).await.expect("infallible");
+            assert_eq!(res.status(), 200, "{path}");
+            let body = res.into_body().collect().await.expect("body").to_bytes();
+            assert_eq!(body.len(), hello::BODY.len(), "{path}");
+        }
+    });
 }
 
 /// One `GET /hello` on a new connection; the whole response is read (Content-Length). Returns the status line.

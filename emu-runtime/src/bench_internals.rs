@@ -27,8 +27,20 @@ impl<'a> Route<'a> {
         crate::gateway::bench_event(&parts, req.body(), &self.matched)
     }
 
-    /// Parses `output` as the gateway does for this route; `true` when API Gateway would accept it.
+    /// The event as the JSON bytes a function is handed (the same event as [`build_event`](Self::build_event)).
+    pub fn write_event(&self, req: &Request<Bytes>) -> Vec<u8> {
+        let parts = crate::gateway::BenchParts::new(req);
+        crate::gateway::bench_write_event(&parts, req.body(), &self.matched)
+    }
+
+    /// Parses a `Value` output as the gateway does for this route; `true` when API Gateway would accept it.
     pub fn parse_response(&self, output: Value) -> bool {
+        crate::gateway::responses::parse(output.into(), self.matched.route.format).is_ok()
+    }
+
+    /// Parses an output given as JSON bytes (what a typed handler's output is); `true` when accepted.
+    pub fn parse_response_bytes(&self, output: &[u8]) -> bool {
+        let output = crate::lambda::payload::Payload::Json(Bytes::copy_from_slice(output));
         crate::gateway::responses::parse(output, self.matched.route.format).is_ok()
     }
 }

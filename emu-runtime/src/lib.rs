@@ -15,7 +15,9 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
 //! // The path is relative to the crate's Cargo.toml; each template function is bound to a handler.
-//! let app = lambda_app!("benches/hello.yaml", { HelloRest => hello, HelloHttp => hello, HelloTyped => hello });
+//! let app = lambda_app!("benches/hello.yaml", {
+//!     HelloRest => hello, HelloHttp => hello, HelloTyped => hello, HelloLambdaHttp => hello,
+//! });
 //! // In a test: the whole API in-process, no socket.
 //! let res = app.client().get("/hello").await;
 //! assert_eq!((res.status(), res.text().as_str()), (200, "hello"));

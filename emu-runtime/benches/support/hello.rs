@@ -39,12 +39,25 @@ pub async fn hello_typed(_: LambdaEvent<ApiGatewayProxyRequest>) -> Result<ApiGa
     Ok(res)
 }
 
+/// HTTP API / payload 2.0 through `lambda_http` (`Request` -> `IntoResponse`), the shape of an axum lambdalith.
+#[cfg(feature = "lambda-http")]
+pub async fn hello_lambda_http(_: emu_runtime::lambda_http::Request) -> Result<http::Response<String>, Error> {
+    Ok(http::Response::builder()
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .body(json!({ "message": "hello world" }).to_string())?)
+}
+
+/// Without the `lambda-http` feature the `Value` handler stands in (same answer), so the benches still build.
+#[cfg(not(feature = "lambda-http"))]
+pub use self::hello_http as hello_lambda_http;
+
 /// The emulated app: every function of `benches/hello.yaml` bound explicitly.
 pub fn hello() -> emu_runtime::App {
     emu_runtime::lambda_app!("benches/hello.yaml", {
         HelloRest => hello_rest,
         HelloHttp => hello_http,
         HelloTyped => hello_typed,
+        HelloLambdaHttp => hello_lambda_http,
     })
 }
 
@@ -55,5 +68,9 @@ pub fn bare() -> axum::Router {
         let body = serde_json::to_vec(&json!({ "message": "hello world" })).expect("serializable");
         ([(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"))], body)
     }
-    axum::Router::new().route("/hello", get(h)).route("/v2/hello", get(h)).route("/typed/hello", get(h))
+    axum::Router::new()
+        .route("/hello", get(h))
+        .route("/v2/hello", get(h))
+        .route("/typed/hello", get(h))
+        .route("/lh/hello", get(h))
 }

@@ -114,6 +114,9 @@ fn isolated(app: App) -> App {
 /// One access line per HTTP request: method, path, status, time. Written by the platform writer, not `tracing`, so a
 /// user's own subscriber (installed before `run`) does not hide it.
 async fn access_log(request: Request, next: Next) -> Response {
+    if !crate::lambda::log::platform_enabled() {
+        return next.run(request).await;
+    }
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();

@@ -28,7 +28,28 @@ pub(crate) fn check(version: Version, headers: &HeaderMap, from_client: bool) ->
 
 /// `uri-host [ ":" port ]` (RFC 9110 §7.2): a reg-name, an IPv4 address or a bracketed IPv6 literal, then an
 /// optional port of at most five digits that fits in 16 bits.
+/// [`check_host`] with the last valid value of this thread remembered: a client sends the same `Host` on every
+/// request, and the WHATWG parse below costs ~4k instructions (callgrind, docs/benchmarks.md issue 18).
 fn valid_host(value: &[u8]) -> bool {
+    thread_local! {
+        static LAST_VALID: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if LAST_VALID.with(|last| last.borrow().as_slice() == value) && !value.is_empty() {
+        return true;
+    }
+    let valid = check_host(value);
+    if valid {
+        LAST_VALID.with(|last| {
+            let mut last = last.borrow_mut();
+            last.clear();
+            last.extend_from_slice(value);
+        });
+    }
+    valid
+}
+
+/// Whether `value` is a `host[:port]` every layer accepts (RFC 9112's grammar and the WHATWG URL parser).
+fn check_host(value: &[u8]) -> bool {
     let Ok(authority) = http::uri::Authority::try_from(value) else { return false };
     let text = authority.as_str();
     if text.is_empty() || text.contains('@') {

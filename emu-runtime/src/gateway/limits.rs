@@ -9,9 +9,10 @@ use bytes::Bytes;
 use emu_template::ApiKind;
 use http::{HeaderMap, header};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use serde_json::Value;
 
 use crate::gateway::errors::GatewayError;
+use crate::lambda::payload::Payload;
+use serde_json::Value;
 
 /// API Gateway's maximum integration timeout for REST APIs.
 const REST_INTEGRATION_TIMEOUT: Duration = Duration::from_secs(29);
@@ -62,17 +63,23 @@ fn unreadable_body(e: &(dyn std::error::Error + 'static)) -> GatewayError {
 }
 
 /// Refuses an event whose JSON, as sent to the function, is over `limit`: Lambda's 6 MB applies to the whole
-/// invocation payload (headers twice, base64's third, JSON escapes), not to the body alone.
-///
-/// `head_len` is the request's URI and header bytes. Most events are far under the limit, and an upper bound
-/// shows it without serializing: a head byte appears at most four times in the event (`headers`,
-/// `multiValueHeaders`, path and query forms, `pathParameters`) and escaping (or U+FFFD for a byte that is not
-/// UTF-8) makes at most three of one, a body byte at most six (`\u0000`), the fixed fields under 16 KiB. Only
-/// above that bound is the event's JSON measured, by serializing it into a counter.
-pub(crate) fn check_event(event: &Value, head_len: usize, limit: usize) -> Result<(), GatewayError> {
-    let body_len = event.get("body").and_then(Value::as_str).map_or(0, str::len);
-    let bound = body_len.saturating_mul(6).saturating_add(head_len.saturating_mul(12)).saturating_add(16 * 1024);
-    if bound <= limit || event_size(event) <= limit { Ok(()) } else { Err(too_large(limit)) }
+/// invocation payload (headers twice, base64's third, JSON escapes), not to the body alone. An event written as
+/// bytes has its exact length; a `Value` event (for a `Value` handler) is measured by [`event_size`] only when an
+/// upper bound does not already show it is under the limit.
+pub(crate) fn check_event(event: &Payload, head_len: usize, limit: usize) -> Result<(), GatewayError> {
+    let fits = match event {
+        Payload::Json(bytes) => bytes.len() <= limit,
+        Payload::Value(event) => {
+            // A head byte appears at most four times in the event (`headers`, `multiValueHeaders`, path and query
+            // forms, `pathParameters`) and escaping (or U+FFFD for a byte that is not UTF-8) makes at most three of
+            // one, a body byte at most six (`\u0000`), the fixed fields under 16 KiB.
+            let body_len = event.get("body").and_then(Value::as_str).map_or(0, str::len);
+            let bound =
+                body_len.saturating_mul(6).saturating_add(head_len.saturating_mul(12)).saturating_add(16 * 1024);
+            bound <= limit || event_size(event) <= limit
+        }
+    };
+    if fits { Ok(()) } else { Err(too_large(limit)) }
 }
 
 /// The length of `event`'s compact JSON (what `to_vec` would give), without building it.
@@ -110,13 +117,17 @@ mod tests {
 
     #[test]
     fn the_event_is_measured_not_the_body() {
-        let event = serde_json::json!({ "body": "x".repeat(900), "headers": { "h": "y".repeat(400) } });
-        let exact = serde_json::to_vec(&event).unwrap().len();
-        assert_eq!(event_size(&event), exact);
-        // A body under the limit whose event is over it: refused.
-        assert_eq!(check_event(&event, 410, 1000), Err(GatewayError::PayloadTooLarge));
-        assert_eq!(check_event(&event, 410, exact), Ok(()));
+        let value = serde_json::json!({ "body": "x".repeat(900), "headers": { "h": "y".repeat(400) } });
+        let bytes = serde_json::to_vec(&value).unwrap();
+        let exact = bytes.len();
+        assert_eq!(event_size(&value), exact);
+        for event in [Payload::Value(value), Payload::from(bytes)] {
+            // A body under the limit whose event is over it: refused.
+            assert_eq!(check_event(&event, 410, 1000), Err(GatewayError::PayloadTooLarge));
+            assert_eq!(check_event(&event, 410, exact), Ok(()));
+        }
         // Far under: accepted by the bound alone.
-        assert_eq!(check_event(&serde_json::json!({ "body": "small" }), 100, 1 << 20), Ok(()));
+        let small = Payload::Value(serde_json::json!({ "body": "small" }));
+        assert_eq!(check_event(&small, 100, 1 << 20), Ok(()));
     }
 }

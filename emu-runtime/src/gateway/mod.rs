@@ -36,6 +36,7 @@ use crate::gateway::events::RequestInfo;
 use crate::gateway::routes::{Matched, Routes};
 use crate::lambda::LambdaService;
 use crate::lambda::log::error_json;
+use crate::lambda::payload::Payload;
 use crate::{clock, ids};
 
 /// The APIs of an app, compiled, with the options they are served with.
@@ -238,10 +239,18 @@ impl Gateway {
             return integrations::serve_mapped(lambda, api, route, parts, &body, event, max, timeouts, trace_id, trace)
                 .await;
         }
-        let event = build_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted));
+        // `LambdaEvent<T>` handlers get the event as a `Value`, `lambda_http` ones the bytes (the cheaper for each).
+        let event: Payload = if route.function.is_some_and(|f| lambda.prefers_value(f)) {
+            build_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted)).into()
+        } else {
+            write_event(parts, &body, matched, ids, epoch_ms, route.payload, Some(&granted)).into()
+        };
         if let Some(t) = trace.as_deref_mut() {
             t.body(&body);
-            t.event(&event);
+            match &event {
+                Payload::Value(value) => t.event(value),
+                Payload::Json(bytes) => t.event(&serde_json::from_slice(bytes).unwrap_or(Value::Null)),
+            }
         }
         drop(body);
         limits::check_event(&event, limits::head_len(&parts.uri, &parts.headers), self.max_request_body)?;
@@ -289,7 +298,7 @@ fn source_ip(parts: &Parts) -> IpAddr {
 }
 
 /// The event API Gateway sends for this request in `payload` format (2.0 only on HTTP APIs), with what the access
-/// gates found out about the caller.
+/// gates found out about the caller, as a `Value` (the access stage builds authorizer events from it).
 fn build_event(
     parts: &Parts,
     body: &[u8],
@@ -299,25 +308,54 @@ fn build_event(
     payload: PayloadVersion,
     granted: Option<&Granted>,
 ) -> Value {
-    let source_ip = source_ip(parts);
-    let info = RequestInfo {
+    let info = request_info(parts, body, matched, ids, epoch_ms, granted);
+    let (api, route) = (&matched.api.event, &matched.route.event);
+    match (matched.api.kind, payload) {
+        (ApiKind::Http, PayloadVersion::V2) => events::v2::build(&info, api, route),
+        _ => events::v1::build(&info, api, route),
+    }
+}
+
+/// [`build_event`]'s event as the JSON bytes the function is handed, written in one pass (`events/wire.rs`).
+fn write_event(
+    parts: &Parts,
+    body: &[u8],
+    matched: &Matched<'_, '_>,
+    ids: &RequestIds,
+    epoch_ms: u64,
+    payload: PayloadVersion,
+    granted: Option<&Granted>,
+) -> Vec<u8> {
+    let info = request_info(parts, body, matched, ids, epoch_ms, granted);
+    let (api, route) = (&matched.api.event, &matched.route.event);
+    match (matched.api.kind, payload) {
+        (ApiKind::Http, PayloadVersion::V2) => events::wire::v2(&info, api, route),
+        _ => events::wire::v1(&info, api, route),
+    }
+}
+
+/// What the event builders read of the request.
+fn request_info<'a>(
+    parts: &'a Parts,
+    body: &'a [u8],
+    matched: &'a Matched<'_, '_>,
+    ids: &'a RequestIds,
+    epoch_ms: u64,
+    granted: Option<&'a Granted>,
+) -> RequestInfo<'a> {
+    RequestInfo {
         method: &parts.method,
         path: matched.path,
         raw_query: parts.uri.query().unwrap_or(""),
         headers: &parts.headers,
         body,
-        source_ip,
+        source_ip: source_ip(parts),
         protocol: protocol(parts.version),
         params: &matched.params,
         request_id: &ids.request_id,
         epoch_ms,
         trace_id: &ids.trace_id,
         granted,
-    };
-    let (api, route) = (&matched.api.event, &matched.route.event);
-    match (matched.api.kind, payload) {
-        (ApiKind::Http, PayloadVersion::V2) => events::v2::build(&info, api, route),
-        _ => events::v1::build(&info, api, route),
     }
 }
 
@@ -345,6 +383,16 @@ pub(crate) fn bench_event(parts: &BenchParts, body: &[u8], matched: &Matched<'_,
         authorizer: None,
     };
     build_event(&parts.0, body, matched, &ids, 1_589_522_469_693, matched.route.payload, None)
+}
+
+/// [`write_event`] with fixed ids and time, for the bench internals.
+#[cfg(feature = "bench-internals")]
+pub(crate) fn bench_write_event(parts: &BenchParts, body: &[u8], matched: &Matched<'_, '_>) -> Vec<u8> {
+    let ids = RequestIds {
+        request_id: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef".to_owned(),
+        trace_id: "Root=1-5ebe3a25-0123456789abcdef01234567".to_owned(),
+    };
+    write_event(&parts.0, body, matched, &ids, 1_589_522_469_693, matched.route.payload, None)
 }
 
 fn protocol(v: Version) -> &'static str {

@@ -13,6 +13,10 @@ use emu_template::{ApiKind, PayloadVersion};
 use http::{HeaderMap, Response};
 
 use crate::gateway::events::{ApiData, is_binary_type};
+use crate::lambda::payload::Payload;
+
+#[path = "responses_fast.rs"]
+mod fast;
 
 /// How the output is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,8 +71,23 @@ fn bad(msg: impl Into<String>) -> InvalidResponse {
 
 const V1_KEYS: [&str; 5] = ["statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"];
 
-/// Parses `output` as API Gateway does for `format`.
-pub(crate) fn parse(output: Value, format: ResponseFormat) -> Result<GatewayResponse, InvalidResponse> {
+/// Parses `output` as API Gateway does for `format`: JSON bytes through borrowed structs (`fast.rs`) when they
+/// have the usual shape, anything else (and a `Value` output) through the tolerant `Value` parser below.
+pub(crate) fn parse(output: Payload, format: ResponseFormat) -> Result<GatewayResponse, InvalidResponse> {
+    let output = match output {
+        Payload::Value(v) => v,
+        Payload::Json(bytes) => {
+            if let Some(res) = fast::parse(&bytes, format) {
+                return Ok(res);
+            }
+            serde_json::from_slice(&bytes).map_err(|e| bad(format!("the output is not JSON: {e}")))?
+        }
+    };
+    parse_value(output, format)
+}
+
+/// Parses a `Value` output as API Gateway does for `format`.
+pub(crate) fn parse_value(output: Value, format: ResponseFormat) -> Result<GatewayResponse, InvalidResponse> {
     match format {
         ResponseFormat::RestV1 | ResponseFormat::HttpV1 => parse_v1(output, format == ResponseFormat::RestV1),
         ResponseFormat::HttpV2 => parse_v2(output),
@@ -202,7 +221,7 @@ pub(crate) fn kind(v: &Value) -> &'static str {
     }
 }
 
-fn status_code(v: Option<&Value>) -> Result<StatusCode, InvalidResponse> {
+pub(super) fn status_code(v: Option<&Value>) -> Result<StatusCode, InvalidResponse> {
     let n = match v {
         Some(Value::Number(n)) => n.as_u64().ok_or_else(|| bad(format!("statusCode must be an integer, got {n}")))?,
         None => return Err(bad("statusCode is missing")),
@@ -241,7 +260,7 @@ fn flag(v: Option<&Value>) -> Result<bool, InvalidResponse> {
     }
 }
 
-fn body(v: Option<Value>, b64: bool) -> Result<Bytes, InvalidResponse> {
+pub(super) fn body(v: Option<Value>, b64: bool) -> Result<Bytes, InvalidResponse> {
     match v {
         None | Some(Value::Null) => Ok(Bytes::new()),
         Some(Value::String(s)) if b64 => base64::engine::general_purpose::STANDARD
@@ -253,7 +272,7 @@ fn body(v: Option<Value>, b64: bool) -> Result<Bytes, InvalidResponse> {
     }
 }
 
-fn push_header(headers: &mut Vec<(HeaderName, HeaderValue)>, name: &str, value: &str) {
+pub(super) fn push_header(headers: &mut Vec<(HeaderName, HeaderValue)>, name: &str, value: &str) {
     let (Ok(n), Ok(v)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) else {
         tracing::warn!(header = name, "dropping a response header that is not valid HTTP");
         return;
@@ -265,7 +284,7 @@ fn push_header(headers: &mut Vec<(HeaderName, HeaderValue)>, name: &str, value: 
     headers.push((n, v));
 }
 
-fn default_content_type(res: &mut GatewayResponse) {
+pub(super) fn default_content_type(res: &mut GatewayResponse) {
     if !res.headers.iter().any(|(n, _)| n == header::CONTENT_TYPE) {
         res.headers.push((header::CONTENT_TYPE, HeaderValue::from_static("application/json")));
     }
@@ -275,6 +294,28 @@ fn default_content_type(res: &mut GatewayResponse) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Parses `v` as a `Value` and from its bytes (the borrowed structs of `responses_fast.rs` or the fallback),
+    /// checking that both give the same response or the same error.
+    fn parse(v: Value, format: ResponseFormat) -> Result<GatewayResponse, InvalidResponse> {
+        let by_value = super::parse_value(v.clone(), format);
+        let by_bytes = super::parse(Payload::from(serde_json::to_vec(&v).unwrap()), format);
+        assert_eq!(format!("{by_value:?}"), format!("{by_bytes:?}"), "{v}");
+        by_value
+    }
+
+    #[test]
+    fn usual_outputs_take_the_borrowed_path_and_unusual_ones_the_value_parser() {
+        let usual = br#"{"statusCode":200,"headers":{"content-type":"text/plain"},"body":"hi \u00e9"}"#;
+        for f in [ResponseFormat::RestV1, ResponseFormat::HttpV1, ResponseFormat::HttpV2] {
+            assert_eq!(fast::parse(usual, f).map(|r| r.body), Some(Bytes::from("hi \u{e9}")), "{f:?}");
+        }
+        for unusual in [&br#"{"statusCode":200,"headers":{"x-n":1}}"#[..], br#"{"statusCode":"200"}"#, br#"[1]"#] {
+            assert!(fast::parse(unusual, ResponseFormat::HttpV2).is_none());
+        }
+        assert!(fast::parse(br#"{"statusCode":200,"extra":1}"#, ResponseFormat::RestV1).is_none(), "strict keys");
+        assert!(fast::parse(br#"{"statusCode":200,"extra":1}"#, ResponseFormat::HttpV1).is_some());
+    }
 
     fn values(r: &GatewayResponse, name: &str) -> Vec<String> {
         r.headers.iter().filter(|(n, _)| n.as_str() == name).map(|(_, v)| v.to_str().unwrap().to_owned()).collect()

@@ -11,9 +11,8 @@ use tower::{Service, ServiceExt};
 
 use std::sync::Arc;
 
-use super::{
-    BoxFuture, BoxedHandler, ErasedHandler, FunctionResult, Handler, LocalBoxFuture, deserialize_event, failed, finish,
-};
+use super::{BoxFuture, BoxedHandler, ErasedHandler, FunctionResult, Handler, LocalBoxFuture, failed, finish};
+use crate::lambda::payload::Payload;
 
 /// A zero-sized marker carrying the handler's types (never constructed).
 type Marker<T> = std::marker::PhantomData<fn() -> T>;
@@ -40,11 +39,15 @@ where
     R: Serialize + Send + 'static,
     E: Into<Diagnostic> + Debug + Send + 'static,
 {
-    fn call(&self, event: serde_json::Value, context: Context) -> BoxFuture<FunctionResult> {
-        match deserialize_event::<T>(event) {
+    fn call(&self, event: Payload, context: Context) -> BoxFuture<FunctionResult> {
+        match event.deserialize::<T>() {
             Ok(payload) => finish((self.f)(LambdaEvent::new(payload, context))),
             Err(d) => failed(d),
         }
+    }
+
+    fn prefers_value(&self) -> bool {
+        true
     }
 
     fn run_on_lambda(self: Arc<Self>) -> LocalBoxFuture<Result<(), lambda_runtime::Error>> {
@@ -78,11 +81,15 @@ where
     S::Error: Into<Diagnostic> + Debug + Send + 'static,
     T: DeserializeOwned + Send + 'static,
 {
-    fn call(&self, event: serde_json::Value, context: Context) -> BoxFuture<FunctionResult> {
-        match deserialize_event::<T>(event) {
+    fn call(&self, event: Payload, context: Context) -> BoxFuture<FunctionResult> {
+        match event.deserialize::<T>() {
             Ok(payload) => finish(self.service.clone().oneshot(LambdaEvent::new(payload, context))),
             Err(d) => failed(d),
         }
+    }
+
+    fn prefers_value(&self) -> bool {
+        true
     }
 
     fn run_on_lambda(self: Arc<Self>) -> LocalBoxFuture<Result<(), lambda_runtime::Error>> {

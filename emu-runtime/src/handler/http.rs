@@ -21,6 +21,8 @@ use tower::{Service, ServiceExt};
 
 use std::sync::Arc;
 
+use crate::lambda::payload::Payload;
+
 use super::{
     BoxFuture, BoxedHandler, ErasedHandler, FunctionResult, Handler, LocalBoxFuture, failed, serialize_output,
 };
@@ -42,8 +44,8 @@ enum Origin {
 }
 
 /// Converts the emulator's event into the `lambda_http::Request` `lambda_http::run` would build from it.
-fn to_request(event: &serde_json::Value, context: Context) -> Result<(Request, Origin), Diagnostic> {
-    let text = event.to_string();
+fn to_request(event: &Payload, context: Context) -> Result<(Request, Origin), Diagnostic> {
+    let text = event.text();
     // `lambda_http` unwraps the URL it builds from `Host` and the path: the gateway refuses a Host that is not one
     // (400), and an event sent through the Invoke API may still hold one, so its panic is caught here, quietly.
     let request = match super::quiet_panic::catch_quietly(|| lambda_http::request::from_str(&text)) {
@@ -145,7 +147,7 @@ where
     R: IntoResponse + Send + 'static,
     E: Into<Diagnostic> + Debug + Send + 'static,
 {
-    fn call(&self, event: serde_json::Value, context: Context) -> BoxFuture<FunctionResult> {
+    fn call(&self, event: Payload, context: Context) -> BoxFuture<FunctionResult> {
         match to_request(&event, context) {
             Ok((request, origin)) => finish_http((self.f)(request), origin),
             Err(d) => failed(d),
@@ -181,7 +183,7 @@ where
     R: IntoResponse + Send + 'static,
     E: Into<Diagnostic> + Debug + Send + 'static,
 {
-    fn call(&self, event: serde_json::Value, context: Context) -> BoxFuture<FunctionResult> {
+    fn call(&self, event: Payload, context: Context) -> BoxFuture<FunctionResult> {
         match to_request(&event, context) {
             Ok((request, origin)) => finish_http(self.service.clone().oneshot(request), origin),
             Err(d) => failed(d),

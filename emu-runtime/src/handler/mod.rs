@@ -1,5 +1,6 @@
 //! The `Handler` trait: every shape of Rust function the emulator can bind to a template function, and its one erasure.
-//! Each shape (`event.rs`, `http.rs`) becomes a [`BoxedHandler`]: event JSON and `Context` in, result JSON out.
+//! Each shape (`event.rs`, `http.rs`) becomes a [`BoxedHandler`]: the event (JSON bytes or a value) and `Context`
+//! in, result JSON out.
 
 mod event;
 #[cfg(feature = "lambda-http")]
@@ -19,8 +20,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use lambda_runtime::{Context, Diagnostic};
+
+use crate::lambda::payload::Payload;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 /// A boxed, sendable future.
 pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -28,13 +30,22 @@ pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>
 /// A boxed future that need not be `Send`: `lambda_runtime::run`'s, driven by `block_on` on the main thread.
 pub(crate) type LocalBoxFuture<T> = Pin<Box<dyn Future<Output = T> + 'static>>;
 
-/// What a bound function returns: the response as JSON, or Lambda's error shape.
-pub(crate) type FunctionResult = Result<serde_json::Value, Diagnostic>;
+/// What a bound function returns: the response as JSON (bytes, or the `Value` a `Value` handler returned), or
+/// Lambda's error shape.
+pub(crate) type FunctionResult = Result<Payload, Diagnostic>;
 
 /// A handler with its type erased: event JSON and context in, result JSON out.
 pub(crate) trait ErasedHandler: Send + Sync + 'static {
     /// Calls the handler. `event` crosses a JSON boundary exactly as on Lambda.
-    fn call(&self, event: serde_json::Value, context: Context) -> BoxFuture<FunctionResult>;
+    fn call(&self, event: Payload, context: Context) -> BoxFuture<FunctionResult>;
+
+    /// Whether the gateway should hand this handler its event as a `Value` rather than bytes: true for
+    /// `LambdaEvent<T>` shapes, whose `T` is deserialized from a `Value` by moving its strings (or is the `Value`
+    /// itself), false for `lambda_http`, whose conversion reads text. Measured in docs/benchmarks.md (issue 18): bytes
+    /// parsed back into a `Value` cost 60% more instructions per request, into a typed `ApiGatewayProxyRequest` 8%.
+    fn prefers_value(&self) -> bool {
+        false
+    }
 
     /// Serves the handler through the real Lambda Runtime API with the official runtime and the shape's own types
     /// (`lambda_runtime::run` or `lambda_http::run`): no JSON erasure. See `lambda/runtime_api.rs`.
@@ -73,30 +84,13 @@ pub trait Handler<M>: Send + Sync + 'static {
     fn into_function(self) -> BoxedHandler;
 }
 
-/// Turns a failed deserialization of the event into the error `lambda_runtime` reports for it.
-///
-/// A handler taking `serde_json::Value` gets the event as is: the round trip through serde would only copy it.
-pub(crate) fn deserialize_event<T: DeserializeOwned + 'static>(event: serde_json::Value) -> Result<T, Diagnostic> {
-    let mut slot = Some(event);
-    if let Some(same) = (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<T>>()
-        && let Some(v) = same.take()
-    {
-        return Ok(v);
-    }
-    let Some(event) = slot else { unreachable!("the event is only taken when T is serde_json::Value") };
-    serde_json::from_value(event).map_err(|e| Diagnostic {
-        error_type: "Runtime.DeserializeError".into(),
-        error_message: format!("failed to deserialize the incoming data into the function's payload type: {e}"),
-    })
-}
-
 /// [`serialize_output`] without the copy when the output already is a `serde_json::Value`.
 pub(crate) fn serialize_owned<R: Serialize + 'static>(output: R) -> FunctionResult {
     let mut slot = Some(output);
     if let Some(v) = (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<serde_json::Value>>()
         && let Some(v) = v.take()
     {
-        return Ok(v);
+        return Ok(Payload::Value(v));
     }
     match slot {
         Some(output) => serialize_output(output),
@@ -104,9 +98,9 @@ pub(crate) fn serialize_owned<R: Serialize + 'static>(output: R) -> FunctionResu
     }
 }
 
-/// Serializes a handler's output, as `lambda_runtime` does before sending it to Lambda.
+/// Serializes a handler's output to JSON bytes, as `lambda_runtime` does before sending it to Lambda.
 pub(crate) fn serialize_output<R: Serialize>(output: R) -> FunctionResult {
-    serde_json::to_value(output).map_err(|e| Diagnostic {
+    serde_json::to_vec(&output).map(Payload::from).map_err(|e| Diagnostic {
         error_type: "Runtime.SerializationError".into(),
         error_message: format!("failed to serialize the function's response: {e}"),
     })

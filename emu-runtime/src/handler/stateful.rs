@@ -48,6 +48,7 @@
 ///     HelloRest => with_state!(store, hello),
 ///     HelloHttp => with_state!(store, hello),
 ///     HelloTyped => with_state!(store, hello),
+///     HelloLambdaHttp => with_state!(store, hello),
 /// });
 /// assert_eq!(app.client().get("/hello").await.text(), "Rex");
 /// # }

@@ -15,6 +15,7 @@ use serde_json::Value;
 use crate::handler::{BoxFuture, BoxedHandler, FunctionResult};
 use crate::lambda::InvokeOptions;
 use crate::lambda::context::FunctionInfo;
+use crate::lambda::payload::Payload;
 use crate::lambda::{log, log_capture, sandbox};
 
 /// Polls the handler's future inside `catch_unwind`, so a panic becomes an error instead of unwinding
@@ -154,7 +155,7 @@ impl Call {
     /// Starts `func`: on its own thread when `isolated` (and the handlers' runtime exists), else inline.
     fn start(
         func: &BoxedHandler,
-        event: Value,
+        event: Payload,
         ctx: lambda_runtime::Context,
         isolated: bool,
         sink: Option<log::LogSink>,
@@ -165,7 +166,7 @@ impl Call {
         }
     }
 
-    fn inline(func: &BoxedHandler, event: Value, ctx: lambda_runtime::Context, sink: Option<log::LogSink>) -> Call {
+    fn inline(func: &BoxedHandler, event: Payload, ctx: lambda_runtime::Context, sink: Option<log::LogSink>) -> Call {
         // The synchronous part of the call (deserializing the event, the user's fn body up to its first await)
         // may panic too.
         let fut = match catch_unwind(AssertUnwindSafe(|| func.0.call(event, ctx))) {
@@ -218,10 +219,10 @@ impl Call {
 pub(crate) async fn run(
     func: &BoxedHandler,
     info: &FunctionInfo,
-    event: Value,
+    event: Payload,
     options: InvokeOptions,
     isolated: bool,
-) -> Result<Value, InvokeError> {
+) -> Result<Payload, InvokeError> {
     let mut ctx = info.context();
     ctx.xray_trace_id = options.trace_id;
     if let Some(id) = options.request_id {
@@ -291,11 +292,12 @@ mod tests {
     #[tokio::test]
     async fn ok_error_and_panic_are_told_apart() {
         let ok = (|e: LambdaEvent<Value>| async move { Ok::<_, lambda_runtime::Error>(e.payload) }).into_function();
-        assert_eq!(run(&ok, &info(3), Value::from(1), no_cap(), false).await, Ok(Value::from(1)));
+        let out = run(&ok, &info(3), Value::from(1).into(), no_cap(), false).await.unwrap();
+        assert_eq!(out.to_value(), Some(Value::from(1)));
 
         let err = (|_: LambdaEvent<Value>| async move { Err::<Value, _>(lambda_runtime::Error::from("boom")) })
             .into_function();
-        let e = run(&err, &info(3), Value::Null, no_cap(), false).await.unwrap_err();
+        let e = run(&err, &info(3), Value::Null.into(), no_cap(), false).await.unwrap_err();
         assert!(matches!(&e, InvokeError::Handler { error, .. } if error.error_message == "boom"), "{e:?}");
 
         let panics = (|_: LambdaEvent<Value>| async move {
@@ -305,7 +307,7 @@ mod tests {
             Ok::<Value, lambda_runtime::Error>(Value::Null)
         })
         .into_function();
-        let e = run(&panics, &info(3), Value::Null, no_cap(), false).await.unwrap_err();
+        let e = run(&panics, &info(3), Value::Null.into(), no_cap(), false).await.unwrap_err();
         assert_eq!(e.diagnostic().error_message, "Lambda panicked: kaput");
     }
 
@@ -316,10 +318,10 @@ mod tests {
             Ok::<Value, lambda_runtime::Error>(Value::Null)
         })
         .into_function();
-        let e = run(&slow, &info(2), Value::Null, cap(29), false).await.unwrap_err();
+        let e = run(&slow, &info(2), Value::Null.into(), cap(29), false).await.unwrap_err();
         assert_eq!(e, InvokeError::Timeout { function: "F".into(), seconds: 2 });
         assert_eq!(e.diagnostic().error_type, "Sandbox.Timedout");
-        let e = run(&slow, &info(60), Value::Null, cap(29), false).await.unwrap_err();
+        let e = run(&slow, &info(60), Value::Null.into(), cap(29), false).await.unwrap_err();
         assert_eq!(e, InvokeError::GatewayTimeout { function: "F".into(), seconds: 29 });
     }
 }

@@ -26,16 +26,24 @@ pub(crate) fn error_json(error_type: &str, message: &str) -> String {
 /// lock, so lines from concurrent invocations never interleave. While a dev server serves, a closed stdout is
 /// ignored, as a logger would.
 pub(crate) fn platform_line(source: &str, line: &str) {
+    platform_lines(source, &[line]);
+}
+
+/// [`platform_line`] for several lines written at once (one `write` when serving: END and REPORT).
+pub(crate) fn platform_lines(source: &str, lines: &[&str]) {
     if silenced() {
         return;
     }
-    let mut text = String::with_capacity(32 + source.len() + line.len());
-    text.push_str(&clock::iso_time(clock::now_epoch_ms()));
-    text.push_str(" [");
-    text.push_str(source);
-    text.push_str("] ");
-    text.push_str(line);
-    text.push('\n');
+    let time = clock::iso_time(clock::now_epoch_ms());
+    let mut text = String::with_capacity(lines.iter().map(|l| 32 + time.len() + source.len() + l.len()).sum());
+    for line in lines {
+        text.push_str(&time);
+        text.push_str(" [");
+        text.push_str(source);
+        text.push_str("] ");
+        text.push_str(line);
+        text.push('\n');
+    }
     if TO_STDERR.load(Ordering::Relaxed) {
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(text.as_bytes());
@@ -44,13 +52,15 @@ pub(crate) fn platform_line(source: &str, line: &str) {
         let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
     } else {
-        // In-process (`app.client()`, `app.invoke`): `print!`, which the test harness captures, so a user's tests
-        // show these lines only when one fails. (It would panic on a closed stdout; a test's stdout never is.)
         print!("{text}");
     }
 }
 
-/// `EMU_PLATFORM_LOG=off` silences the platform lines (benchmarks, very quiet test runs); read once per process.
+/// Whether platform lines are printed (`EMU_PLATFORM_LOG=off` silences them): callers skip formatting when not.
+pub(crate) fn platform_enabled() -> bool {
+    !silenced()
+}
+
 fn silenced() -> bool {
     static OFF: OnceLock<bool> = OnceLock::new();
     *OFF.get_or_init(|| std::env::var_os("EMU_PLATFORM_LOG").is_some_and(|v| v == "off"))
@@ -105,7 +115,15 @@ impl InvocationLog {
     }
 
     /// `START RequestId: … Version: $LATEST`.
+    /// Whether a line would go anywhere (printed, or kept in the sink): when not, nothing is formatted.
+    fn wanted(&self) -> bool {
+        self.sink.is_some() || !silenced()
+    }
+
     pub(crate) fn start(&mut self, info: &FunctionInfo, request_id: &str) {
+        if !self.wanted() {
+            return;
+        }
         self.line(info, &format!("START RequestId: {request_id} Version: {LATEST}"));
     }
 
@@ -116,17 +134,23 @@ impl InvocationLog {
 
     /// `END RequestId: …` then `REPORT RequestId: … Duration … Billed Duration … Memory Size …`.
     pub(crate) fn end(&mut self, info: &FunctionInfo, request_id: &str, elapsed: Duration) {
-        self.line(info, &format!("END RequestId: {request_id}"));
+        if !self.wanted() {
+            return;
+        }
+        let end = format!("END RequestId: {request_id}");
         let ms = elapsed.as_secs_f64() * 1000.0;
         // Max Memory Used cannot be measured per function in-process; it is left out (see docs/fidelity.md).
-        self.line(
-            info,
-            &format!(
-                "REPORT RequestId: {request_id}\tDuration: {ms:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB\t",
-                (ms.ceil() as u64).max(1),
-                info.memory_mb,
-            ),
+        let report = format!(
+            "REPORT RequestId: {request_id}\tDuration: {ms:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB\t",
+            (ms.ceil() as u64).max(1),
+            info.memory_mb,
         );
+        // One write for both lines.
+        platform_lines(&info.name, &[&end, &report]);
+        if let Some(sink) = &self.sink {
+            push_line(sink, &end);
+            push_line(sink, &report);
+        }
     }
 }
 

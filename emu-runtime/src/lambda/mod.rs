@@ -7,6 +7,7 @@ pub(crate) mod invoke;
 pub(crate) mod invoke_api;
 pub(crate) mod log;
 pub(crate) mod log_capture;
+pub(crate) mod payload;
 pub(crate) mod runtime_api;
 pub(crate) mod samples;
 pub(crate) mod sandbox;
@@ -126,14 +127,33 @@ impl LambdaService {
         &self.functions[id.0 as usize]
     }
 
-    /// Invokes `id` with `event`: Lambda's log lines, timeout and panic isolation (see [`invoke::run`]); throttled
-    /// when `ReservedConcurrentExecutions` invocations of it are already running.
+    /// Whether `id`'s handler is better handed its event as a `Value` than as bytes (`ErasedHandler::prefers_value`).
+    pub(crate) fn prefers_value(&self, id: FunctionId) -> bool {
+        matches!(&self.entry(id).binding, Some(Binding::Bound(f)) if f.0.prefers_value())
+    }
+
+    /// Invokes `id` with `event` (a `Value`, or JSON bytes already serialized: [`payload::Payload`]): Lambda's log
+    /// lines, timeout and panic isolation (see [`invoke::run`]); throttled when `ReservedConcurrentExecutions`
+    /// invocations of it are already running.
     pub(crate) async fn invoke(
         &self,
         id: FunctionId,
-        event: Value,
+        event: impl Into<payload::Payload>,
         options: InvokeOptions,
     ) -> Result<Value, InvokeError> {
+        let output = self.invoke_payload(id, event.into(), options).await?;
+        let function = || self.entry(id).info.id.clone();
+        output.into_value().map_err(|error| InvokeError::Handler { function: function(), error })
+    }
+
+    /// [`invoke`](Self::invoke) with the output as the function returned it (JSON bytes, or its `Value`), for the
+    /// gateway, which parses it into borrowed structs.
+    pub(crate) async fn invoke_payload(
+        &self,
+        id: FunctionId,
+        event: payload::Payload,
+        options: InvokeOptions,
+    ) -> Result<payload::Payload, InvokeError> {
         let entry = self.entry(id);
         let _permit = match &entry.concurrency {
             None => None,

@@ -13,8 +13,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use crate::lambda::payload::Payload;
 use lambda_runtime::Context;
-use serde_json::Value;
 use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -56,7 +56,7 @@ pub(crate) fn runtime() -> Option<&'static Runtime> {
 }
 
 /// Starts `func` on a thread of `rt`'s blocking pool (`rt` is [`runtime`]'s).
-pub(crate) fn start(rt: &Runtime, func: &BoxedHandler, event: Value, ctx: Context, sink: Option<LogSink>) -> Running {
+pub(crate) fn start(rt: &Runtime, func: &BoxedHandler, event: Payload, ctx: Context, sink: Option<LogSink>) -> Running {
     let handle = rt.handle().clone();
     let func = func.clone();
     let (cancel, cancelled) = oneshot::channel::<()>();

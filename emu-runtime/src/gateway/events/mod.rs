@@ -1,8 +1,9 @@
 //! Builds the Lambda event API Gateway sends for a request: REST / payload 1.0 and HTTP API / payload 2.0.
-//! Events are `serde_json::Value`s built once per request; everything per-API and per-route is precomputed.
+//! As `serde_json::Value`s here and in `v1`/`v2`, as JSON bytes in `wire`; everything per-API and per-route is precomputed.
 
 pub(crate) mod v1;
 pub(crate) mod v2;
+pub(crate) mod wire;
 
 use std::borrow::Cow;
 use std::net::IpAddr;
@@ -205,7 +206,8 @@ fn is_text_type(media: &str) -> bool {
 /// REST: base64 when the Content-Type is one of the API's binary media types, else text.
 /// HTTP API: text for text content types (or none) when the bytes are UTF-8, else base64.
 /// Invalid UTF-8 in a REST text body is passed with U+FFFD replacements and a warning.
-pub(crate) fn encode_body(api: &ApiData, headers: &HeaderMap, body: &[u8]) -> (Option<String>, bool) {
+/// The text borrows `body` when it is UTF-8 and not base64-encoded.
+pub(crate) fn encode_body<'b>(api: &ApiData, headers: &HeaderMap, body: &'b [u8]) -> (Option<Cow<'b, str>>, bool) {
     if body.is_empty() {
         return (None, false);
     }
@@ -215,17 +217,17 @@ pub(crate) fn encode_body(api: &ApiData, headers: &HeaderMap, body: &[u8]) -> (O
         ApiKind::Http => media.as_deref().is_some_and(|m| !is_text_type(m)) || std::str::from_utf8(body).is_err(),
     };
     if binary {
-        return (Some(base64::engine::general_purpose::STANDARD.encode(body)), true);
+        return (Some(Cow::Owned(base64::engine::general_purpose::STANDARD.encode(body))), true);
     }
     match std::str::from_utf8(body) {
-        Ok(s) => (Some(s.to_owned()), false),
+        Ok(s) => (Some(Cow::Borrowed(s)), false),
         Err(_) => {
             tracing::warn!(
                 content_type = media.as_deref().unwrap_or("(none)"),
                 "request body is not valid UTF-8 but its content type is not a binary media type of the API: \
                  invalid bytes are replaced by U+FFFD (add the type to BinaryMediaTypes to get it base64-encoded)"
             );
-            (Some(String::from_utf8_lossy(body).into_owned()), false)
+            (Some(Cow::Owned(String::from_utf8_lossy(body).into_owned())), false)
         }
     }
 }

@@ -126,7 +126,7 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
     }
 
     let mut event = object([
-        ("body", body.map_or(Value::Null, Value::String)),
+        ("body", body.map_or(Value::Null, |b| Value::String(b.into_owned()))),
         ("headers", Value::Object(headers)),
         ("httpMethod", s(method)),
         ("isBase64Encoded", Value::Bool(is_b64)),

@@ -124,7 +124,7 @@ pub(crate) fn build(req: &RequestInfo<'_>, api: &ApiData, route: &RouteData) -> 
         e.insert("stageVariables".into(), api.stage_variables.clone());
     }
     if let Some(b) = body {
-        e.insert("body".into(), Value::String(b));
+        e.insert("body".into(), Value::String(b.into_owned()));
     }
     Value::Object(e)
 }

@@ -40,7 +40,7 @@ pub(crate) async fn serve(
     route: &CompiledRoute,
     mapping: &CompiledMapping,
     input: &MappingInput,
-    event: Value,
+    event: crate::lambda::payload::Payload,
     gateway_timeouts: bool,
     trace_id: String,
     trace: Option<&mut HttpTrace>,
@@ -49,7 +49,7 @@ pub(crate) async fn serve(
     let result = lambda::invoke_function(lambda, api, route, event, gateway_timeouts, trace_id, trace).await?;
     let (body, selection_value) = match result {
         // A success has no error message: patterns are matched against "" (so `.*` matches it too, D-LERR).
-        Ok(output) => (output.to_string(), String::new()),
+        Ok(output) => (output.text().into_owned(), String::new()),
         // A function error is an integration response like any other: its `errorMessage` selects (D-LERR).
         Err(e @ (InvokeError::Handler { .. } | InvokeError::Panicked { .. } | InvokeError::Timeout { .. })) => {
             (e.to_json().to_string(), e.diagnostic().error_message)

@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use crate::lambda::payload::Payload;
+
 use crate::dev::console::record::HttpTrace;
 use crate::gateway::errors::GatewayError;
 use crate::gateway::limits;
@@ -11,16 +13,16 @@ use crate::lambda::invoke::InvokeError;
 use crate::lambda::log::platform_line;
 use crate::lambda::{InvokeOptions, LambdaService};
 
-/// Invokes `route`'s function with `event`; every failure is already logged when this returns.
+/// Invokes `route`'s function with `event` (the bytes the gateway wrote); every failure is already logged when this returns.
 pub(crate) async fn invoke(
     lambda: &LambdaService,
     api: &CompiledApi,
     route: &CompiledRoute,
-    event: Value,
+    event: Payload,
     gateway_timeouts: bool,
     trace_id: String,
     trace: Option<&mut HttpTrace>,
-) -> Result<Value, GatewayError> {
+) -> Result<Payload, GatewayError> {
     invoke_function(lambda, api, route, event, gateway_timeouts, trace_id, trace).await?.map_err(|e| failure(route, e))
 }
 
@@ -31,11 +33,11 @@ pub(crate) async fn invoke_function(
     lambda: &LambdaService,
     api: &CompiledApi,
     route: &CompiledRoute,
-    event: Value,
+    event: Payload,
     gateway_timeouts: bool,
     trace_id: String,
     trace: Option<&mut HttpTrace>,
-) -> Result<Result<Value, InvokeError>, GatewayError> {
+) -> Result<Result<Payload, InvokeError>, GatewayError> {
     let Some(function) = route.function else {
         let label = label(route);
         platform_line(
@@ -56,9 +58,12 @@ pub(crate) async fn invoke_function(
         options.log_sink = Some(t.sinks().log.clone());
         options.context_sink = Some(t.sinks().context.clone());
     }
-    let result = lambda.invoke(function, event, options).await;
+    let result = lambda.invoke_payload(function, event, options).await;
     if let Some(t) = trace {
-        t.outcome(result.as_ref());
+        match &result {
+            Ok(output) => t.outcome(Ok(&output.to_value().unwrap_or(Value::Null))),
+            Err(e) => t.outcome(Err(e)),
+        }
     }
     Ok(result)
 }

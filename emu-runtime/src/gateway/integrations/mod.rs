@@ -77,6 +77,7 @@ pub(crate) async fn serve_mapped(
             if let Some(t) = trace.as_deref_mut() {
                 t.event(&event);
             }
+            let event = crate::lambda::payload::Payload::from(event);
             limits::check_event(&event, limits::head_len(&parts.uri, &parts.headers), max_request_body)?;
             aws::serve(lambda_service, api, route, mapping, &input, event, gateway_timeouts, trace_id, trace).await
         }
