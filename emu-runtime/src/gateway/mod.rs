@@ -391,6 +391,7 @@ pub(crate) fn bench_write_event(parts: &BenchParts, body: &[u8], matched: &Match
     let ids = RequestIds {
         request_id: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef".to_owned(),
         trace_id: "Root=1-5ebe3a25-0123456789abcdef01234567".to_owned(),
+        authorizer: None,
     };
     write_event(&parts.0, body, matched, &ids, 1_589_522_469_693, matched.route.payload, None)
 }

@@ -53,9 +53,9 @@ impl Payload {
         })
     }
 
-    /// The event as JSON text (`lambda_http`'s conversion reads text). Bytes that are not UTF-8 are replaced
-    /// lossily; the conversion then fails on them as it would on Lambda.
-    #[cfg(feature = "lambda-http")]
+    /// The payload as JSON text (`lambda_http`'s conversion reads text; a non-proxy integration's response
+    /// template reads the output as `$input`). Bytes that are not UTF-8 are replaced lossily; the conversion then
+    /// fails on them as it would on Lambda.
     pub(crate) fn text(&self) -> std::borrow::Cow<'_, str> {
         match self {
             Payload::Json(bytes) => String::from_utf8_lossy(bytes),
