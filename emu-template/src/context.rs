@@ -254,10 +254,7 @@ pub(crate) fn text_map(
                 out.insert(k.clone(), text);
             }
         }
-        Some(_) => reader.diags.problem(
-            at,
-            ProblemKind::InvalidValue { what: what.to_string(), expected: "a mapping of names to values".into() },
-        ),
+        Some(_) => reader.diags.invalid(at, what.to_string(), "a mapping of names to values"),
     }
     out
 }

@@ -35,6 +35,11 @@ impl Diagnostics {
         self.problem_in(file, location, kind);
     }
 
+    /// Records a [`ProblemKind::InvalidValue`]: `what` (`Timeout of HelloFn`) is not `expected`.
+    pub(crate) fn invalid(&mut self, location: Location, what: impl Into<String>, expected: impl Into<String>) {
+        self.problem(location, ProblemKind::InvalidValue { what: what.into(), expected: expected.into() });
+    }
+
     /// Records a problem in another file (a `DefinitionUri` document).
     pub(crate) fn problem_in(&mut self, file: String, location: Location, kind: ProblemKind) {
         if !self.problems.iter().any(|p| p.location == location && p.kind == kind && p.file == file) {

@@ -133,13 +133,7 @@ fn read_cloudformation<'a>(
                 ),
                 Some(c) if !reader.resolver.condition_holds(&c, cond.location(), &mut reader.diags) => continue,
                 Some(_) => {}
-                None => reader.diags.problem(
-                    cond.location(),
-                    ProblemKind::InvalidValue {
-                        what: format!("Condition of {id}"),
-                        expected: "a condition name".into(),
-                    },
-                ),
+                None => reader.diags.invalid(cond.location(), format!("Condition of {id}"), "a condition name"),
             }
         }
         reader.resources.push((id, node, kind));

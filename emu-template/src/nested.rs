@@ -209,12 +209,10 @@ fn template_location<'a>(reader: &mut Reader<'a>, id: &str, child: Child<'a>) ->
             None
         }
         _ => {
-            reader.diags.problem(
+            reader.diags.invalid(
                 at,
-                ProblemKind::InvalidValue {
-                    what: format!("{property} of nested stack {id}"),
-                    expected: "the path of a local template (or an S3 / HTTPS URL)".into(),
-                },
+                format!("{property} of nested stack {id}"),
+                "the path of a local template (or an S3 / HTTPS URL)",
             );
             None
         }
@@ -261,12 +259,10 @@ fn parameters<'a>(
                 }
             }
         }
-        Some(_) => reader.diags.problem(
+        Some(_) => reader.diags.invalid(
             node.location(),
-            ProblemKind::InvalidValue {
-                what: format!("Parameters of nested stack {id}"),
-                expected: "a mapping of parameter names to values".into(),
-            },
+            format!("Parameters of nested stack {id}"),
+            "a mapping of parameter names to values",
         ),
     }
     out
@@ -349,28 +345,24 @@ fn parameters_fit(
     for name in passed.keys().filter(|k| !k.starts_with("AWS::")) {
         if !declared.iter().any(|(d, _)| d == name) {
             let list: Vec<&str> = declared.iter().map(|(d, _)| d.as_str()).collect();
-            reader.diags.problem(
+            reader.diags.invalid(
                 at,
-                ProblemKind::InvalidValue {
-                    what: format!("parameter `{name}` passed to nested stack {id}"),
-                    expected: format!(
-                        "a parameter {relative} declares ({}); CloudFormation refuses the stack",
-                        if list.is_empty() { "it declares none".to_string() } else { list.join(", ") }
-                    ),
-                },
+                format!("parameter `{name}` passed to nested stack {id}"),
+                format!(
+                    "a parameter {relative} declares ({}); CloudFormation refuses the stack",
+                    if list.is_empty() { "it declares none".to_string() } else { list.join(", ") }
+                ),
             );
             fit = false;
         }
     }
     for (name, _) in declared.iter().filter(|(name, has_default)| !has_default && !passed.contains_key(name)) {
-        reader.diags.problem(
+        reader.diags.invalid(
             at,
-            ProblemKind::InvalidValue {
-                what: format!("Parameters of nested stack {id}"),
-                expected: format!(
-                    "a value for `{name}`, which {relative} declares without a Default (CloudFormation refuses the stack)"
-                ),
-            },
+            format!("Parameters of nested stack {id}"),
+            format!(
+                "a value for `{name}`, which {relative} declares without a Default (CloudFormation refuses the stack)"
+            ),
         );
         fit = false;
     }

@@ -85,13 +85,7 @@ fn ttl(reader: &mut Reader<'_>, v: Option<&Json>, what: &str, at: Location) -> u
     match json_text(v).and_then(|t| t.parse::<u32>().ok()) {
         Some(n) if n <= MAX_TTL_SECS => n,
         _ => {
-            reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue {
-                    what: what.to_string(),
-                    expected: "a number of seconds from 0 to 3600".into(),
-                },
-            );
+            reader.diags.invalid(at, what.to_string(), "a number of seconds from 0 to 3600");
             DEFAULT_TTL_SECS
         }
     }
@@ -107,9 +101,7 @@ pub(crate) fn authorizer_function(reader: &Reader<'_>, arn: &str) -> AuthorizerF
 /// Reads a SAM API's `Auth` block: its authorizers and its defaults.
 pub(crate) fn read_sam_api_auth(reader: &mut Reader<'_>, api: &str, kind: ApiKind, auth: &Json, at: Location) {
     let Some(map) = auth.as_object() else {
-        reader
-            .diags
-            .problem(at, ProblemKind::InvalidValue { what: format!("Auth of {api}"), expected: "a mapping".into() });
+        reader.diags.invalid(at, format!("Auth of {api}"), "a mapping");
         return;
     };
     if let Some(authorizers) = map.get("Authorizers") {
@@ -121,10 +113,7 @@ pub(crate) fn read_sam_api_auth(reader: &mut Reader<'_>, api: &str, kind: ApiKin
                     }
                 }
             }
-            None => reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue { what: format!("Auth.Authorizers of {api}"), expected: "a mapping".into() },
-            ),
+            None => reader.diags.invalid(at, format!("Auth.Authorizers of {api}"), "a mapping"),
         }
     }
     let default_authorizer = map.get("DefaultAuthorizer").and_then(json_text);
@@ -172,7 +161,7 @@ fn sam_authorizer(
 ) -> Option<Authorizer> {
     let owner = format!("authorizer {name} of {api}");
     let Some(def) = def.as_object() else {
-        reader.diags.problem(at, ProblemKind::InvalidValue { what: owner, expected: "a mapping".into() });
+        reader.diags.invalid(at, owner, "a mapping");
         return None;
     };
     let identity = def.get("Identity").and_then(Json::as_object);
@@ -206,12 +195,10 @@ fn sam_authorizer(
                         out.kind = AuthorizerKind::LambdaRequest { function };
                     }
                     other => {
-                        reader.diags.problem(
+                        reader.diags.invalid(
                             at,
-                            ProblemKind::InvalidValue {
-                                what: format!("FunctionPayloadType `{other}` of {owner}"),
-                                expected: "TOKEN or REQUEST".into(),
-                            },
+                            format!("FunctionPayloadType `{other}` of {owner}"),
+                            "TOKEN or REQUEST",
                         );
                         return None;
                     }
@@ -219,13 +206,7 @@ fn sam_authorizer(
             } else if let Some(pools) = def.get("UserPoolArn") {
                 let user_pools = strings(Some(pools));
                 if user_pools.is_empty() {
-                    reader.diags.problem(
-                        at,
-                        ProblemKind::InvalidValue {
-                            what: format!("UserPoolArn of {owner}"),
-                            expected: "a user pool ARN or a list of them".into(),
-                        },
-                    );
+                    reader.diags.invalid(at, format!("UserPoolArn of {owner}"), "a user pool ARN or a list of them");
                     return None;
                 }
                 let header = id_get("Header").and_then(json_text).unwrap_or_else(|| "Authorization".into());
@@ -262,12 +243,10 @@ fn sam_authorizer(
                     Some("1.0") => PayloadVersion::V1,
                     Some("2.0") => PayloadVersion::V2,
                     Some(other) => {
-                        reader.diags.problem(
+                        reader.diags.invalid(
                             at,
-                            ProblemKind::InvalidValue {
-                                what: format!("AuthorizerPayloadFormatVersion `{other}` of {owner}"),
-                                expected: "\"1.0\" or \"2.0\"".into(),
-                            },
+                            format!("AuthorizerPayloadFormatVersion `{other}` of {owner}"),
+                            "\"1.0\" or \"2.0\"",
                         );
                         return None;
                     }
@@ -281,13 +260,10 @@ fn sam_authorizer(
                 };
                 let simple_responses = bool_of(def.get("EnableSimpleResponses")).unwrap_or(false);
                 if simple_responses && payload == PayloadVersion::V1 {
-                    reader.diags.problem(
+                    reader.diags.invalid(
                         at,
-                        ProblemKind::InvalidValue {
-                            what: format!("EnableSimpleResponses of {owner}"),
-                            expected: "AuthorizerPayloadFormatVersion \"2.0\" (simple responses need payload 2.0)"
-                                .into(),
-                        },
+                        format!("EnableSimpleResponses of {owner}"),
+                        "AuthorizerPayloadFormatVersion \"2.0\" (simple responses need payload 2.0)",
                     );
                 }
                 out.identity = request_sources(identity).into();
@@ -330,13 +306,7 @@ pub(crate) fn identity_list(
     for item in items.iter().flat_map(|i| i.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
         match IdentitySource::parse(item) {
             Some(s) => out.push(s),
-            None => reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue {
-                    what: format!("identity source `{item}` of {owner}"),
-                    expected: "method.request.header.NAME, method.request.querystring.NAME, stageVariables.NAME or context.NAME ($request.header.NAME ... for HTTP APIs)".into(),
-                },
-            ),
+            None => reader.diags.invalid(at, format!("identity source `{item}` of {owner}"), "method.request.header.NAME, method.request.querystring.NAME, stageVariables.NAME or context.NAME ($request.header.NAME ... for HTTP APIs)"),
         }
     }
     out
@@ -446,12 +416,10 @@ pub(crate) fn read_cfn_authorizer(reader: &mut Reader<'_>, id: &str, props: &Jso
             simple_responses: bool_of(props.get("EnableSimpleResponses")).unwrap_or(false),
         },
         _ => {
-            reader.diags.problem(
+            reader.diags.invalid(
                 at,
-                ProblemKind::InvalidValue {
-                    what: format!("type `{ty}` of {owner}"),
-                    expected: if v2 { "JWT or REQUEST".into() } else { "TOKEN, REQUEST or COGNITO_USER_POOLS".into() },
-                },
+                format!("type `{ty}` of {owner}"),
+                if v2 { "JWT or REQUEST" } else { "TOKEN, REQUEST or COGNITO_USER_POOLS" },
             );
             return;
         }
@@ -590,14 +558,12 @@ pub(crate) fn openapi_schemes(
                 simple_responses: bool_of(az.get("enableSimpleResponses")).unwrap_or(false),
             },
             _ => {
-                reader.diags.problem(
+                reader.diags.invalid(
                     at,
-                    ProblemKind::InvalidValue {
-                        what: format!("x-amazon-apigateway-authorizer type `{ty}` of {owner}"),
-                        expected: match kind {
-                            ApiKind::Rest => "token, request or cognito_user_pools".into(),
-                            ApiKind::Http => "jwt or request".into(),
-                        },
+                    format!("x-amazon-apigateway-authorizer type `{ty}` of {owner}"),
+                    match kind {
+                        ApiKind::Rest => "token, request or cognito_user_pools",
+                        ApiKind::Http => "jwt or request",
                     },
                 );
                 continue;
@@ -706,13 +672,7 @@ pub(crate) fn serverless_rest_authorizer(
             (n, Some(m))
         }
         _ => {
-            reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue {
-                    what: format!("authorizer of {owner}"),
-                    expected: "a function name, an ARN or a mapping".into(),
-                },
-            );
+            reader.diags.invalid(at, format!("authorizer of {owner}"), "a function name, an ARN or a mapping");
             return (Authorization::None, Vec::new());
         }
     };
@@ -781,13 +741,7 @@ pub(crate) fn serverless_rest_authorizer(
 /// functionName, functionArn, payloadVersion, enableSimpleResponses, resultTtlInSeconds}}`.
 pub(crate) fn serverless_http_authorizers(reader: &mut Reader<'_>, api: &str, v: &Json, at: Location) {
     let Some(all) = v.as_object() else {
-        reader.diags.problem(
-            at,
-            ProblemKind::InvalidValue {
-                what: "provider.httpApi.authorizers".into(),
-                expected: "a mapping of authorizer names to settings".into(),
-            },
-        );
+        reader.diags.invalid(at, "provider.httpApi.authorizers", "a mapping of authorizer names to settings");
         return;
     };
     for (name, def) in all {
@@ -826,13 +780,7 @@ pub(crate) fn serverless_http_authorizers(reader: &mut Reader<'_>, api: &str, v:
                 }
             }
             other => {
-                reader.diags.problem(
-                    at,
-                    ProblemKind::InvalidValue {
-                        what: format!("type `{other}` of {owner}"),
-                        expected: "jwt or request".into(),
-                    },
-                );
+                reader.diags.invalid(at, format!("type `{other}` of {owner}"), "jwt or request");
                 continue;
             }
         };
@@ -861,13 +809,7 @@ pub(crate) fn serverless_http_authorizers(reader: &mut Reader<'_>, api: &str, v:
 /// Serverless `provider.apiGateway.apiKeys`: names, `{name, value}`, or `{usagePlan: [keys]}` groups.
 pub(crate) fn serverless_api_keys(reader: &mut Reader<'_>, v: &Json, at: Location) {
     let Some(items) = v.as_array() else {
-        reader.diags.problem(
-            at,
-            ProblemKind::InvalidValue {
-                what: "provider.apiGateway.apiKeys".into(),
-                expected: "a list of key names or {name, value}".into(),
-            },
-        );
+        reader.diags.invalid(at, "provider.apiGateway.apiKeys", "a list of key names or {name, value}");
         return;
     };
     for item in items {
@@ -891,13 +833,7 @@ pub(crate) fn serverless_api_keys(reader: &mut Reader<'_>, v: &Json, at: Locatio
                     serverless_api_keys(reader, group, at);
                 }
             }
-            _ => reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue {
-                    what: "an entry of provider.apiGateway.apiKeys".into(),
-                    expected: "a key name or {name, value}".into(),
-                },
-            ),
+            _ => reader.diags.invalid(at, "an entry of provider.apiGateway.apiKeys", "a key name or {name, value}"),
         }
     }
 }

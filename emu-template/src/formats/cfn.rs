@@ -225,12 +225,10 @@ fn rest_method<'a>(reader: &mut Reader<'a>, id: &str, node: Node<'a>) {
         return;
     };
     let Some(method) = Method::parse(&method_text) else {
-        reader.diags.problem(
+        reader.diags.invalid(
             node.location(),
-            ProblemKind::InvalidValue {
-                what: format!("HttpMethod `{method_text}` of {owner}"),
-                expected: "an HTTP method or ANY".into(),
-            },
+            format!("HttpMethod `{method_text}` of {owner}"),
+            "an HTTP method or ANY",
         );
         return;
     };
@@ -408,12 +406,10 @@ fn push_v2_route(
             Some((m, p)) => match Method::parse(m) {
                 Some(m) => (m, p.trim().to_string()),
                 None => {
-                    reader.diags.problem(
+                    reader.diags.invalid(
                         at,
-                        ProblemKind::InvalidValue {
-                            what: format!("RouteKey `{route_key}` of {owner}"),
-                            expected: "`METHOD /path` or `$default`".into(),
-                        },
+                        format!("RouteKey `{route_key}` of {owner}"),
+                        "`METHOD /path` or `$default`",
                     );
                     return;
                 }

@@ -6,7 +6,6 @@ use serde_json::Value as Json;
 use crate::context::Reader;
 use crate::intrinsics::{is_placeholder, json_text};
 use crate::model::{Cors, List, Location, Str};
-use crate::problem::ProblemKind;
 
 /// Parses a REST API `Cors` value (string `"'*'"` or object of single-quoted strings).
 pub(crate) fn rest_cors(reader: &mut Reader<'_>, v: &Json, id: &str, at: Location) -> Option<Cors> {
@@ -20,12 +19,10 @@ pub(crate) fn rest_cors(reader: &mut Reader<'_>, v: &Json, id: &str, at: Locatio
         match text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'').or(Some(t))) {
             Some(inner) => Some(inner.trim_end_matches('\'').to_string()),
             None => {
-                reader.diags.problem(
+                reader.diags.invalid(
                     at,
-                    ProblemKind::InvalidValue {
-                        what: format!("Cors.{key} of {id}"),
-                        expected: format!("a single-quoted string such as \"'{text}'\""),
-                    },
+                    format!("Cors.{key} of {id}"),
+                    format!("a single-quoted string such as \"'{text}'\""),
                 );
                 None
             }
@@ -52,13 +49,7 @@ pub(crate) fn rest_cors(reader: &mut Reader<'_>, v: &Json, id: &str, at: Locatio
             cors.max_age = map.get("MaxAge").and_then(json_text).and_then(|t| t.trim_matches('\'').parse().ok());
         }
         _ => {
-            reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue {
-                    what: format!("Cors of {id}"),
-                    expected: "a quoted origin string or a mapping".into(),
-                },
-            );
+            reader.diags.invalid(at, format!("Cors of {id}"), "a quoted origin string or a mapping");
             return None;
         }
     }
@@ -109,13 +100,7 @@ pub(crate) fn http_cors(reader: &mut Reader<'_>, v: &Json, id: &str, at: Locatio
             max_age: map.get("MaxAge").and_then(json_text).and_then(|t| t.parse().ok()),
         }),
         _ => {
-            reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue {
-                    what: format!("CorsConfiguration of {id}"),
-                    expected: "true or a mapping".into(),
-                },
-            );
+            reader.diags.invalid(at, format!("CorsConfiguration of {id}"), "true or a mapping");
             None
         }
     }

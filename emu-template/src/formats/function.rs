@@ -4,7 +4,6 @@
 use crate::context::{Props, Reader, text_map};
 use crate::intrinsics::json_text;
 use crate::model::{EnvPiece, EnvVar, Function, Location};
-use crate::problem::ProblemKind;
 
 /// Builds a function from (possibly Globals-merged) properties; `id` is the logical id, the function's
 /// [`Function::id`] is its CDK construct id when the driver chose one.
@@ -53,10 +52,7 @@ fn number_prop<'a>(reader: &mut Reader<'a>, p: &Props<'a>, key: &str, default: u
         Some(v) => match json_text(&v).and_then(|t| t.trim().parse::<u32>().ok()) {
             Some(n) => n,
             None => {
-                reader.diags.problem(
-                    p.location(key, at),
-                    ProblemKind::InvalidValue { what: format!("{key} of {id}"), expected: "a whole number".into() },
-                );
+                reader.diags.invalid(p.location(key, at), format!("{key} of {id}"), "a whole number");
                 default
             }
         },

@@ -78,8 +78,8 @@ pub(crate) fn read_sam(
     }
     let Some(map) = v.as_object() else {
         let what = format!("GatewayResponses of {api}");
-        let expected = "a mapping of response types (DEFAULT_4XX, UNAUTHORIZED, ...) to responses".into();
-        reader.diags.problem(at, ProblemKind::InvalidValue { what, expected });
+        let expected = "a mapping of response types (DEFAULT_4XX, UNAUTHORIZED, ...) to responses";
+        reader.diags.invalid(at, what, expected);
         return;
     };
     for (name, entry) in map {
@@ -87,16 +87,14 @@ pub(crate) fn read_sam(
         let owner = format!("GatewayResponses.{name} of {api}");
         let Some(response_type) = response_type(reader, &owner, name, entry_at) else { continue };
         let Some(props) = entry.as_object() else {
-            let expected = "a mapping with StatusCode, ResponseParameters and ResponseTemplates".into();
-            reader.diags.problem(entry_at, ProblemKind::InvalidValue { what: owner, expected });
+            let expected = "a mapping with StatusCode, ResponseParameters and ResponseTemplates";
+            reader.diags.invalid(entry_at, owner, expected);
             continue;
         };
         for key in props.keys() {
             if !matches!(key.as_str(), "StatusCode" | "ResponseParameters" | "ResponseTemplates") {
-                let expected = "only StatusCode, ResponseParameters and ResponseTemplates (SAM's properties)".into();
-                reader
-                    .diags
-                    .problem(entry_at, ProblemKind::InvalidValue { what: format!("{owner}: `{key}`"), expected });
+                let expected = "only StatusCode, ResponseParameters and ResponseTemplates (SAM's properties)";
+                reader.diags.invalid(entry_at, format!("{owner}: `{key}`"), expected);
             }
         }
         let status = status(reader, &owner, props.get("StatusCode"), entry_at);
@@ -125,22 +123,18 @@ pub(crate) fn read_sam(
                                 );
                             }
                         }
-                        other => reader.diags.problem(
+                        other => reader.diags.invalid(
                             entry_at,
-                            ProblemKind::InvalidValue {
-                                what: format!("{owner}: ResponseParameters.{other}"),
-                                expected: "Headers, Paths or QueryStrings".into(),
-                            },
+                            format!("{owner}: ResponseParameters.{other}"),
+                            "Headers, Paths or QueryStrings",
                         ),
                     }
                 }
             }
-            Some(_) => reader.diags.problem(
+            Some(_) => reader.diags.invalid(
                 entry_at,
-                ProblemKind::InvalidValue {
-                    what: format!("{owner}: ResponseParameters"),
-                    expected: "a mapping with Headers (name: \"'value'\")".into(),
-                },
+                format!("{owner}: ResponseParameters"),
+                "a mapping with Headers (name: \"'value'\")",
             ),
         }
         let templates = templates(reader, &owner, props.get("ResponseTemplates"), entry_at);
@@ -171,7 +165,7 @@ pub(crate) fn read_openapi(reader: &mut Reader<'_>, api: &str, kind: ApiKind, no
     let Some(v) = reader.resolver.resolve(node, &mut reader.diags) else { return };
     let Some(map) = v.as_object() else {
         let what = format!("x-amazon-apigateway-gateway-responses of {api}");
-        reader.diags.problem(at, ProblemKind::InvalidValue { what, expected: "a mapping of response types".into() });
+        reader.diags.invalid(at, what, "a mapping of response types");
         return;
     };
     for (name, entry) in map {
@@ -179,8 +173,8 @@ pub(crate) fn read_openapi(reader: &mut Reader<'_>, api: &str, kind: ApiKind, no
         let owner = format!("x-amazon-apigateway-gateway-responses.{name} of {api}");
         let Some(response_type) = response_type(reader, &owner, name, entry_at) else { continue };
         let Some(props) = entry.as_object() else {
-            let expected = "a mapping with statusCode, responseParameters and responseTemplates".into();
-            reader.diags.problem(entry_at, ProblemKind::InvalidValue { what: owner, expected });
+            let expected = "a mapping with statusCode, responseParameters and responseTemplates";
+            reader.diags.invalid(entry_at, owner, expected);
             continue;
         };
         let status = status(reader, &owner, props.get("statusCode"), entry_at);
@@ -284,12 +278,10 @@ fn response_type(reader: &mut Reader<'_>, owner: &str, name: &str, at: Location)
     let t = GatewayResponseType::parse(name);
     if t.is_none() {
         let known: Vec<&str> = GatewayResponseType::ALL.iter().map(|t| t.as_str()).collect();
-        reader.diags.problem(
+        reader.diags.invalid(
             at,
-            ProblemKind::InvalidValue {
-                what: format!("{owner}: response type `{name}`"),
-                expected: format!("one of API Gateway's types: {}", known.join(", ")),
-            },
+            format!("{owner}: response type `{name}`"),
+            format!("one of API Gateway's types: {}", known.join(", ")),
         );
     }
     t
@@ -306,12 +298,10 @@ fn status(reader: &mut Reader<'_>, owner: &str, v: Option<&Json>, at: Location) 
     match text.trim().parse::<u16>() {
         Ok(n @ 100..=599) if text.trim().len() == 3 => Some(n),
         _ => {
-            reader.diags.problem(
+            reader.diags.invalid(
                 at,
-                ProblemKind::InvalidValue {
-                    what: format!("{owner}: status code `{text}`"),
-                    expected: "an HTTP status code from 100 to 599, such as \"401\"".into(),
-                },
+                format!("{owner}: status code `{text}`"),
+                "an HTTP status code from 100 to 599, such as \"401\"",
             );
             None
         }
@@ -324,8 +314,8 @@ fn object<'v>(reader: &mut Reader<'_>, what: &str, v: &'v Json, at: Location) ->
         Json::Null => Vec::new(),
         Json::Object(m) => m.iter().collect(),
         _ => {
-            let expected = "a mapping of names to values".into();
-            reader.diags.problem(at, ProblemKind::InvalidValue { what: what.to_owned(), expected });
+            let expected = "a mapping of names to values";
+            reader.diags.invalid(at, what.to_owned(), expected);
             Vec::new()
         }
     }
@@ -345,13 +335,7 @@ fn parameters(reader: &mut Reader<'_>, owner: &str, v: Option<&Json>, at: Locati
                 .diags
                 .warn(at, format!("{owner}: response parameter `{key}` does not change the HTTP response; ignored"));
         } else {
-            reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue {
-                    what: format!("{owner}: response parameter `{key}`"),
-                    expected: "`gatewayresponse.header.<Name>`".into(),
-                },
-            );
+            reader.diags.invalid(at, format!("{owner}: response parameter `{key}`"), "`gatewayresponse.header.<Name>`");
         }
     }
     out
@@ -362,12 +346,10 @@ fn header(reader: &mut Reader<'_>, owner: &str, name: &str, value: &Json, at: Lo
     let valid_name =
         !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
     if !valid_name {
-        reader.diags.problem(
+        reader.diags.invalid(
             at,
-            ProblemKind::InvalidValue {
-                what: format!("{owner}: header name `{name}`"),
-                expected: "an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)".into(),
-            },
+            format!("{owner}: header name `{name}`"),
+            "an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)",
         );
         return None;
     }
@@ -386,14 +368,11 @@ fn header(reader: &mut Reader<'_>, owner: &str, name: &str, value: &Json, at: Lo
     match source.filter(|_| static_ok) {
         Some(value) => Some(ResponseHeader { name: name.to_owned().into(), value }),
         None => {
-            reader.diags.problem(
+            reader.diags.invalid(
                 at,
-                ProblemKind::InvalidValue {
-                    what: format!("{owner}: value `{text}` of header {name}"),
-                    expected: "a single-quoted static value such as \"'*'\", or method.request.header|path|querystring.<name>, \
-                               stageVariables.<name>, context.<name>"
-                        .into(),
-                },
+                format!("{owner}: value `{text}` of header {name}"),
+                "a single-quoted static value such as \"'*'\", or method.request.header|path|querystring.<name>, \
+                               stageVariables.<name>, context.<name>",
             );
             None
         }
@@ -420,13 +399,7 @@ fn templates(reader: &mut Reader<'_>, owner: &str, v: Option<&Json>, at: Locatio
                 out.push(KeyValue { key: content_type.clone().into(), value: t.clone().into() })
             }
             Json::Null => out.push(KeyValue { key: content_type.clone().into(), value: "".into() }),
-            _ => reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue {
-                    what: format!("{owner}: template for `{content_type}`"),
-                    expected: "a string".into(),
-                },
-            ),
+            _ => reader.diags.invalid(at, format!("{owner}: template for `{content_type}`"), "a string"),
         }
     }
     out

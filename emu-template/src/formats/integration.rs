@@ -9,7 +9,6 @@ use crate::integration::{
 };
 use crate::intrinsics::json_text;
 use crate::model::{Location, Str};
-use crate::problem::ProblemKind;
 use crate::yaml::Node;
 
 /// The property names of one format (`requestTemplates` in OpenAPI, `RequestTemplates` in CloudFormation).
@@ -115,12 +114,10 @@ pub(crate) fn read_mapping(reader: &mut Reader<'_>, keys: &Keys, owner: &str, in
         Some(p) => {
             let text = json_text(p.json).unwrap_or_default();
             Passthrough::parse(&text).unwrap_or_else(|| {
-                reader.diags.problem(
+                reader.diags.invalid(
                     p.at,
-                    ProblemKind::InvalidValue {
-                        what: format!("{} `{text}` of {owner}", keys.passthrough),
-                        expected: "WHEN_NO_MATCH, WHEN_NO_TEMPLATES or NEVER".into(),
-                    },
+                    format!("{} `{text}` of {owner}", keys.passthrough),
+                    "WHEN_NO_MATCH, WHEN_NO_TEMPLATES or NEVER",
                 );
                 Passthrough::default()
             })
@@ -144,12 +141,10 @@ pub(crate) fn read_mapping(reader: &mut Reader<'_>, keys: &Keys, owner: &str, in
                     responses.extend(response(reader, keys, owner, pattern, r));
                 }
             }
-            _ => reader.diags.problem(
+            _ => reader.diags.invalid(
                 list.at,
-                ProblemKind::InvalidValue {
-                    what: format!("{} of {owner}", keys.responses),
-                    expected: "integration responses (a mapping in OpenAPI, a list in CloudFormation)".into(),
-                },
+                format!("{} of {owner}", keys.responses),
+                "integration responses (a mapping in OpenAPI, a list in CloudFormation)",
             ),
         }
     }
@@ -179,12 +174,10 @@ fn response(
     let status_code = match status_text.as_deref().map(str::trim).map(str::parse::<u16>) {
         Some(Ok(code)) if (100..=599).contains(&code) => code,
         _ => {
-            reader.diags.problem(
+            reader.diags.invalid(
                 r.at,
-                ProblemKind::InvalidValue {
-                    what: format!("{} `{}` of {what}", keys.status_code, status_text.unwrap_or_default()),
-                    expected: "an HTTP status code (100-599)".into(),
-                },
+                format!("{} `{}` of {what}", keys.status_code, status_text.unwrap_or_default()),
+                "an HTTP status code (100-599)",
             );
             return None;
         }
@@ -225,26 +218,21 @@ fn response_parameter(
     value: Source<'_, '_>,
 ) -> Option<ResponseParameter> {
     let Some(header) = key.strip_prefix("method.response.header.").filter(|h| !h.is_empty()) else {
-        reader.diags.problem(
+        reader.diags.invalid(
             value.at,
-            ProblemKind::InvalidValue {
-                what: format!("response parameter `{key}` of the {what}"),
-                expected: "`method.response.header.<name>`".into(),
-            },
+            format!("response parameter `{key}` of the {what}"),
+            "`method.response.header.<name>`",
         );
         return None;
     };
     let text = json_text(value.json).unwrap_or_default();
     let Some(source) = ParameterValue::parse(&text) else {
-        reader.diags.problem(
+        reader.diags.invalid(
             value.at,
-            ProblemKind::InvalidValue {
-                what: format!("response parameter `{key}` = `{text}` of the {what}"),
-                expected: "a quoted literal ('value'), method.request.{header|querystring|path}.<name>, \
+            format!("response parameter `{key}` = `{text}` of the {what}"),
+            "a quoted literal ('value'), method.request.{header|querystring|path}.<name>, \
                            integration.response.header.<name>, integration.response.body[.<JSONPath>], \
-                           stageVariables.<name> or context.<name>"
-                    .into(),
-            },
+                           stageVariables.<name> or context.<name>",
         );
         return None;
     };
@@ -255,13 +243,7 @@ fn response_parameter(
 /// is an empty template.
 fn templates(reader: &mut Reader<'_>, what: &str, map: Source<'_, '_>) -> Vec<MappingTemplate> {
     if !map.json.is_object() {
-        reader.diags.problem(
-            map.at,
-            ProblemKind::InvalidValue {
-                what: what.to_owned(),
-                expected: "a mapping of content types to templates".into(),
-            },
-        );
+        reader.diags.invalid(map.at, what.to_owned(), "a mapping of content types to templates");
         return Vec::new();
     }
     let mut out = Vec::new();

@@ -227,12 +227,10 @@ fn api_event<'a>(
             Some(method) => (path, method),
             None => {
                 let loc = p.and_then(|p| p.get("Method")).map_or(at, |n| n.location());
-                reader.diags.problem(
+                reader.diags.invalid(
                     loc,
-                    ProblemKind::InvalidValue {
-                        what: format!("Method `{m}` of {owner}"),
-                        expected: "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY".into(),
-                    },
+                    format!("Method `{m}` of {owner}"),
+                    "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY",
                 );
                 return;
             }
@@ -275,13 +273,7 @@ fn api_event<'a>(
             None | Some("2.0") => PayloadVersion::V2,
             Some("1.0") => PayloadVersion::V1,
             Some(other) => {
-                reader.diags.problem(
-                    at,
-                    ProblemKind::InvalidValue {
-                        what: format!("PayloadFormatVersion `{other}` of {owner}"),
-                        expected: "\"1.0\" or \"2.0\"".into(),
-                    },
-                );
+                reader.diags.invalid(at, format!("PayloadFormatVersion `{other}` of {owner}"), "\"1.0\" or \"2.0\"");
                 PayloadVersion::V2
             }
         },

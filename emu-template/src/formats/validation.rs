@@ -87,9 +87,7 @@ fn boolean(reader: &mut Reader<'_>, v: Option<&Json>, what: &str, at: Location) 
         Json::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
         Json::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
         _ => {
-            reader
-                .diags
-                .problem(at, ProblemKind::InvalidValue { what: what.to_string(), expected: "true or false".into() });
+            reader.diags.invalid(at, what.to_string(), "true or false");
             None
         }
     }
@@ -190,13 +188,10 @@ impl OpenApiValidation {
         }
         if let Some(v) = validators {
             if !v.is_mapping() {
-                reader.diags.problem(
+                reader.diags.invalid(
                     v.location(),
-                    ProblemKind::InvalidValue {
-                        what: format!("x-amazon-apigateway-request-validators of API {api}"),
-                        expected: "a mapping of validator names to {validateRequestBody, validateRequestParameters}"
-                            .into(),
-                    },
+                    format!("x-amazon-apigateway-request-validators of API {api}"),
+                    "a mapping of validator names to {validateRequestBody, validateRequestParameters}",
                 );
             }
             for (name, node) in v.entries() {
@@ -217,12 +212,10 @@ impl OpenApiValidation {
         if let Some(d) = default {
             match d.scalar_text() {
                 Some(name) => out.default = Some((name, d.location())),
-                None => reader.diags.problem(
+                None => reader.diags.invalid(
                     d.location(),
-                    ProblemKind::InvalidValue {
-                        what: format!("x-amazon-apigateway-request-validator of API {api}"),
-                        expected: "a validator name".into(),
-                    },
+                    format!("x-amazon-apigateway-request-validator of API {api}"),
+                    "a validator name",
                 ),
             }
         }
@@ -268,12 +261,10 @@ impl OpenApiValidation {
             Some(n) => match n.scalar_text() {
                 Some(t) => Some((t, n.location())),
                 None => {
-                    reader.diags.problem(
+                    reader.diags.invalid(
                         n.location(),
-                        ProblemKind::InvalidValue {
-                            what: format!("x-amazon-apigateway-request-validator of {owner}"),
-                            expected: "a validator name".into(),
-                        },
+                        format!("x-amazon-apigateway-request-validator of {owner}"),
+                        "a validator name",
                     );
                     return None;
                 }
@@ -342,12 +333,10 @@ impl OpenApiValidation {
         let name = p.get("name").and_then(json_text);
         let place = p.get("in").and_then(json_text);
         let (Some(name), Some(place)) = (name, place) else {
-            reader.diags.problem(
+            reader.diags.invalid(
                 at,
-                ProblemKind::InvalidValue {
-                    what: format!("a parameter of {owner}"),
-                    expected: "a parameter object with `name` and `in` (or a `$ref` to one under `parameters`)".into(),
-                },
+                format!("a parameter of {owner}"),
+                "a parameter object with `name` and `in` (or a `$ref` to one under `parameters`)",
             );
             return;
         };
@@ -450,13 +439,7 @@ pub(crate) fn read_sam_models(reader: &mut Reader<'_>, api: &str, kind: ApiKind,
         return;
     }
     let Json::Object(map) = models else {
-        reader.diags.problem(
-            at,
-            ProblemKind::InvalidValue {
-                what: format!("Models of API {api}"),
-                expected: "a mapping of model names to JSON schemas".into(),
-            },
-        );
+        reader.diags.invalid(at, format!("Models of API {api}"), "a mapping of model names to JSON schemas");
         return;
     };
     for (name, schema) in map {
@@ -491,10 +474,7 @@ pub(crate) fn sam_event(
         let value = reader.resolver.resolve(n, &mut reader.diags).unwrap_or(Json::Null);
         let what = format!("RequestParameters of {owner}");
         let Json::Array(items) = value else {
-            reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue { what, expected: format!("a list of {PARAMETER_FORM} strings or mappings") },
-            );
+            reader.diags.invalid(at, what, format!("a list of {PARAMETER_FORM} strings or mappings"));
             return None;
         };
         for item in items {
@@ -505,35 +485,31 @@ pub(crate) fn sam_event(
                     None => continue,
                 },
                 _ => {
-                    reader.diags.problem(
+                    reader.diags.invalid(
                         at,
-                        ProblemKind::InvalidValue {
-                            what: what.clone(),
-                            expected: format!("each item a {PARAMETER_FORM} string, or a one-key mapping of one to {{Required, Caching}}"),
-                        },
+                        what.clone(),
+                        format!(
+                            "each item a {PARAMETER_FORM} string, or a one-key mapping of one to {{Required, Caching}}"
+                        ),
                     );
                     continue;
                 }
             };
             let Some(param) = parse_parameter(&text).filter(|p| p.location != ParameterLocation::Path) else {
-                reader.diags.problem(
+                reader.diags.invalid(
                     at,
-                    ProblemKind::InvalidValue {
-                        what: format!("request parameter `{text}` of {owner}"),
-                        expected: "`method.request.header.NAME` or `method.request.querystring.NAME`".into(),
-                    },
+                    format!("request parameter `{text}` of {owner}"),
+                    "`method.request.header.NAME` or `method.request.querystring.NAME`",
                 );
                 continue;
             };
             let mut is_required = false;
             if let Some(settings) = settings {
                 let Json::Object(s) = &settings else {
-                    reader.diags.problem(
+                    reader.diags.invalid(
                         at,
-                        ProblemKind::InvalidValue {
-                            what: format!("request parameter `{text}` of {owner}"),
-                            expected: "a mapping with `Required` and/or `Caching`".into(),
-                        },
+                        format!("request parameter `{text}` of {owner}"),
+                        "a mapping with `Required` and/or `Caching`",
                     );
                     continue;
                 };
@@ -564,12 +540,10 @@ pub(crate) fn sam_event(
     let at = n.location();
     let value = reader.resolver.resolve(n, &mut reader.diags).unwrap_or(Json::Null);
     let Json::Object(m) = &value else {
-        reader.diags.problem(
+        reader.diags.invalid(
             at,
-            ProblemKind::InvalidValue {
-                what: format!("RequestModel of {owner}"),
-                expected: "a mapping with `Model` (and `Required`, `ValidateBody`, `ValidateParameters`)".into(),
-            },
+            format!("RequestModel of {owner}"),
+            "a mapping with `Model` (and `Required`, `ValidateBody`, `ValidateParameters`)",
         );
         return None;
     };
@@ -694,13 +668,7 @@ pub(crate) fn cfn_method(
             Some(Json::Object(map)) => {
                 for (key, v) in map {
                     let Some(param) = parse_parameter(&key) else {
-                        reader.diags.problem(
-                            pat,
-                            ProblemKind::InvalidValue {
-                                what: format!("request parameter `{key}` of {owner}"),
-                                expected: PARAMETER_FORM.into(),
-                            },
-                        );
+                        reader.diags.invalid(pat, format!("request parameter `{key}` of {owner}"), PARAMETER_FORM);
                         continue;
                     };
                     if boolean(reader, Some(&v), &format!("request parameter `{key}` of {owner}"), pat) == Some(true) {
@@ -709,12 +677,10 @@ pub(crate) fn cfn_method(
                 }
             }
             None | Some(Json::Null) => {}
-            Some(_) => reader.diags.problem(
+            Some(_) => reader.diags.invalid(
                 pat,
-                ProblemKind::InvalidValue {
-                    what: format!("RequestParameters of {owner}"),
-                    expected: format!("a mapping of {PARAMETER_FORM} to true (required) or false"),
-                },
+                format!("RequestParameters of {owner}"),
+                format!("a mapping of {PARAMETER_FORM} to true (required) or false"),
             ),
         }
     }
@@ -725,12 +691,10 @@ pub(crate) fn cfn_method(
             Some(Json::Object(map)) => {
                 for (ct, v) in map {
                     let Some(model) = json_text(&v) else {
-                        reader.diags.problem(
+                        reader.diags.invalid(
                             mat,
-                            ProblemKind::InvalidValue {
-                                what: format!("RequestModels `{ct}` of {owner}"),
-                                expected: "a model name or `!Ref` to an AWS::ApiGateway::Model".into(),
-                            },
+                            format!("RequestModels `{ct}` of {owner}"),
+                            "a model name or `!Ref` to an AWS::ApiGateway::Model",
                         );
                         continue;
                     };
@@ -740,12 +704,10 @@ pub(crate) fn cfn_method(
                 }
             }
             None | Some(Json::Null) => {}
-            Some(_) => reader.diags.problem(
+            Some(_) => reader.diags.invalid(
                 mat,
-                ProblemKind::InvalidValue {
-                    what: format!("RequestModels of {owner}"),
-                    expected: "a mapping of content types to model names".into(),
-                },
+                format!("RequestModels of {owner}"),
+                "a mapping of content types to model names",
             ),
         }
     }
@@ -767,12 +729,10 @@ pub(crate) fn serverless_http(
     let mut required = Vec::new();
     if let Some(params) = request.get("parameters") {
         let Json::Object(groups) = params else {
-            reader.diags.problem(
+            reader.diags.invalid(
                 at,
-                ProblemKind::InvalidValue {
-                    what: format!("request.parameters of {owner}"),
-                    expected: "a mapping with `querystrings`, `headers` and/or `paths`".into(),
-                },
+                format!("request.parameters of {owner}"),
+                "a mapping with `querystrings`, `headers` and/or `paths`",
             );
             return None;
         };
@@ -782,23 +742,19 @@ pub(crate) fn serverless_http(
                 "headers" => ParameterLocation::Header,
                 "paths" => ParameterLocation::Path,
                 other => {
-                    reader.diags.problem(
+                    reader.diags.invalid(
                         at,
-                        ProblemKind::InvalidValue {
-                            what: format!("request.parameters.{other} of {owner}"),
-                            expected: "`querystrings`, `headers` or `paths`".into(),
-                        },
+                        format!("request.parameters.{other} of {owner}"),
+                        "`querystrings`, `headers` or `paths`",
                     );
                     continue;
                 }
             };
             let Json::Object(names) = names else {
-                reader.diags.problem(
+                reader.diags.invalid(
                     at,
-                    ProblemKind::InvalidValue {
-                        what: format!("request.parameters.{group} of {owner}"),
-                        expected: "a mapping of names to true/false or {required, mappedValue}".into(),
-                    },
+                    format!("request.parameters.{group} of {owner}"),
+                    "a mapping of names to true/false or {required, mappedValue}",
                 );
                 continue;
             };
@@ -820,13 +776,7 @@ pub(crate) fn serverless_http(
     let mut models = Vec::new();
     if let Some(schemas) = request.get("schemas") {
         let Json::Object(map) = schemas else {
-            reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue {
-                    what: format!("request.schemas of {owner}"),
-                    expected: "a mapping of content types to schemas".into(),
-                },
-            );
+            reader.diags.invalid(at, format!("request.schemas of {owner}"), "a mapping of content types to schemas");
             return None;
         };
         for (ct, config) in map {

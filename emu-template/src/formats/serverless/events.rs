@@ -135,7 +135,7 @@ fn method_and_path(
             [m, p] => Some((m.to_string(), p.to_string())),
             _ => {
                 let expected = format!("{shorthand}, as in `{example}`");
-                reader.diags.problem(at, ProblemKind::InvalidValue { what: owner, expected });
+                reader.diags.invalid(at, owner, expected);
                 None
             }
         },
@@ -157,7 +157,7 @@ fn method_and_path(
         }
         _ => {
             let expected = format!("{shorthand} or a mapping with `method` and `path`");
-            reader.diags.problem(at, ProblemKind::InvalidValue { what: owner, expected });
+            reader.diags.invalid(at, owner, expected);
             None
         }
     }
@@ -229,12 +229,10 @@ pub(crate) fn rest_path(path: &str) -> String {
 fn parse_method(reader: &mut Reader<'_>, method: &str, owner: &str, at: Location) -> Option<Method> {
     let m = Method::parse(method);
     if m.is_none() {
-        reader.diags.problem(
+        reader.diags.invalid(
             at,
-            ProblemKind::InvalidValue {
-                what: format!("method `{method}` of {owner}"),
-                expected: "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY or *".into(),
-            },
+            format!("method `{method}` of {owner}"),
+            "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY or *",
         );
     }
     m
@@ -290,10 +288,7 @@ fn rest_cors(reader: &mut Reader<'_>, v: &Json, method: Method, owner: &str, col
             (origins, list(m.get("headers")), credentials, max_age)
         }
         _ => {
-            reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue { what: format!("`cors` of {owner}"), expected: "true or a mapping".into() },
-            );
+            reader.diags.invalid(at, format!("`cors` of {owner}"), "true or a mapping");
             return;
         }
     };
@@ -334,23 +329,19 @@ fn http_api_event(
     let path = path.trim();
     let path = if path == "*" {
         if method != Method::Any {
-            reader.diags.problem(
+            reader.diags.invalid(
                 at,
-                ProblemKind::InvalidValue {
-                    what: format!("path `*` of {owner}"),
-                    expected: "method `*` with it (the `$default` route matches every method)".into(),
-                },
+                format!("path `*` of {owner}"),
+                "method `*` with it (the `$default` route matches every method)",
             );
             return;
         }
         DEFAULT_ROUTE.to_string()
     } else if !path.starts_with('/') {
-        reader.diags.problem(
+        reader.diags.invalid(
             at,
-            ProblemKind::InvalidValue {
-                what: format!("path `{path}` of {owner}"),
-                expected: format!("a path starting with `/` (write `/{path}`)"),
-            },
+            format!("path `{path}` of {owner}"),
+            format!("a path starting with `/` (write `/{path}`)"),
         );
         return;
     } else {
@@ -424,13 +415,7 @@ pub(crate) fn http_api_cors(reader: &mut Reader<'_>, v: &Json, methods: &[Method
             })
         }
         _ => {
-            reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue {
-                    what: "provider.httpApi.cors".into(),
-                    expected: "true or a mapping".into(),
-                },
-            );
+            reader.diags.invalid(at, "provider.httpApi.cors", "true or a mapping");
             None
         }
     }
@@ -442,10 +427,7 @@ pub(crate) fn payload(reader: &mut Reader<'_>, v: &Json, what: &str, at: Locatio
         Some("1.0") | Some("1") => Some(PayloadVersion::V1),
         Some("2.0") | Some("2") => Some(PayloadVersion::V2),
         _ => {
-            reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue { what: what.to_string(), expected: "'1.0' or '2.0' (quoted)".into() },
-            );
+            reader.diags.invalid(at, what.to_string(), "'1.0' or '2.0' (quoted)");
             None
         }
     }

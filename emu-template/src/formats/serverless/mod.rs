@@ -150,13 +150,9 @@ pub(crate) fn read<'a>(root: Node<'a>, path: &Path, options: &ReadOptions, mut d
                 reader.functions.push(function);
             }
         }
-        Some(f) if !f.value.is_null() => reader.diags.problem(
-            f.location(),
-            ProblemKind::InvalidValue {
-                what: "functions".into(),
-                expected: "a mapping of function names to their settings".into(),
-            },
-        ),
+        Some(f) if !f.value.is_null() => {
+            reader.diags.invalid(f.location(), "functions", "a mapping of function names to their settings")
+        }
         _ => {}
     }
     if let Some(at) = collected.rest_at {
@@ -241,10 +237,7 @@ fn service_name<'a>(reader: &mut Reader<'a>, vars: &mut Vars<'a>, root: Node<'a>
     match text.filter(|t| !t.trim().is_empty()) {
         Some(t) => t,
         None => {
-            reader.diags.problem(
-                node.location(),
-                ProblemKind::InvalidValue { what: "service".into(), expected: "the service's name, a string".into() },
-            );
+            reader.diags.invalid(node.location(), "service", "the service's name, a string");
             String::new()
         }
     }
@@ -255,10 +248,7 @@ fn number(reader: &mut Reader<'_>, v: Option<(Json, Location)>, what: &str, defa
     match json_text(&v).and_then(|t| t.trim().parse::<f64>().ok()) {
         Some(n) if n.is_finite() && n >= 1.0 && n <= f64::from(u32::MAX) && n.fract() == 0.0 => n as u32,
         _ => {
-            reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue { what: what.to_string(), expected: "a positive whole number".into() },
-            );
+            reader.diags.invalid(at, what.to_string(), "a positive whole number");
             default
         }
     }
@@ -270,13 +260,7 @@ fn reserved_concurrency(reader: &mut Reader<'_>, v: Option<(Json, Location)>, ke
     match json_text(&v).and_then(|t| t.trim().parse::<u32>().ok()) {
         Some(n) => Some(n),
         None => {
-            reader.diags.problem(
-                at,
-                ProblemKind::InvalidValue {
-                    what: format!("reservedConcurrency of function {key}"),
-                    expected: "a whole number".into(),
-                },
-            );
+            reader.diags.invalid(at, format!("reservedConcurrency of function {key}"), "a whole number");
             None
         }
     }
@@ -301,13 +285,7 @@ fn read_function<'a>(
         (!v.is_null()).then_some((v, n.location()))
     };
     if !node.is_mapping() {
-        reader.diags.problem(
-            at,
-            ProblemKind::InvalidValue {
-                what: format!("function {key}"),
-                expected: "a mapping with at least `handler`".into(),
-            },
-        );
+        reader.diags.invalid(at, format!("function {key}"), "a mapping with at least `handler`");
     }
     let handler = prop(reader, vars, "handler").and_then(|(v, _)| json_text(&v));
     let handler = match handler {
@@ -360,12 +338,10 @@ fn read_function<'a>(
     collected.event_counts.clear();
     if let Some(list) = node.get("events") {
         if !list.value.is_null() && list.value.as_sequence().is_none() {
-            reader.diags.problem(
+            reader.diags.invalid(
                 list.location(),
-                ProblemKind::InvalidValue {
-                    what: format!("events of function {key}"),
-                    expected: "a list such as `- http: GET /path`".into(),
-                },
+                format!("events of function {key}"),
+                "a list such as `- http: GET /path`",
             );
         }
         for item in list.items() {
@@ -373,12 +349,10 @@ fn read_function<'a>(
             let entries = item.entries();
             let [(kind, value)] = entries.as_slice() else {
                 if !item.value.is_null() {
-                    reader.diags.problem(
+                    reader.diags.invalid(
                         item_at,
-                        ProblemKind::InvalidValue {
-                            what: format!("event of function {key}"),
-                            expected: "a mapping with one key, the event type (`- http: ...`)".into(),
-                        },
+                        format!("event of function {key}"),
+                        "a mapping with one key, the event type (`- http: ...`)",
                     );
                 }
                 continue;
@@ -416,12 +390,10 @@ fn environment<'a>(
     let resolved = vars.node(reader, node);
     let Json::Object(map) = resolved else {
         if !resolved.is_null() {
-            reader.diags.problem(
+            reader.diags.invalid(
                 node.location(),
-                ProblemKind::InvalidValue {
-                    what: format!("environment of function {function}"),
-                    expected: "a mapping of variable names to values".into(),
-                },
+                format!("environment of function {function}"),
+                "a mapping of variable names to values",
             );
         }
         return;
