@@ -47,14 +47,23 @@ pub(crate) async fn serve(
 ) -> Result<Response<Body>, GatewayError> {
     let label = lambda::label(route);
     let result = lambda::invoke_function(lambda, api, route, event, gateway_timeouts, trace_id, trace).await?;
-    let (body, selection_value) = match result {
-        // A success has no error message: patterns are matched against "" (so `.*` matches it too, D-LERR).
-        Ok(output) => (output.text().into_owned(), String::new()),
-        // A function error is an integration response like any other: its `errorMessage` selects (D-LERR).
-        Err(e @ (InvokeError::Handler { .. } | InvokeError::Panicked { .. } | InvokeError::Timeout { .. })) => {
-            (e.to_json().to_string(), e.diagnostic().error_message)
+    let result = match result {
+        Err(e)
+            if !matches!(
+                e,
+                InvokeError::Handler { .. } | InvokeError::Panicked { .. } | InvokeError::Timeout { .. }
+            ) =>
+        {
+            return Err(lambda::failure(route, e));
         }
-        Err(e) => return Err(lambda::failure(route, e)),
+        r => r,
+    };
+    let (body, selection_value) = match &result {
+        // A success has no error message: patterns are matched against "" (so `.*` matches it too, D-LERR). The
+        // output is read where it lies, not copied.
+        Ok(output) => (output.text(), String::new()),
+        // A function error is an integration response like any other: its `errorMessage` selects (D-LERR).
+        Err(e) => (std::borrow::Cow::Owned(e.to_json().to_string()), e.diagnostic().error_message),
     };
     let response = mapping.select(&selection_value, &label).ok_or(GatewayError::MappingFailure)?;
     let headers = [("Content-Type", "application/json")];
